@@ -1,0 +1,388 @@
+//! `#[cfg]` predicates: parsing from source text and evaluation against a cfg set.
+//!
+//! Semantics follow rustc: a name or `key = "value"` pair is true when the set holds it,
+//! `all()` is true, `any()` is false, and anything unknown is simply absent (false).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// One cfg atom as `rustc --print cfg` writes it: `unix` or `target_os="linux"`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CfgAtom {
+    Name(String),
+    KeyValue(String, String),
+}
+
+impl fmt::Display for CfgAtom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CfgAtom::Name(name) => write!(f, "{name}"),
+            CfgAtom::KeyValue(key, value) => write!(f, "{key}=\"{value}\""),
+        }
+    }
+}
+
+/// The cfg facts that hold for one (target, feature selection).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CfgSet {
+    atoms: BTreeSet<CfgAtom>,
+}
+
+impl CfgSet {
+    /// Parses the output of `rustc --print cfg [--target T]`; unparsable lines are skipped.
+    pub fn from_rustc_print_cfg(output: &str) -> CfgSet {
+        let atoms = output
+            .lines()
+            .filter_map(|line| parse_print_cfg_line(line.trim()))
+            .collect();
+        CfgSet { atoms }
+    }
+
+    pub fn insert(&mut self, atom: CfgAtom) {
+        self.atoms.insert(atom);
+    }
+
+    /// A copy with `feature = "…"` atoms for each enabled feature.
+    pub fn with_features<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> CfgSet {
+        let mut set = self.clone();
+        for feature in features {
+            set.insert(CfgAtom::KeyValue("feature".into(), feature.to_string()));
+        }
+        set
+    }
+
+    pub fn contains(&self, atom: &CfgAtom) -> bool {
+        self.atoms.contains(atom)
+    }
+
+    pub fn has_name(&self, name: &str) -> bool {
+        self.atoms.contains(&CfgAtom::Name(name.to_string()))
+    }
+
+    /// The first value of `key` (e.g. `target_os`), if any.
+    pub fn value_of(&self, key: &str) -> Option<&str> {
+        self.atoms.iter().find_map(|atom| match atom {
+            CfgAtom::KeyValue(k, v) if k == key => Some(v.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn atoms(&self) -> impl Iterator<Item = &CfgAtom> {
+        self.atoms.iter()
+    }
+}
+
+fn parse_print_cfg_line(line: &str) -> Option<CfgAtom> {
+    if line.is_empty() {
+        return None;
+    }
+    match line.split_once('=') {
+        Some((key, value)) => {
+            let value = value.trim().strip_prefix('"')?.strip_suffix('"')?;
+            Some(CfgAtom::KeyValue(key.trim().to_string(), value.to_string()))
+        }
+        None => Some(CfgAtom::Name(line.to_string())),
+    }
+}
+
+/// A cfg predicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CfgExpr {
+    Atom(CfgAtom),
+    All(Vec<CfgExpr>),
+    Any(Vec<CfgExpr>),
+    Not(Box<CfgExpr>),
+    /// `true` / `false` literals (stable since Rust 1.88).
+    Literal(bool),
+}
+
+impl CfgExpr {
+    /// Parses a predicate such as `all(unix, not(feature = "std"))`.
+    pub fn parse(text: &str) -> Result<CfgExpr, CfgParseError> {
+        let tokens = tokenize(text)?;
+        let mut parser = Parser { tokens, pos: 0 };
+        let expr = parser.expr()?;
+        parser.eat(&Token::Comma);
+        if parser.pos != parser.tokens.len() {
+            return Err(CfgParseError(format!("unexpected input after predicate in `{text}`")));
+        }
+        Ok(expr)
+    }
+
+    pub fn eval(&self, cfg: &CfgSet) -> bool {
+        match self {
+            CfgExpr::Atom(atom) => cfg.contains(atom),
+            CfgExpr::All(items) => items.iter().all(|item| item.eval(cfg)),
+            CfgExpr::Any(items) => items.iter().any(|item| item.eval(cfg)),
+            CfgExpr::Not(inner) => !inner.eval(cfg),
+            CfgExpr::Literal(value) => *value,
+        }
+    }
+
+    /// True when the predicate mentions `feature = "…"` anywhere.
+    pub fn mentions_feature(&self) -> bool {
+        match self {
+            CfgExpr::Atom(CfgAtom::KeyValue(key, _)) => key == "feature",
+            CfgExpr::Atom(_) | CfgExpr::Literal(_) => false,
+            CfgExpr::All(items) | CfgExpr::Any(items) => items.iter().any(CfgExpr::mentions_feature),
+            CfgExpr::Not(inner) => inner.mentions_feature(),
+        }
+    }
+}
+
+/// `cfg_attr(predicate, attr, attr…)` split into its predicate and the attributes' texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CfgAttr {
+    pub predicate: CfgExpr,
+    pub attributes: Vec<String>,
+}
+
+impl CfgAttr {
+    /// Parses the inside of `cfg_attr( … )`.
+    pub fn parse(inner: &str) -> Result<CfgAttr, CfgParseError> {
+        let parts = split_top_level_commas(inner);
+        let (first, rest) = parts
+            .split_first()
+            .ok_or_else(|| CfgParseError("empty cfg_attr".into()))?;
+        let predicate = CfgExpr::parse(first)?;
+        let attributes = rest
+            .iter()
+            .map(|part| part.trim().to_string())
+            .filter(|part| !part.is_empty())
+            .collect();
+        Ok(CfgAttr {
+            predicate,
+            attributes,
+        })
+    }
+}
+
+/// Splits on commas that are not inside parentheses, brackets or string literals.
+pub fn split_top_level_commas(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (index, ch) in text.char_indices() {
+        if in_string {
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&text[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    if !text[start..].trim().is_empty() || parts.is_empty() {
+        parts.push(&text[start..]);
+    }
+    parts
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CfgParseError(pub String);
+
+impl fmt::Display for CfgParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid cfg predicate: {}", self.0)
+    }
+}
+
+impl std::error::Error for CfgParseError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Ident(String),
+    Str(String),
+    Open,
+    Close,
+    Comma,
+    Eq,
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, CfgParseError> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, ch)) = chars.peek() {
+        match ch {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' => {
+                chars.next();
+                tokens.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                tokens.push(Token::Close);
+            }
+            ',' => {
+                chars.next();
+                tokens.push(Token::Comma);
+            }
+            '=' => {
+                chars.next();
+                tokens.push(Token::Eq);
+            }
+            '"' => {
+                chars.next();
+                let mut value = String::new();
+                let mut closed = false;
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '\\' => {
+                            if let Some((_, escaped)) = chars.next() {
+                                value.push(escaped);
+                            }
+                        }
+                        other => value.push(other),
+                    }
+                }
+                if !closed {
+                    return Err(CfgParseError(format!("unterminated string in `{text}`")));
+                }
+                tokens.push(Token::Str(value));
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = start;
+                while let Some(&(index, c)) = chars.peek() {
+                    if c.is_alphanumeric() || c == '_' || c == '#' {
+                        end = index + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let ident = text[start..end].trim_start_matches("r#").to_string();
+                tokens.push(Token::Ident(ident));
+            }
+            other => {
+                return Err(CfgParseError(format!("unexpected `{other}` in `{text}`")));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn eat(&mut self, token: &Token) -> bool {
+        if self.peek() == Some(token) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expr(&mut self) -> Result<CfgExpr, CfgParseError> {
+        let name = match self.tokens.get(self.pos) {
+            Some(Token::Ident(name)) => name.clone(),
+            other => return Err(CfgParseError(format!("expected a cfg name, found {other:?}"))),
+        };
+        self.pos += 1;
+        if self.eat(&Token::Eq) {
+            return match self.tokens.get(self.pos) {
+                Some(Token::Str(value)) => {
+                    let value = value.clone();
+                    self.pos += 1;
+                    Ok(CfgExpr::Atom(CfgAtom::KeyValue(name, value)))
+                }
+                other => Err(CfgParseError(format!("expected a string after `{name} =`, found {other:?}"))),
+            };
+        }
+        if self.eat(&Token::Open) {
+            let mut items = Vec::new();
+            while !self.eat(&Token::Close) {
+                if self.peek().is_none() {
+                    return Err(CfgParseError(format!("unclosed `{name}(`")));
+                }
+                items.push(self.expr()?);
+                if !self.eat(&Token::Comma) && self.peek() != Some(&Token::Close) {
+                    return Err(CfgParseError(format!("expected `,` or `)` in `{name}(…)`")));
+                }
+            }
+            return match name.as_str() {
+                "all" => Ok(CfgExpr::All(items)),
+                "any" => Ok(CfgExpr::Any(items)),
+                "not" if items.len() == 1 => Ok(CfgExpr::Not(Box::new(items.remove(0)))),
+                "not" => Err(CfgParseError("`not` takes exactly one predicate".into())),
+                other => Err(CfgParseError(format!("unknown cfg operator `{other}`"))),
+            };
+        }
+        Ok(match name.as_str() {
+            "true" => CfgExpr::Literal(true),
+            "false" => CfgExpr::Literal(false),
+            _ => CfgExpr::Atom(CfgAtom::Name(name)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wasm() -> CfgSet {
+        CfgSet::from_rustc_print_cfg(
+            "panic=\"abort\"\ntarget_arch=\"wasm32\"\ntarget_family=\"wasm\"\ntarget_os=\"unknown\"\n",
+        )
+    }
+
+    #[test]
+    fn evaluates_nested_predicates() {
+        let cfg = wasm().with_features(["std"]);
+        let expr = CfgExpr::parse(r#"all(target_arch = "wasm32", not(unix), any(feature = "std", feature = "alloc"),)"#).unwrap();
+        assert!(expr.eval(&cfg));
+        assert!(!CfgExpr::parse("not(target_arch = \"wasm32\")").unwrap().eval(&cfg));
+        assert!(CfgExpr::parse("all()").unwrap().eval(&cfg));
+        assert!(!CfgExpr::parse("any()").unwrap().eval(&cfg));
+        assert!(!CfgExpr::parse("getrandom_backend").unwrap().eval(&cfg));
+        assert!(CfgExpr::parse("true").unwrap().eval(&cfg));
+    }
+
+    #[test]
+    fn rejects_malformed_predicates() {
+        assert!(CfgExpr::parse("all(unix").is_err());
+        assert!(CfgExpr::parse("feature = ").is_err());
+        assert!(CfgExpr::parse("not(a, b)").is_err());
+        assert!(CfgExpr::parse("\"x").is_err());
+    }
+
+    #[test]
+    fn splits_cfg_attr() {
+        let attr = CfgAttr::parse(r#"not(feature = "std"), no_std, allow(unused, dead_code)"#).unwrap();
+        assert_eq!(attr.attributes, vec!["no_std", "allow(unused, dead_code)"]);
+        assert!(attr.predicate.mentions_feature());
+    }
+
+    #[test]
+    fn parses_print_cfg_output() {
+        let cfg = CfgSet::from_rustc_print_cfg("unix\ntarget_os=\"linux\"\ngarbage=\n");
+        assert!(cfg.has_name("unix"));
+        assert_eq!(cfg.value_of("target_os"), Some("linux"));
+    }
+}

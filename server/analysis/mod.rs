@@ -1,0 +1,3 @@
+//! Pure analysis: source text and facts in, findings out. No I/O, no LSP types.
+
+pub mod cfg;

@@ -1,0 +1,1 @@
+//! Glue between the workspace model, target facts and analysis (filled in by the engine work).
