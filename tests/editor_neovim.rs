@@ -1,0 +1,109 @@
+//! The Neovim plugin end to end: headless nvim runs editors/neovim/test/e2e.lua
+//! against the built `triplet lsp` on a copy of tests/fixtures/editor-nostd, applies
+//! the T0001 quick-fix and writes the file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create fixture copy");
+    for entry in std::fs::read_dir(from).expect("read fixture").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
+
+fn nvim_available() -> bool {
+    Command::new("nvim").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Runs e2e.lua with `server` as the language server; returns (success, stderr).
+fn run_e2e(server: &Path) -> (bool, String, String) {
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let fixture = workspace.path().join("editor-nostd");
+    copy_dir(&repo_root().join("tests/fixtures/editor-nostd"), &fixture);
+    let script = repo_root().join("editors/neovim/test/e2e.lua");
+
+    let mut child = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("TRIPLET_BIN", server)
+        .env("TRIPLET_FIXTURE", &fixture)
+        .env("TRIPLET_E2E_TIMEOUT_MS", "60000")
+        .current_dir(&fixture)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn nvim");
+
+    // nvim must never hang the test suite.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while child.try_wait().expect("poll nvim").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = child.wait_with_output().expect("nvim output");
+    let text = std::fs::read_to_string(fixture.join("src/lib.rs")).unwrap_or_default();
+    let log = format!(
+        "status: {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), log, text)
+}
+
+fn require_nvim() -> bool {
+    if nvim_available() {
+        return true;
+    }
+    // CI installs nvim (.ci/run); only a developer machine without it may skip.
+    assert!(std::env::var_os("CI").is_none(), "nvim is required in CI");
+    eprintln!("SKIPPED: nvim is not installed");
+    false
+}
+
+#[test]
+#[ignore = "needs `triplet lsp` with T0001 and its quick-fix; the LSP server is not on this branch yet"]
+fn neovim_applies_the_t0001_quick_fix() {
+    if !require_nvim() {
+        return;
+    }
+    let (ok, log, text) = run_e2e(Path::new(env!("CARGO_BIN_EXE_triplet")));
+    assert!(ok, "the Neovim end-to-end script failed\n{log}");
+    assert!(text.contains("use alloc::vec::Vec;"), "file after the fix:\n{text}");
+    assert!(text.contains("extern crate alloc;"), "file after the fix:\n{text}");
+}
+
+/// The plugin and the script against a stand-in server that speaks the protocol
+/// contract (editors/neovim/test/mock_server.py): proves the client side alone.
+#[test]
+fn neovim_plugin_against_the_contract_mock() {
+    if !require_nvim() {
+        return;
+    }
+    let python = Command::new("python3").arg("--version").output();
+    if !python.is_ok_and(|o| o.status.success()) {
+        assert!(std::env::var_os("CI").is_none(), "python3 is required in CI");
+        eprintln!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let (ok, log, text) = run_e2e(&repo_root().join("editors/neovim/test/mock_server.py"));
+    assert!(ok, "the Neovim end-to-end script failed against the mock\n{log}");
+    assert!(text.contains("use alloc::vec::Vec;") && text.contains("extern crate alloc;"), "file after the fix:\n{text}");
+}
