@@ -1,6 +1,7 @@
 //! The Neovim plugin end to end: headless nvim runs editors/neovim/test/e2e.lua
 //! against the built `triplet lsp` on a copy of tests/fixtures/editor-nostd, applies
-//! the T0001 quick-fix and writes the file.
+//! the T0001 quick-fix and writes the file. `TRIPLET_NVIM` picks another nvim binary
+//! (the plugin supports 0.7.2 and current releases).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,18 +25,23 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn nvim_available() -> bool {
-    Command::new("nvim").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+fn nvim() -> PathBuf {
+    std::env::var_os("TRIPLET_NVIM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("nvim"))
 }
 
-/// Runs e2e.lua with `server` as the language server; returns (success, stderr).
-fn run_e2e(server: &Path) -> (bool, String, String) {
+fn nvim_available() -> bool {
+    Command::new(nvim()).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Runs a test script of editors/neovim/test with `server` as the language server on a
+/// fresh copy of the fixture; returns (success, log, the fixture's src/lib.rs after).
+fn run_script(script: &str, server: &Path) -> (bool, String, String) {
     let workspace = tempfile::tempdir().expect("temp dir");
     let fixture = workspace.path().join("editor-nostd");
     copy_dir(&repo_root().join("tests/fixtures/editor-nostd"), &fixture);
-    let script = repo_root().join("editors/neovim/test/e2e.lua");
+    let script = repo_root().join("editors/neovim/test").join(script);
 
-    let mut child = Command::new("nvim")
+    let mut child = Command::new(nvim())
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("TRIPLET_BIN", server)
@@ -84,7 +90,7 @@ fn neovim_applies_the_t0001_quick_fix() {
     if !require_nvim() {
         return;
     }
-    let (ok, log, text) = run_e2e(Path::new(env!("CARGO_BIN_EXE_triplet")));
+    let (ok, log, text) = run_script("e2e.lua", Path::new(env!("CARGO_BIN_EXE_triplet")));
     assert!(ok, "the Neovim end-to-end script failed\n{log}");
     assert!(text.contains("use alloc::vec::Vec;"), "file after the fix:\n{text}");
     assert!(text.contains("extern crate alloc;"), "file after the fix:\n{text}");
@@ -103,7 +109,10 @@ fn neovim_plugin_against_the_contract_mock() {
         eprintln!("SKIPPED: python3 is not installed");
         return;
     }
-    let (ok, log, text) = run_e2e(&repo_root().join("editors/neovim/test/mock_server.py"));
+    let mock = repo_root().join("editors/neovim/test/mock_server.py");
+    let (ok, log, text) = run_script("e2e.lua", &mock);
     assert!(ok, "the Neovim end-to-end script failed against the mock\n{log}");
     assert!(text.contains("use alloc::vec::Vec;") && text.contains("extern crate alloc;"), "file after the fix:\n{text}");
+    let (ok, log, _) = run_script("commands.lua", &mock);
+    assert!(ok, "the Neovim user commands failed against the mock\n{log}");
 }

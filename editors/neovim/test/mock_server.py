@@ -66,6 +66,7 @@ def diagnostics(text):
 
 def main():
     documents = {}
+    settings = {}
     next_id = 1000
     while True:
         msg = read_message()
@@ -77,6 +78,7 @@ def main():
             continue
         log("<-", method, json.dumps(params)[:300])
         if method == "initialize":
+            settings = params.get("initializationOptions") or {}
             send({"jsonrpc": "2.0", "id": mid, "result": {
                 "capabilities": {
                     "textDocumentSync": 1,
@@ -89,6 +91,8 @@ def main():
             send({"jsonrpc": "2.0", "id": next_id, "method": "workspace/configuration",
                   "params": {"items": [{"section": "triplet"}]}})
             next_id += 1
+        elif method == "workspace/didChangeConfiguration":
+            settings = (params.get("settings") or {}).get("triplet") or settings
         elif method in ("textDocument/didOpen", "textDocument/didChange"):
             doc = params["textDocument"]
             text = doc["text"] if method.endswith("didOpen") else params["contentChanges"][-1]["text"]
@@ -120,9 +124,12 @@ def main():
             send({"jsonrpc": "2.0", "id": mid, "result": actions})
         elif method == "triplet/targets":
             send({"jsonrpc": "2.0", "id": mid, "result": {
-                "selected": ["thumbv7em-none-eabihf"],
+                "selected": settings.get("targets") or ["thumbv7em-none-eabihf"],
                 "installed": ["x86_64-unknown-linux-gnu"],
                 "known": ["thumbv7em-none-eabihf", "wasm32-unknown-unknown", "x86_64-unknown-linux-gnu"],
+                # Not in the contract: lets tests see the settings the client sent last.
+                "mockSettings": settings,
+                "mockRulesIsObject": isinstance(settings.get("rules"), dict),
             }})
         elif method == "workspace/executeCommand":
             args = (params.get("arguments") or [{}])
