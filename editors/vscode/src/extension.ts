@@ -4,6 +4,7 @@ import { type CheckArgs, ServerCommand } from "./protocol";
 import { ServerManager } from "./server";
 import { CheckStatusModel, statusText, statusTooltip } from "./status";
 import { buildTargetPickItems, selectionFromPicks, singleTargetChoices } from "./targetPick";
+import { withCargoSchemaAssociation } from "./tomlSchema";
 import { type BuildAction, refuseBuildReason } from "./trust";
 
 /** Palette command ids. Distinct from the server's triplet.check/build/cancel,
@@ -16,6 +17,7 @@ export const ClientCommand = {
   restart: "triplet.restartServer",
   pickTargets: "triplet.pickTargets",
   showOutput: "triplet.showOutput",
+  associateCargoSchema: "triplet.associateCargoSchema",
 } as const;
 
 let manager: ServerManager | undefined;
@@ -131,6 +133,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register(ClientCommand.restart, () => server.restart());
   register(ClientCommand.pickTargets, pickTargets);
   register(ClientCommand.showOutput, () => output.show());
+  register(ClientCommand.associateCargoSchema, async () => {
+    const schema = vscode.Uri.joinPath(context.extensionUri, "schemas", "cargo-metadata.schema.json");
+    const config = vscode.workspace.getConfiguration("evenBetterToml.schema");
+    const updated = withCargoSchemaAssociation(config.get<Record<string, unknown>>("associations"), schema.toString());
+    if (updated !== undefined) await config.update("associations", updated, vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage("Triplet: Cargo.toml now uses Triplet's schema in Even Better TOML.");
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
