@@ -22,7 +22,7 @@ import {
   type TargetsResponse,
   TargetsRequest,
 } from "./protocol";
-import { readSettings, resolveServerCommand, serverSettings, type ServerSettings } from "./settings";
+import { readSettings, resolveServerCommand, serverSettings, type ServerSettings, tripletSection } from "./settings";
 
 /** Rust sources and the manifests the server reads. */
 const DOCUMENT_SELECTOR = [
@@ -115,13 +115,15 @@ export class ServerManager implements vscode.Disposable {
         workspace: {
           // Answer workspace/configuration ourselves so trust gating applies to pulls too.
           configuration: (params, token, next) => {
-            const ours = params.items.map((item) => item.section === "triplet");
-            if (!ours.some(Boolean)) return next(params, token);
-            return params.items.map((item) =>
-              item.section === "triplet"
-                ? currentServerSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
-                : null,
-            );
+            const ours = (section: string | undefined) => section === "triplet" || !!section?.startsWith("triplet.");
+            if (!params.items.some((item) => ours(item.section))) return next(params, token);
+            return params.items.map((item) => {
+              const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+              if (ours(item.section)) return tripletSection(currentServerSettings(scope), item.section);
+              // Other sections as the client would answer them by default.
+              const config = vscode.workspace.getConfiguration(undefined, scope);
+              return item.section ? (config.get(item.section) ?? null) : config;
+            });
           },
         },
       },

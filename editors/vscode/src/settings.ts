@@ -101,3 +101,16 @@ function expandHome(path: string, home: string): string {
 function joinPath(dir: string, name: string, sep: string): string {
   return dir.endsWith("/") || dir.endsWith("\\") ? dir + name : dir + sep + name;
 }
+
+/**
+ * The answer to a workspace/configuration item for `triplet` or `triplet.<key>`;
+ * undefined for sections that are not ours.
+ */
+export function tripletSection(settings: ServerSettings, section: string | undefined): unknown {
+  if (section === "triplet") return settings;
+  if (section?.startsWith("triplet.")) {
+    const key = section.slice("triplet.".length) as keyof ServerSettings;
+    return key in settings ? settings[key] : null;
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readSettings, resolveServerCommand, serverSettings, type ServerLookup } from "../../src/settings";
+import { readSettings, resolveServerCommand, serverSettings, type ServerLookup, tripletSection } from "../../src/settings";
 
 function getter(values: Record<string, unknown>): (key: string) => unknown {
   return (key) => values[key];
@@ -83,5 +83,22 @@ describe("resolveServerCommand", () => {
 
   it("returns undefined when nothing is found", () => {
     assert.equal(resolveServerCommand(undefined, base), undefined);
+  });
+});
+
+describe("tripletSection (workspace/configuration items)", () => {
+  const settings = { targets: ["wasm32-unknown-unknown"], checkOnSave: false, rules: {} };
+
+  it("answers the whole object and single keys", () => {
+    assert.deepEqual(tripletSection(settings, "triplet"), settings);
+    assert.deepEqual(tripletSection(settings, "triplet.targets"), ["wasm32-unknown-unknown"]);
+    assert.equal(tripletSection(settings, "triplet.checkOnSave"), false);
+    assert.equal(tripletSection(settings, "triplet.nothing"), null);
+  });
+
+  it("leaves other sections alone", () => {
+    assert.equal(tripletSection(settings, "rust-analyzer"), undefined);
+    assert.equal(tripletSection(settings, undefined), undefined);
+    assert.equal(tripletSection(settings, "tripletx"), undefined);
   });
 });
