@@ -116,3 +116,13 @@ fn neovim_plugin_against_the_contract_mock() {
     let (ok, log, _) = run_script("commands.lua", &mock);
     assert!(ok, "the Neovim user commands failed against the mock\n{log}");
 }
+
+/// The plugin's pure parts (settings encoding, checkStatus shapes, root detection).
+#[test]
+fn neovim_plugin_unit() {
+    if !require_nvim() {
+        return;
+    }
+    let (ok, log, _) = run_script("unit.lua", &repo_root().join("editors/neovim/test/mock_server.py"));
+    assert!(ok, "the Neovim unit script failed\n{log}");
+}

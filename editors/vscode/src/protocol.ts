@@ -37,18 +37,31 @@ export const TargetsRequest = "triplet/targets";
 
 const CHECK_STATES: readonly string[] = ["running", "ok", "failed", "cancelled"];
 
-/** Validates an untrusted notification payload; undefined when malformed. */
-export function parseCheckStatus(raw: unknown): CheckStatus | undefined {
-  if (typeof raw !== "object" || raw === null) return undefined;
+/**
+ * Validates an untrusted `triplet/checkStatus` payload into one status per target
+ * (empty when malformed). Besides the contract's `{ target, state }`, it accepts the
+ * shape `{ targets: [...], state: "started" | "finished" | ... }` that the server
+ * branch used while the contract settled.
+ */
+export function parseCheckStatuses(raw: unknown): CheckStatus[] {
+  if (typeof raw !== "object" || raw === null) return [];
   const r = raw as Record<string, unknown>;
-  if (typeof r.target !== "string" || r.target === "") return undefined;
-  if (typeof r.state !== "string" || !CHECK_STATES.includes(r.state)) return undefined;
-  return {
-    target: r.target,
-    state: r.state as CheckState,
-    errors: countOrZero(r.errors),
-    warnings: countOrZero(r.warnings),
-  };
+  const state = normalizeState(r.state, countOrZero(r.errors));
+  if (state === undefined) return [];
+  const targets = typeof r.target === "string" ? [r.target] : stringList(r.targets);
+  return targets
+    .filter((target) => target !== "")
+    .map((target) => ({ target, state, errors: countOrZero(r.errors), warnings: countOrZero(r.warnings) }));
+}
+
+const STATE_ALIASES: Record<string, CheckState> = { started: "running", finished: "ok" };
+
+function normalizeState(raw: unknown, errors: number): CheckState | undefined {
+  if (typeof raw !== "string") return undefined;
+  if (CHECK_STATES.includes(raw)) return raw as CheckState;
+  const alias = STATE_ALIASES[raw];
+  // A finished check with errors failed, whatever the state word says.
+  return alias === "ok" && errors > 0 ? "failed" : alias;
 }
 
 /** Validates a `triplet/targets` response; missing lists become empty. */

@@ -17,7 +17,7 @@ import { RestartBackoff } from "./backoff";
 import {
   type CheckStatus,
   CheckStatusNotification,
-  parseCheckStatus,
+  parseCheckStatuses,
   parseTargetsResponse,
   type TargetsResponse,
   TargetsRequest,
@@ -133,9 +133,9 @@ export class ServerManager implements vscode.Disposable {
     this.client = client;
     this.stopping = false;
     client.onNotification(CheckStatusNotification, (raw: unknown) => {
-      const status = parseCheckStatus(raw);
-      if (status) this.events.onCheckStatus(status);
-      else this.output.warn(`Ignoring malformed ${CheckStatusNotification}: ${JSON.stringify(raw)}`);
+      const statuses = parseCheckStatuses(raw);
+      for (const status of statuses) this.events.onCheckStatus(status);
+      if (statuses.length === 0) this.output.warn(`Ignoring malformed ${CheckStatusNotification}: ${JSON.stringify(raw)}`);
     });
     try {
       await client.start();

@@ -111,15 +111,45 @@ local function default_on_check_status(_, status)
   vim.notify(string.format("Triplet %s: %s", status.target, detail), level)
 end
 
-local handlers = {
-  ["triplet/checkStatus"] = function(_, status, ctx)
-    if type(status) ~= "table" or type(status.target) ~= "string" then
-      return
+local STATE_ALIASES = { started = "running", finished = "ok" }
+local STATES = { running = true, ok = true, failed = true, cancelled = true }
+
+--- One status per target from a `triplet/checkStatus` payload. Accepts the contract's
+--- { target, state } and the { targets = {...}, state = "started"|"finished" } shape the
+--- server branch used while the contract settled. Empty when malformed.
+function M.normalize_check_status(params)
+  if type(params) ~= "table" then
+    return {}
+  end
+  local errors = tonumber(params.errors) or 0
+  local state = params.state
+  if not STATES[state] then
+    state = STATE_ALIASES[state]
+    if state == "ok" and errors > 0 then
+      state = "failed"
     end
-    M.check_status[status.target] = status
+  end
+  if not state then
+    return {}
+  end
+  local targets = type(params.target) == "string" and { params.target } or params.targets
+  local statuses = {}
+  for _, target in ipairs(type(targets) == "table" and targets or {}) do
+    if type(target) == "string" and target ~= "" then
+      table.insert(statuses, { target = target, state = state, errors = errors, warnings = tonumber(params.warnings) or 0 })
+    end
+  end
+  return statuses
+end
+
+local handlers = {
+  ["triplet/checkStatus"] = function(_, params, ctx)
     local client = vim.lsp.get_client_by_id(ctx.client_id)
     local callback = M.config.on_check_status or default_on_check_status
-    callback(client, status)
+    for _, status in ipairs(M.normalize_check_status(params)) do
+      M.check_status[status.target] = status
+      callback(client, status)
+    end
   end,
 }
 
