@@ -14,8 +14,27 @@ local function log(msg)
   io.stderr:write("[e2e] " .. msg .. "\n")
 end
 
+-- The LSP log holds the server's stderr: show what this run added to it on failure.
+local lsp_log = vim.lsp.get_log_path()
+local lsp_log_start = vim.fn.getfsize(lsp_log)
+
+local function server_log_tail()
+  local f = io.open(lsp_log, "r")
+  if not f then
+    return ""
+  end
+  f:seek("set", math.max(lsp_log_start, 0))
+  local added = f:read("*a") or ""
+  f:close()
+  return added:sub(-4000)
+end
+
 local function fail(msg)
   io.stderr:write("[e2e] FAIL: " .. msg .. "\n")
+  local tail = server_log_tail()
+  if tail ~= "" then
+    io.stderr:write("[e2e] LSP log (" .. lsp_log .. ") from this run:\n" .. tail .. "\n")
+  end
   io.stderr:flush()
   vim.cmd("cquit! 1")
 end
