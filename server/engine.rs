@@ -142,7 +142,7 @@ impl Engine {
                 manifest: None,
             });
         }
-        let metadata = metadata::load_metadata(&manifest, METADATA_TIMEOUT)?;
+        let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let packages = metadata
             .workspace_packages()

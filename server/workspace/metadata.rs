@@ -25,11 +25,21 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Runs `cargo metadata` for the workspace holding `manifest`, with a time limit.
-pub fn load_metadata(manifest: &Path, timeout: Duration) -> Result<Metadata, LoadError> {
+/// The feature flags are passed on so the resolved graph matches the user's build.
+pub fn load_metadata(manifest: &Path, features: &FeatureSelection, timeout: Duration) -> Result<Metadata, LoadError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(&cargo)
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
+    let mut command = Command::new(&cargo);
+    command.args(["metadata", "--format-version", "1", "--manifest-path"]).arg(manifest);
+    if features.all_features {
+        command.arg("--all-features");
+    }
+    if features.no_default_features {
+        command.arg("--no-default-features");
+    }
+    if !features.features.is_empty() {
+        command.arg("--features").arg(features.features.join(","));
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -10,7 +10,7 @@ use crate::analysis::finding::{Fix, RuleCode, TextEdit};
 use crate::analysis::resolve::Resolver;
 use crate::analysis::std_paths::{Home, StdPaths};
 use crate::analysis::syntax::{CrateAttr, PathKind, STD_ONLY_MACROS};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// How the crate stands with respect to std on one target.
@@ -104,6 +104,9 @@ fn check_file(
 ) {
     let resolver = Resolver::new(file.syntax, &target.cfg, &state.aliases);
     let mut imported_macros = BTreeSet::new();
+    // Entries of one `use std::{…}` group share the `std` segment: collect them first so
+    // the rewrite fits every entry of the group.
+    let mut groups: BTreeMap<(usize, usize), Vec<Vec<String>>> = BTreeMap::new();
     for entry in &file.syntax.uses {
         let Some(resolved) = resolver.resolve_use(entry) else { continue };
         if let Some(bound) = &entry.binds {
@@ -112,8 +115,14 @@ fn check_file(
         if resolved.krate() != "std" || !resolved.direct {
             continue;
         }
-        let Some(std_range) = entry.segment_ranges.first().cloned() else { continue };
-        report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+        let Some(std_range) = entry.segment_ranges.first() else { continue };
+        groups.entry((std_range.start, std_range.end)).or_default().push(resolved.canonical);
+    }
+    for ((start, end), members) in groups {
+        let target_crate = group_crate(table, &members);
+        for canonical in &members {
+            report_std_path(input, root, file, target, state, table, canonical, start..end, target_crate, out);
+        }
     }
     for path in &file.syntax.paths {
         if !path.gate.is_on(&target.cfg) {
@@ -122,7 +131,8 @@ fn check_file(
         if let Some(resolved) = resolver.resolve_path(path) {
             if resolved.krate() == "std" && resolved.direct {
                 let Some(std_range) = path.segment_ranges.first().cloned() else { continue };
-                report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+                let target_crate = group_crate(table, std::slice::from_ref(&resolved.canonical));
+                report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, target_crate, out);
             }
             continue;
         }
@@ -134,7 +144,8 @@ fn check_file(
         {
             let canonical = vec!["std".to_string(), name.clone()];
             let insert_at = path.range.start..path.range.start;
-            report_std_path(input, root, file, target, state, table, &canonical, insert_at, out);
+            let target_crate = group_crate(table, std::slice::from_ref(&canonical));
+            report_std_path(input, root, file, target, state, table, &canonical, insert_at, target_crate, out);
         }
     }
 }
@@ -151,6 +162,7 @@ fn report_std_path(
     table: &StdPaths,
     canonical: &[String],
     std_range: Range<usize>,
+    new_crate: Option<&'static str>,
     out: &mut FindingSet,
 ) {
     let rest = &canonical[1..];
@@ -161,11 +173,6 @@ fn report_std_path(
         std_range.start..std_range.start + rest.join("::").len() + 1
     } else {
         std_range.clone()
-    };
-    let new_crate = match placement.map(|p| p.home) {
-        Some(Home::Core) => Some("core"),
-        Some(Home::Alloc) => Some("alloc"),
-        _ => None,
     };
     let alternative = placement.and_then(|p| p.alternative.clone());
     let fixes = || {
@@ -192,7 +199,12 @@ fn report_std_path(
         location,
         &target.triple,
         |targets| {
-            let advice = match (new_crate, &alternative) {
+            let own_home = match placement.map(|p| p.home) {
+                Some(Home::Core) => Some("core"),
+                Some(Home::Alloc) => Some("alloc"),
+                _ => None,
+            };
+            let advice = match (new_crate.or(own_home), &alternative) {
                 (Some(krate), _) => format!("use `{krate}::{}`", rest.join("::")),
                 (None, Some(alternative)) => format!("it exists only in std; on no_std use {alternative}"),
                 (None, None) => "it may exist in `core` or `alloc`".to_string(),
@@ -204,6 +216,27 @@ fn report_std_path(
         },
         fixes,
     );
+}
+
+/// Modules that `alloc` re-exports from `core` under the same path.
+const ALLOC_REEXPORTS_CORE: &[&str] = &["fmt", "slice", "str", "borrow"];
+
+/// The crate that can replace `std` for every path of a `use` group: `core` when all live
+/// there, else `alloc` when it has them all, else none (the user splits the import).
+fn group_crate(table: &StdPaths, members: &[Vec<String>]) -> Option<&'static str> {
+    let homes: Vec<(Option<Home>, Option<&String>)> = members
+        .iter()
+        .map(|canonical| (table.placement(&canonical[1..]).map(|p| p.home), canonical.get(1)))
+        .collect();
+    if homes.iter().all(|(home, _)| *home == Some(Home::Core)) {
+        return Some("core");
+    }
+    let in_alloc = |(home, module): &(Option<Home>, Option<&String>)| match home {
+        Some(Home::Alloc) => true,
+        Some(Home::Core) => module.is_some_and(|m| ALLOC_REEXPORTS_CORE.contains(&m.as_str())),
+        _ => false,
+    };
+    homes.iter().all(in_alloc).then_some("alloc")
 }
 
 /// `extern crate alloc;` on its own line after the crate's inner attributes.
@@ -267,4 +300,22 @@ fn crate_needs_std(input: &CrateInput<'_>, root: &CrateFile<'_>, target: &Target
         },
         fixes,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<Vec<String>> {
+        list.iter().map(|p| p.split("::").map(String::from).collect()).collect()
+    }
+
+    #[test]
+    fn use_groups_get_one_crate_that_fits_every_member() {
+        let table = StdPaths::embedded();
+        assert_eq!(group_crate(table, &paths(&["std::fmt", "std::cmp::Ordering"])), Some("core"));
+        assert_eq!(group_crate(table, &paths(&["std::fmt", "std::string::String"])), Some("alloc"));
+        assert_eq!(group_crate(table, &paths(&["std::cmp::Ordering", "std::vec::Vec"])), None);
+        assert_eq!(group_crate(table, &paths(&["std::collections::HashMap"])), None);
+    }
 }
