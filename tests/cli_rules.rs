@@ -7,7 +7,10 @@ mod support;
 use support::*;
 
 fn lines_of(json: &serde_json::Value, code: &str) -> Vec<u64> {
-    let mut lines: Vec<u64> = with_code(json, code).iter().filter_map(|f| f["line"].as_u64()).collect();
+    let mut lines: Vec<u64> = with_code(json, code)
+        .iter()
+        .filter_map(|f| f["line"].as_u64())
+        .collect();
     lines.sort();
     lines
 }
@@ -20,7 +23,12 @@ fn t0001_flags_std_paths_in_a_no_std_crate_and_not_gated_code() {
     let found = with_code(&json, "T0001");
     let files_lines: Vec<(String, u64)> = found
         .iter()
-        .map(|f| (f["file"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // use std::vec::Vec; use std::{fmt, string::String}; std::cmp::max; ::std::mem::swap
     assert_eq!(
@@ -36,7 +44,10 @@ fn t0001_flags_std_paths_in_a_no_std_crate_and_not_gated_code() {
     // `std` is the flagged span, with exact columns.
     assert_eq!(found[0]["column"], 5);
     assert_eq!(found[0]["end_column"], 8);
-    assert!(found[0]["message"].as_str().unwrap().contains("alloc::vec::Vec"));
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("alloc::vec::Vec"));
 }
 
 #[test]
@@ -55,7 +66,9 @@ fn t0001_fixes_apply_and_the_crate_compiles_with_the_host_compiler() {
     // Apply one fix at a time, re-checking in between, as an editor user would.
     for _ in 0..10 {
         let (_, json) = check_json(ws.path(), &[]);
-        let Some(finding) = with_code(&json, "T0001").into_iter().next() else { break };
+        let Some(finding) = with_code(&json, "T0001").into_iter().next() else {
+            break;
+        };
         apply_fix(ws.path(), &preferred_fix(&finding));
     }
     let (status, json) = check_json(ws.path(), &[]);
@@ -63,7 +76,10 @@ fn t0001_fixes_apply_and_the_crate_compiles_with_the_host_compiler() {
     assert_eq!(status, 0);
     let lib = ws.read("src/lib.rs");
     assert!(lib.contains("use alloc::vec::Vec;"), "{lib}");
-    assert!(lib.contains("use core::{fmt, string::String as Text};") || lib.contains("alloc::{fmt"), "{lib}");
+    assert!(
+        lib.contains("use core::{fmt, string::String as Text};") || lib.contains("alloc::{fmt"),
+        "{lib}"
+    );
     assert_eq!(lib.matches("extern crate alloc;").count(), 1, "{lib}");
     assert!(ws.read("src/util.rs").contains("::core::mem::swap"));
     let (compiles, stderr) = cargo_check(ws.path());
@@ -88,7 +104,10 @@ fn t0001_follows_cfg_attr_no_std_and_features() {
     let (status, json) = check_json(ws.path(), &[]);
     let found = with_code(&json, "T0001");
     assert_eq!(found.len(), 1, "{json:#}");
-    assert!(found[0]["message"].as_str().unwrap().contains("--no-default-features"));
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--no-default-features"));
     assert_eq!(status, 1);
     let (status, json) = check_json(ws.path(), &["--no-default-features"]);
     assert!(with_code(&json, "T0001").is_empty(), "{json:#}");
@@ -101,9 +120,15 @@ fn t0002_flags_run_time_failures_per_target_and_respects_cfg() {
     let (status, json) = check_json(ws.path(), &[]);
     assert_eq!(status, 0, "T0002 is a warning");
     let found = with_code(&json, "T0002");
-    let apis: Vec<&str> = found.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    let apis: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
     assert_eq!(lines_of(&json, "T0002"), vec![5, 10], "{json:#}");
-    assert!(apis[0].contains("std::time::Instant::now") && apis[0].contains("panics"), "{apis:?}");
+    assert!(
+        apis[0].contains("std::time::Instant::now") && apis[0].contains("panics"),
+        "{apis:?}"
+    );
     assert!(apis[1].contains("std::thread::spawn"), "{apis:?}");
     for finding in &found {
         assert_eq!(targets_of(finding), vec!["wasm32-unknown-unknown"]);
@@ -120,10 +145,16 @@ fn t0002_flags_run_time_failures_per_target_and_respects_cfg() {
 fn t0002_gate_fix_applies_and_rechecks_clean() {
     let ws = Workspace::copy("wasm-runtime");
     let (_, json) = check_json(ws.path(), &[]);
-    let spawn = with_code(&json, "T0002").into_iter().find(|f| f["line"] == 10).expect("spawn finding");
+    let spawn = with_code(&json, "T0002")
+        .into_iter()
+        .find(|f| f["line"] == 10)
+        .expect("spawn finding");
     apply_fix(ws.path(), &preferred_fix(&spawn));
     let lib = ws.read("src/lib.rs");
-    assert!(lib.contains("    #[cfg(not(target_arch = \"wasm32\"))]\n    thread::spawn"), "{lib}");
+    assert!(
+        lib.contains("    #[cfg(not(target_arch = \"wasm32\"))]\n    thread::spawn"),
+        "{lib}"
+    );
     let (_, json) = check_json(ws.path(), &[]);
     assert_eq!(lines_of(&json, "T0002"), vec![5], "{json:#}");
     let (compiles, stderr) = cargo_check(ws.path());
@@ -137,14 +168,23 @@ fn t0003_adds_the_crate_types_keeping_rlib() {
     assert_eq!(status, 1);
     let found = with_code(&json, "T0003");
     assert_eq!(found.len(), 1, "{json:#}");
-    assert_eq!(found[0]["line"], 1, "points at [package] when there is no [lib]");
+    assert_eq!(
+        found[0]["line"], 1,
+        "points at [package] when there is no [lib]"
+    );
     let mut targets = targets_of(&found[0]);
     targets.sort();
     assert_eq!(targets, vec!["aarch64-apple-ios", "aarch64-linux-android"]);
     apply_fix(ws.path(), &preferred_fix(&found[0]));
     let manifest = ws.read("Cargo.toml");
-    assert!(manifest.contains("crate-type = [\"rlib\", \"cdylib\", \"staticlib\"]"), "{manifest}");
-    assert!(manifest.contains("# the crate the apps link"), "comments survive: {manifest}");
+    assert!(
+        manifest.contains("crate-type = [\"rlib\", \"cdylib\", \"staticlib\"]"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("# the crate the apps link"),
+        "comments survive: {manifest}"
+    );
     let (_, json) = check_json(ws.path(), &[]);
     assert!(with_code(&json, "T0003").is_empty(), "{json:#}");
     // Idempotent: no fix is offered again, and the manifest still parses for cargo.
@@ -155,13 +195,22 @@ fn t0003_adds_the_crate_types_keeping_rlib() {
 #[test]
 fn t0003_merges_with_existing_crate_types_and_is_quiet_for_other_targets() {
     let ws = Workspace::copy("crate-type");
-    let manifest = ws.read("Cargo.toml").replace("[workspace]", "[lib]\ncrate-type = [\"staticlib\"]\n\n[workspace]");
+    let manifest = ws.read("Cargo.toml").replace(
+        "[workspace]",
+        "[lib]\ncrate-type = [\"staticlib\"]\n\n[workspace]",
+    );
     ws.write("Cargo.toml", &manifest);
     let (_, json) = check_json(ws.path(), &[]);
     let found = with_code(&json, "T0003");
-    assert_eq!(targets_of(&found[0]), vec!["aarch64-linux-android"], "iOS is satisfied");
+    assert_eq!(
+        targets_of(&found[0]),
+        vec!["aarch64-linux-android"],
+        "iOS is satisfied"
+    );
     apply_fix(ws.path(), &preferred_fix(&found[0]));
-    assert!(ws.read("Cargo.toml").contains("crate-type = [\"staticlib\", \"cdylib\"]"));
+    assert!(ws
+        .read("Cargo.toml")
+        .contains("crate-type = [\"staticlib\", \"cdylib\"]"));
     let (_, json) = check_json(ws.path(), &["--target", "x86_64-unknown-linux-gnu"]);
     assert!(with_code(&json, "T0003").is_empty());
 }
@@ -171,13 +220,20 @@ fn t0004_flags_default_std_dependencies_only_where_they_build() {
     let ws = Workspace::copy("deps");
     let (_, json) = check_json(ws.path(), &[]);
     let found = with_code(&json, "T0004");
-    assert_eq!(found.len(), 1, "optional and hosted-only dependencies stay quiet: {json:#}");
+    assert_eq!(
+        found.len(),
+        1,
+        "optional and hosted-only dependencies stay quiet: {json:#}"
+    );
     assert_eq!(found[0]["line"], 12);
     apply_fix(ws.path(), &preferred_fix(&found[0]));
     let manifest = ws.read("Cargo.toml");
     assert!(
-        manifest.contains("stdful = { path = \"vendor/stdful\", version = \"1.0\" , default-features = false }")
-            || manifest.contains("stdful = { path = \"vendor/stdful\", version = \"1.0\", default-features = false }"),
+        manifest.contains(
+            "stdful = { path = \"vendor/stdful\", version = \"1.0\" , default-features = false }"
+        ) || manifest.contains(
+            "stdful = { path = \"vendor/stdful\", version = \"1.0\", default-features = false }"
+        ),
         "{manifest}"
     );
     assert!(manifest.contains("# Pulls std in through its default features."));
@@ -197,9 +253,15 @@ fn t0005_getrandom_needs_its_wasm_backend_and_the_fix_resolves() {
     assert_eq!(status, 1);
     let found = with_code(&json, "T0005");
     assert_eq!(found.len(), 1, "{json:#}");
-    assert_eq!(found[0]["line"], 8, "points at the dependency that pulls getrandom in");
+    assert_eq!(
+        found[0]["line"], 8,
+        "points at the dependency that pulls getrandom in"
+    );
     let message = found[0]["message"].as_str().unwrap();
-    assert!(message.contains("`js`") && message.contains("rand-like"), "{message}");
+    assert!(
+        message.contains("`js`") && message.contains("rand-like"),
+        "{message}"
+    );
     apply_fix(ws.path(), &preferred_fix(&found[0]));
     let manifest = ws.read("Cargo.toml");
     assert!(
@@ -221,15 +283,28 @@ fn t0006_and_t0007_point_at_the_written_triple() {
     let (_, json) = check_json(ws.path(), &[]);
     let typo = with_code(&json, "T0007");
     assert_eq!(typo.len(), 1, "{json:#}");
-    assert_eq!((typo[0]["line"].as_u64(), typo[0]["column"].as_u64()), (Some(8), Some(13)));
-    assert!(typo[0]["message"].as_str().unwrap().contains("wasm32-unknown-unknown"));
+    assert_eq!(
+        (typo[0]["line"].as_u64(), typo[0]["column"].as_u64()),
+        (Some(8), Some(13))
+    );
+    assert!(typo[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("wasm32-unknown-unknown"));
     apply_fix(ws.path(), &preferred_fix(&typo[0]));
-    assert!(ws.read("Cargo.toml").contains("targets = [\"wasm32-unknown-unknown\", \"x86_64-unknown-linux-gnu\"]"));
+    assert!(ws
+        .read("Cargo.toml")
+        .contains("targets = [\"wasm32-unknown-unknown\", \"x86_64-unknown-linux-gnu\"]"));
     let (_, json) = check_json(ws.path(), &[]);
     assert!(with_code(&json, "T0007").is_empty());
     // The host's std is installed; wasm32's is not on this toolchain unless added.
     let installed = std::process::Command::new("rustc")
-        .args(["--print", "target-libdir", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "--print",
+            "target-libdir",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
         .output()
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
@@ -239,7 +314,10 @@ fn t0006_and_t0007_point_at_the_written_triple() {
         assert!(not_installed.is_empty());
     } else {
         assert_eq!(not_installed.len(), 1, "{json:#}");
-        assert_eq!(targets_of(&not_installed[0]), vec!["wasm32-unknown-unknown"]);
+        assert_eq!(
+            targets_of(&not_installed[0]),
+            vec!["wasm32-unknown-unknown"]
+        );
         assert_eq!(not_installed[0]["severity"], "info");
     }
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A private copy of a fixture workspace (tests edit files and write target dirs).
@@ -78,13 +80,20 @@ pub fn findings(json: &Value) -> Vec<Value> {
 }
 
 pub fn with_code(json: &Value, code: &str) -> Vec<Value> {
-    findings(json).into_iter().filter(|f| f["code"] == code).collect()
+    findings(json)
+        .into_iter()
+        .filter(|f| f["code"] == code)
+        .collect()
 }
 
 pub fn targets_of(finding: &Value) -> Vec<String> {
     finding["targets"]
         .as_array()
-        .map(|t| t.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|t| {
+            t.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -93,7 +102,11 @@ pub fn offset_of(text: &str, line: u64, column: u64) -> usize {
     let mut offset = 0;
     for (index, line_text) in text.split_inclusive('\n').enumerate() {
         if index as u64 + 1 == line {
-            let within: usize = line_text.chars().take(column as usize - 1).map(char::len_utf8).sum();
+            let within: usize = line_text
+                .chars()
+                .take(column as usize - 1)
+                .map(char::len_utf8)
+                .sum();
             return offset + within;
         }
         offset += line_text.len();
@@ -105,12 +118,26 @@ pub fn offset_of(text: &str, line: u64, column: u64) -> usize {
 pub fn apply_fix(root: &Path, fix: &Value) {
     let mut edits: Vec<&Value> = fix["edits"].as_array().expect("edits").iter().collect();
     // Apply from the end so earlier offsets stay valid.
-    edits.sort_by_key(|e| std::cmp::Reverse((e["file"].as_str().map(String::from), e["line"].as_u64(), e["column"].as_u64())));
+    edits.sort_by_key(|e| {
+        std::cmp::Reverse((
+            e["file"].as_str().map(String::from),
+            e["line"].as_u64(),
+            e["column"].as_u64(),
+        ))
+    });
     for edit in edits {
         let path = root.join(edit["file"].as_str().expect("file"));
         let mut text = std::fs::read_to_string(&path).expect("read file to fix");
-        let start = offset_of(&text, edit["line"].as_u64().unwrap(), edit["column"].as_u64().unwrap());
-        let end = offset_of(&text, edit["end_line"].as_u64().unwrap(), edit["end_column"].as_u64().unwrap());
+        let start = offset_of(
+            &text,
+            edit["line"].as_u64().unwrap(),
+            edit["column"].as_u64().unwrap(),
+        );
+        let end = offset_of(
+            &text,
+            edit["end_line"].as_u64().unwrap(),
+            edit["end_column"].as_u64().unwrap(),
+        );
         text.replace_range(start..end, edit["new_text"].as_str().unwrap());
         std::fs::write(&path, text).expect("write fixed file");
     }
@@ -135,5 +162,8 @@ pub fn cargo_check(dir: &Path) -> (bool, String) {
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .output()
         .expect("run cargo check");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
