@@ -1,0 +1,621 @@
+//! Plans the cargo invocations for a request and runs them one after another, streaming
+//! progress and diagnostics to an observer.
+
+use super::diagnostic::{CompilerDiagnostic, DiagnosticSet, Severity};
+use super::messages::{parse_started_line, parse_stdout_line, CargoEvent, MessageContext};
+use super::process::{CancelHandle, OutputLine, ProcessGroup};
+use super::tool::{
+    build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
+    InvocationContext, ToolChoice, ToolKind,
+};
+use super::toolchain::{build_std_available, find_on_path, BuildStdToolchain, Toolchain};
+use super::workspace::WorkspaceFacts;
+use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
+use super::{BuildError, BuildObserver, BuildProgress, BuildReport, RunResult, RunStatus};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// What to build, where and how.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    /// A workspace directory or a Cargo.toml.
+    pub workspace: PathBuf,
+    /// Target triples; empty means the host.
+    pub targets: Vec<String>,
+    pub mode: BuildMode,
+    /// Build std from source (`-Zbuild-std`, RUSTC_BOOTSTRAP=1) for targets whose std is
+    /// not installed. Only on the user's explicit request.
+    pub build_std: bool,
+    /// Each run is killed (status `TimedOut`) after this long.
+    pub timeout: Option<Duration>,
+    /// The triplet binary, used as `RUSTC_WRAPPER` to label messages with their target;
+    /// without it every target gets its own cargo invocation.
+    pub rustc_wrapper: Option<PathBuf>,
+    /// Overrides `<workspace target dir>/triplet`.
+    pub target_dir: Option<PathBuf>,
+}
+
+impl BuildRequest {
+    pub fn new(workspace: impl Into<PathBuf>, mode: BuildMode) -> BuildRequest {
+        BuildRequest {
+            workspace: workspace.into(),
+            targets: Vec::new(),
+            mode,
+            build_std: false,
+            timeout: None,
+            rustc_wrapper: None,
+            target_dir: None,
+        }
+    }
+}
+
+/// One cargo (or cargo-ndk / wasm-pack) invocation to make, or a target that cannot be
+/// built, with the reason.
+#[derive(Debug, Clone)]
+pub struct PlannedRun {
+    pub targets: Vec<String>,
+    pub choice: Option<ToolChoice>,
+    /// Set when the run cannot start (std not installed…); it is reported as failed.
+    pub blocked: Option<String>,
+}
+
+/// The runs a request turns into, and the facts they were planned from.
+#[derive(Debug, Clone)]
+pub struct BuildPlan {
+    pub workspace: WorkspaceFacts,
+    pub target_dir: PathBuf,
+    pub cargo: PathBuf,
+    pub runs: Vec<PlannedRun>,
+}
+
+/// Works out the runs without starting any: checks cargo, the workspace, the toolchain,
+/// and whether each target's std is installed.
+pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
+    let cargo = std::env::var_os("CARGO")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| find_on_path("cargo"))
+        .ok_or(BuildError::CargoNotFound)?;
+    let toolchain = Toolchain::detect().map_err(BuildError::Toolchain)?;
+    let workspace =
+        WorkspaceFacts::load(&request.workspace, &cargo).map_err(BuildError::Workspace)?;
+    let target_dir = request
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| workspace.target_directory.join("triplet"));
+    let targets = if request.targets.is_empty() {
+        vec![toolchain.host.clone()]
+    } else {
+        dedup(&request.targets)
+    };
+    let build_std = if request.build_std {
+        build_std_available()
+    } else {
+        None
+    };
+    let runs = group_runs(
+        &targets,
+        request,
+        &toolchain,
+        build_std.as_ref(),
+        &workspace.wasm_bindgen_crates(),
+        &AvailableTools::from_path(),
+    );
+    Ok(BuildPlan {
+        workspace,
+        target_dir,
+        cargo,
+        runs,
+    })
+}
+
+fn dedup(targets: &[String]) -> Vec<String> {
+    let mut unique: Vec<String> = Vec::new();
+    for target in targets {
+        if !unique.contains(target) {
+            unique.push(target.clone());
+        }
+    }
+    unique
+}
+
+/// Targets that use the same tool share one invocation when the wrapper can tell their
+/// messages apart; cargo-ndk and wasm-pack runs are per target.
+fn group_runs(
+    targets: &[String],
+    request: &BuildRequest,
+    toolchain: &Toolchain,
+    build_std: Option<&BuildStdToolchain>,
+    wasm_bindgen_crates: &[PathBuf],
+    available: &AvailableTools,
+) -> Vec<PlannedRun> {
+    let mut runs: Vec<PlannedRun> = Vec::new();
+    let shareable = request.rustc_wrapper.is_some();
+    for target in targets {
+        let choices = if toolchain.std_installed(target) {
+            choose_tool(request.mode, target, wasm_bindgen_crates, available)
+        } else {
+            match (request.build_std, build_std) {
+                (true, Some(build_std)) => vec![build_std_choice(target, build_std)],
+                (true, None) => {
+                    runs.push(blocked(
+                        target,
+                        format!(
+                        "target {target} is not installed and no rustc with rust-src was found \
+                         for -Zbuild-std: run `rustup target add {target}` or \
+                         `rustup component add rust-src`"
+                    ),
+                    ));
+                    continue;
+                }
+                (false, _) => {
+                    runs.push(blocked(
+                        target,
+                        format!(
+                            "target {target} is not installed: run `rustup target add {target}`, \
+                         or check with -Zbuild-std (`triplet build --check --build-std`)"
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        };
+        for choice in choices {
+            let joinable = runs.iter_mut().find(|run| {
+                shareable
+                    && run.blocked.is_none()
+                    && run.choice.as_ref().is_some_and(|existing| {
+                        same_invocation(&existing.kind, &choice.kind, &run.targets[0], target)
+                    })
+            });
+            match joinable {
+                Some(run) => run.targets.push(target.clone()),
+                None => runs.push(PlannedRun {
+                    targets: vec![target.clone()],
+                    choice: Some(choice),
+                    blocked: None,
+                }),
+            }
+        }
+    }
+    runs
+}
+
+fn blocked(target: &str, reason: String) -> PlannedRun {
+    PlannedRun {
+        targets: vec![target.to_string()],
+        choice: None,
+        blocked: Some(reason),
+    }
+}
+
+/// Plain cargo runs share; build-std runs share when they build the same std crates.
+fn same_invocation(
+    existing: &ToolKind,
+    new: &ToolKind,
+    existing_target: &str,
+    target: &str,
+) -> bool {
+    match (existing, new) {
+        (ToolKind::Cargo, ToolKind::Cargo) => true,
+        (ToolKind::CargoBuildStd(a), ToolKind::CargoBuildStd(b)) => {
+            a == b
+                && super::tool::build_std_crates(existing_target)
+                    == super::tool::build_std_crates(target)
+        }
+        _ => false,
+    }
+}
+
+/// Plans and runs every invocation in turn. After a cancel, the remaining runs are
+/// reported as cancelled without starting.
+pub fn run_build(
+    request: &BuildRequest,
+    observer: &mut dyn BuildObserver,
+    cancel: &CancelHandle,
+) -> Result<BuildReport, BuildError> {
+    let plan = plan(request)?;
+    let mut report = BuildReport { runs: Vec::new() };
+    for (index, planned) in plan.runs.iter().enumerate() {
+        let result = execute(index, planned, &plan, request, observer, cancel);
+        observer.run_finished(index, &result);
+        report.runs.push(result);
+    }
+    Ok(report)
+}
+
+fn execute(
+    index: usize,
+    planned: &PlannedRun,
+    plan: &BuildPlan,
+    request: &BuildRequest,
+    observer: &mut dyn BuildObserver,
+    cancel: &CancelHandle,
+) -> RunResult {
+    let mut result = RunResult {
+        targets: planned.targets.clone(),
+        tool: String::new(),
+        tool_reason: String::new(),
+        command: String::new(),
+        uses_rustc_bootstrap: false,
+        status: RunStatus::Failed,
+        reason: planned.blocked.clone(),
+        diagnostics: Vec::new(),
+        duration_ms: 0,
+        process_group: None,
+    };
+    let Some(choice) = &planned.choice else {
+        return result;
+    };
+    let context = InvocationContext {
+        cargo: &plan.cargo,
+        manifest_path: &plan.workspace.manifest_path,
+        target_dir: &plan.target_dir,
+        mode: request.mode,
+    };
+    let mut invocation = invocation(&choice.kind, &planned.targets, &context);
+    add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
+    result.tool = invocation.label.clone();
+    result.tool_reason = choice.reason.clone();
+    result.command = invocation.display();
+    result.uses_rustc_bootstrap = invocation.uses_rustc_bootstrap;
+    if cancel.is_cancelled() {
+        result.status = RunStatus::Cancelled;
+        result.reason = Some("cancelled before it started".into());
+        return result;
+    }
+    observer.run_started(index, &result);
+
+    let mut command = Command::new(&invocation.program);
+    command
+        .args(&invocation.args)
+        .envs(invocation.env.iter().map(|(key, value)| (key, value)))
+        .current_dir(&plan.workspace.workspace_root);
+    let started = Instant::now();
+    let (mut group, lines) = match ProcessGroup::spawn(command) {
+        Ok(spawned) => spawned,
+        Err(error) => {
+            result.reason = Some(format!(
+                "cannot start `{}`: {error}",
+                invocation.program.display()
+            ));
+            return result;
+        }
+    };
+    result.process_group = Some(group.id());
+
+    let message_context = MessageContext {
+        workspace_root: plan.workspace.workspace_root.clone(),
+        target_dir: plan.target_dir.clone(),
+        run_targets: planned.targets.clone(),
+    };
+    let mut collector = Collector::new(index, &message_context, &plan.workspace);
+    let mut interrupted = None;
+    loop {
+        if cancel.is_cancelled() {
+            interrupted = Some(RunStatus::Cancelled);
+        } else if request
+            .timeout
+            .is_some_and(|timeout| started.elapsed() >= timeout)
+        {
+            interrupted = Some(RunStatus::TimedOut);
+        }
+        if interrupted.is_some() {
+            group.kill_group();
+            break;
+        }
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => collector.accept(line, observer),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let exit = group.wait();
+    result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let failed_tally = collector.error_count();
+    result.diagnostics = collector.finish(&planned.targets);
+    match interrupted {
+        Some(RunStatus::Cancelled) => {
+            result.status = RunStatus::Cancelled;
+            result.reason = Some("cancelled; the whole process group was killed".into());
+        }
+        Some(status) => {
+            result.status = status;
+            result.reason = Some(format!(
+                "timed out after {} s; the whole process group was killed",
+                request.timeout.map_or(0, |timeout| timeout.as_secs())
+            ));
+        }
+        None => match exit {
+            Ok(status) if status.success() => result.status = RunStatus::Ok,
+            Ok(status) => {
+                result.reason = Some(match failed_tally {
+                    0 => format!("{} exited with {status}", invocation.label),
+                    1 => "the compiler reported 1 error".to_string(),
+                    count => format!("the compiler reported {count} errors"),
+                });
+            }
+            Err(error) => result.reason = Some(format!("cannot wait for cargo: {error}")),
+        },
+    }
+    result
+}
+
+/// Points cargo at our wrapper, keeping a wrapper the user had (sccache…) inside it.
+fn add_wrapper(invocation: &mut Invocation, wrapper: Option<&PathBuf>) {
+    let Some(wrapper) = wrapper else { return };
+    if let Some(inner) = std::env::var_os("RUSTC_WRAPPER").filter(|inner| !inner.is_empty()) {
+        invocation.env.push((INNER_WRAPPER_ENV.into(), inner));
+    }
+    invocation
+        .env
+        .push(("RUSTC_WRAPPER".into(), wrapper.clone().into_os_string()));
+    invocation.env.push((WRAPPER_MODE_ENV.into(), "1".into()));
+}
+
+/// Turns output lines into diagnostics and progress for one run.
+struct Collector<'a> {
+    run: usize,
+    context: &'a MessageContext,
+    workspace: &'a WorkspaceFacts,
+    diagnostics: DiagnosticSet,
+    units_done: usize,
+    /// Targets that reported an error, per package name (to attribute "could not compile").
+    errors_by_crate: Vec<(String, String)>,
+    error_count: usize,
+    /// A cargo `error:` block being read from stderr.
+    pending_cargo_error: Option<Vec<String>>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(run: usize, context: &'a MessageContext, workspace: &'a WorkspaceFacts) -> Self {
+        Collector {
+            run,
+            context,
+            workspace,
+            diagnostics: DiagnosticSet::default(),
+            units_done: 0,
+            errors_by_crate: Vec::new(),
+            error_count: 0,
+            pending_cargo_error: None,
+        }
+    }
+
+    fn accept(&mut self, line: OutputLine, observer: &mut dyn BuildObserver) {
+        match line {
+            OutputLine::Stdout(text) => match parse_stdout_line(&text, self.context) {
+                Some(CargoEvent::Diagnostic(diagnostic)) => self.add(diagnostic, observer),
+                Some(CargoEvent::Artifact { crate_name, target }) => {
+                    self.units_done += 1;
+                    observer.progress(&BuildProgress::Compiled {
+                        run: self.run,
+                        crate_name,
+                        target,
+                        units_done: self.units_done,
+                    });
+                }
+                Some(CargoEvent::Started { .. } | CargoEvent::BuildFinished { .. }) | None => {}
+            },
+            OutputLine::Stderr(text) => self.accept_stderr(text, observer),
+        }
+    }
+
+    fn add(&mut self, diagnostic: CompilerDiagnostic, observer: &mut dyn BuildObserver) {
+        if diagnostic.severity == Severity::Error {
+            self.error_count += 1;
+            let crate_name = crate_name_of(&diagnostic.package_id);
+            for target in &diagnostic.targets {
+                self.errors_by_crate
+                    .push((crate_name.clone(), target.clone()));
+            }
+        }
+        observer.diagnostic(self.run, &diagnostic);
+        self.diagnostics.insert(diagnostic);
+    }
+
+    fn accept_stderr(&mut self, text: String, observer: &mut dyn BuildObserver) {
+        let continues_block =
+            text.starts_with(' ') || text.starts_with("Caused by:") || text.is_empty();
+        if let Some(block) = &mut self.pending_cargo_error {
+            if continues_block {
+                block.push(text);
+                return;
+            }
+            self.flush_cargo_error(observer);
+        }
+        if text.starts_with("error:") || text.starts_with("error[") {
+            self.pending_cargo_error = Some(vec![text]);
+        } else if let Some(CargoEvent::Started { crate_name }) = parse_started_line(&text) {
+            observer.progress(&BuildProgress::Compiling {
+                run: self.run,
+                crate_name,
+            });
+        }
+    }
+
+    /// Cargo's own errors ("could not compile `x`", "failed to run custom build command")
+    /// become span-less diagnostics on the package's manifest.
+    fn flush_cargo_error(&mut self, observer: &mut dyn BuildObserver) {
+        let Some(mut block) = self.pending_cargo_error.take() else {
+            return;
+        };
+        while block.last().is_some_and(|line| line.trim().is_empty()) {
+            block.pop();
+        }
+        let first = block.first().cloned().unwrap_or_default();
+        let message = first
+            .trim_start_matches("error")
+            .trim_start_matches(|c: char| c != ':')
+            .trim_start_matches(':')
+            .trim()
+            .to_string();
+        let crate_name = backticked(&message);
+        let file = crate_name.map_or_else(
+            || self.workspace.manifest_path.clone(),
+            |name| self.workspace.manifest_of(name),
+        );
+        let failed_targets: Vec<String> = crate_name
+            .map(|name| {
+                self.errors_by_crate
+                    .iter()
+                    .filter(|(crate_with_error, _)| crate_with_error == &name.replace('-', "_"))
+                    .map(|(_, target)| target.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let targets = if failed_targets.is_empty() {
+            self.context.run_targets.clone()
+        } else {
+            failed_targets
+        };
+        let diagnostic = CompilerDiagnostic {
+            targets,
+            package_id: String::new(),
+            file,
+            range: None,
+            label: None,
+            severity: Severity::Error,
+            code: None,
+            message,
+            rendered: Some(block.join("\n")),
+            related: Vec::new(),
+            notes: Vec::new(),
+            fixes: Vec::new(),
+        };
+        observer.diagnostic(self.run, &diagnostic);
+        self.diagnostics.insert(diagnostic);
+    }
+
+    fn error_count(&self) -> usize {
+        self.error_count
+    }
+
+    fn finish(mut self, run_targets: &[String]) -> Vec<CompilerDiagnostic> {
+        let mut sink = super::NoObserver;
+        self.flush_cargo_error(&mut sink);
+        self.diagnostics.into_sorted(run_targets)
+    }
+}
+
+/// `path+file:///w/foo#0.1.0` or `registry+…#foo@1.0.0` → the crate name as rustc sees it.
+fn crate_name_of(package_id: &str) -> String {
+    let fragment = package_id.rsplit('#').next().unwrap_or(package_id);
+    let name = match fragment.split_once('@') {
+        Some((name, _)) => name,
+        // `…/foo#0.1.0`: the name is the last path segment.
+        None => package_id
+            .split('#')
+            .next()
+            .and_then(|url| url.rsplit('/').next())
+            .unwrap_or(fragment),
+    };
+    name.replace('-', "_")
+}
+
+/// The first `quoted` word of a cargo message.
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let length = message[start..].find('`')?;
+    Some(&message[start..start + length])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_package_ids() {
+        assert_eq!(crate_name_of("path+file:///w/my-crate#0.1.0"), "my_crate");
+        assert_eq!(
+            crate_name_of("registry+https://github.com/rust-lang/crates.io-index#serde@1.0.0"),
+            "serde"
+        );
+        assert_eq!(crate_name_of("path+file:///w/dir#named@0.2.0"), "named");
+    }
+
+    #[test]
+    fn backticked_word() {
+        assert_eq!(
+            backticked("could not compile `nostd` (lib) due to 2 previous errors"),
+            Some("nostd")
+        );
+        assert_eq!(backticked("no quotes"), None);
+    }
+
+    fn toolchain_without_std(host: &str) -> Toolchain {
+        Toolchain {
+            rustc: "rustc".into(),
+            sysroot: "/nonexistent".into(),
+            host: host.into(),
+            version: "rustc 0".into(),
+        }
+    }
+
+    #[test]
+    fn missing_std_is_blocked_before_running() {
+        let request = BuildRequest::new("/w", BuildMode::Check);
+        let targets = vec!["thumbv7em-none-eabihf".to_string()];
+        let runs = group_runs(
+            &targets,
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            None,
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(runs.len(), 1);
+        let reason = runs[0].blocked.clone().unwrap_or_default();
+        assert!(
+            reason.contains("rustup target add thumbv7em-none-eabihf"),
+            "{reason}"
+        );
+        assert!(reason.contains("-Zbuild-std"), "{reason}");
+    }
+
+    #[test]
+    fn build_std_targets_share_one_invocation_per_std_flavour() {
+        let mut request = BuildRequest::new("/w", BuildMode::Check);
+        request.build_std = true;
+        request.rustc_wrapper = Some("/bin/triplet".into());
+        let build_std = BuildStdToolchain {
+            rustc: "/usr/bin/rustc".into(),
+            library: "/usr/lib/rustlib/src/rust/library".into(),
+            version: "rustc 1.96.0".into(),
+        };
+        let targets: Vec<String> = [
+            "thumbv7em-none-eabihf",
+            "thumbv6m-none-eabi",
+            "wasm32-unknown-unknown",
+        ]
+        .iter()
+        .map(|target| target.to_string())
+        .collect();
+        let runs = group_runs(
+            &targets,
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            Some(&build_std),
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(runs.len(), 2);
+        assert_eq!(
+            runs[0].targets,
+            vec!["thumbv7em-none-eabihf", "thumbv6m-none-eabi"]
+        );
+        assert_eq!(runs[1].targets, vec!["wasm32-unknown-unknown"]);
+
+        request.rustc_wrapper = None;
+        let separate = group_runs(
+            &targets,
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            Some(&build_std),
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(separate.len(), 3);
+    }
+}
