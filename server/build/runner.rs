@@ -314,8 +314,14 @@ fn execute(
     }
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let failed_tally = collector.error_count();
     result.diagnostics = collector.finish(&planned.targets);
+    // Compiler errors after collapsing over targets (cargo's own "could not compile" aside).
+    let failed_tally = result
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .filter(|diagnostic| !diagnostic.package_id.is_empty())
+        .count();
     match interrupted {
         Some(RunStatus::Cancelled) => {
             result.status = RunStatus::Cancelled;
@@ -364,7 +370,6 @@ struct Collector<'a> {
     units_done: usize,
     /// Targets that reported an error, per package name (to attribute "could not compile").
     errors_by_crate: Vec<(String, String)>,
-    error_count: usize,
     /// A cargo `error:` block being read from stderr.
     pending_cargo_error: Option<Vec<String>>,
 }
@@ -378,7 +383,6 @@ impl<'a> Collector<'a> {
             diagnostics: DiagnosticSet::default(),
             units_done: 0,
             errors_by_crate: Vec::new(),
-            error_count: 0,
             pending_cargo_error: None,
         }
     }
@@ -404,7 +408,6 @@ impl<'a> Collector<'a> {
 
     fn add(&mut self, diagnostic: CompilerDiagnostic, observer: &mut dyn BuildObserver) {
         if diagnostic.severity == Severity::Error {
-            self.error_count += 1;
             let crate_name = crate_name_of(&diagnostic.package_id);
             for target in &diagnostic.targets {
                 self.errors_by_crate
@@ -456,15 +459,15 @@ impl<'a> Collector<'a> {
             || self.workspace.manifest_path.clone(),
             |name| self.workspace.manifest_of(name),
         );
-        let failed_targets: Vec<String> = crate_name
-            .map(|name| {
-                self.errors_by_crate
-                    .iter()
-                    .filter(|(crate_with_error, _)| crate_with_error == &name.replace('-', "_"))
-                    .map(|(_, target)| target.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut failed_targets: Vec<String> = Vec::new();
+        if let Some(name) = crate_name {
+            let name = name.replace('-', "_");
+            for (crate_with_error, target) in &self.errors_by_crate {
+                if crate_with_error == &name && !failed_targets.contains(target) {
+                    failed_targets.push(target.clone());
+                }
+            }
+        }
         let targets = if failed_targets.is_empty() {
             self.context.run_targets.clone()
         } else {
@@ -486,10 +489,6 @@ impl<'a> Collector<'a> {
         };
         observer.diagnostic(self.run, &diagnostic);
         self.diagnostics.insert(diagnostic);
-    }
-
-    fn error_count(&self) -> usize {
-        self.error_count
     }
 
     fn finish(mut self, run_targets: &[String]) -> Vec<CompilerDiagnostic> {

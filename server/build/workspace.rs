@@ -30,6 +30,8 @@ impl WorkspaceFacts {
         if !manifest_path.is_file() {
             return Err(format!("no Cargo.toml at {}", manifest_path.display()));
         }
+        // Absolute, so reports and cargo agree whatever the current directory.
+        let manifest_path = std::fs::canonicalize(&manifest_path).unwrap_or(manifest_path);
         let metadata = cargo_metadata::MetadataCommand::new()
             .cargo_path(cargo)
             .manifest_path(&manifest_path)
