@@ -35,6 +35,8 @@ pub struct BuildRequest {
     pub rustc_wrapper: Option<PathBuf>,
     /// Overrides `<workspace target dir>/triplet`.
     pub target_dir: Option<PathBuf>,
+    /// Extra environment for the tool (e.g. from the client's settings).
+    pub env: Vec<(String, String)>,
 }
 
 impl BuildRequest {
@@ -47,6 +49,7 @@ impl BuildRequest {
             timeout: None,
             rustc_wrapper: None,
             target_dir: None,
+            env: Vec::new(),
         }
     }
 }
@@ -271,6 +274,7 @@ fn execute(
     let mut command = Command::new(&invocation.program);
     command
         .args(&invocation.args)
+        .envs(request.env.iter().map(|(key, value)| (key, value)))
         .envs(invocation.env.iter().map(|(key, value)| (key, value)))
         .current_dir(&plan.workspace.workspace_root);
     let started = Instant::now();
