@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq)]
 pub enum CargoEvent {
     /// A compiler message, already labelled with its target(s).
-    Diagnostic(CompilerDiagnostic),
+    Diagnostic(Box<CompilerDiagnostic>),
     /// A unit finished compiling (`compiler-artifact`); `target` is `None` for host units.
     Artifact {
         crate_name: String,
@@ -123,7 +123,7 @@ pub fn parse_stdout_line(line: &str, context: &MessageContext) -> Option<CargoEv
                 .manifest_path
                 .unwrap_or_else(|| context.workspace_root.join("Cargo.toml"));
             convert_diagnostic(message, &parsed.package_id, &manifest, context)
-                .map(CargoEvent::Diagnostic)
+                .map(|diagnostic| CargoEvent::Diagnostic(Box::new(diagnostic)))
         }
         "compiler-artifact" => Some(CargoEvent::Artifact {
             crate_name: parsed.target.map(|target| target.name).unwrap_or_default(),
@@ -323,16 +323,14 @@ pub fn strip_ansi(text: &str) -> String {
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some('[') => {
-                // Parameters and intermediates, then one final byte in '@'..='~'.
-                for next in chars.by_ref() {
-                    if ('@'..='~').contains(&next) {
-                        break;
-                    }
+        // Otherwise a two-byte escape: the next char is dropped with the ESC.
+        if chars.next() == Some('[') {
+            // Parameters and intermediates, then one final byte in '@'..='~'.
+            for next in chars.by_ref() {
+                if ('@'..='~').contains(&next) {
+                    break;
                 }
             }
-            Some(_) | None => {}
         }
     }
     out

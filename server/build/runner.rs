@@ -394,7 +394,7 @@ impl<'a> Collector<'a> {
     fn accept(&mut self, line: OutputLine, observer: &mut dyn BuildObserver) {
         match line {
             OutputLine::Stdout(text) => match parse_stdout_line(&text, self.context) {
-                Some(CargoEvent::Diagnostic(diagnostic)) => self.add(diagnostic, observer),
+                Some(CargoEvent::Diagnostic(diagnostic)) => self.add(*diagnostic, observer),
                 Some(CargoEvent::Artifact { crate_name, target }) => {
                     self.units_done += 1;
                     observer.progress(&BuildProgress::Compiled {
