@@ -7,8 +7,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 use triplet::build::{
-    build_std_available, run_build, BuildMode, BuildRequest, CancelHandle, NoObserver,
-    RunStatus,
+    build_std_available, run_build, BuildMode, BuildRequest, CancelHandle, NoObserver, RunStatus,
 };
 
 const TARGETS: [&str; 4] = [
@@ -37,7 +36,11 @@ fn main() {
         return;
     }
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-build-targets");
-    println!("rustc for build-std: {} ({})", toolchain.rustc.display(), toolchain.version);
+    println!(
+        "rustc for build-std: {} ({})",
+        toolchain.rustc.display(),
+        toolchain.version
+    );
     println!("target dir: {}", target_dir.display());
 
     // Warm-up: core/alloc/compiler_builtins for every target, once.
@@ -46,7 +49,10 @@ fn main() {
         println!("warm-up failed: {reason}");
         return;
     }
-    println!("warm-up (cold std for 4 targets): {:.1} s\n", warm_up.elapsed().as_secs_f64());
+    println!(
+        "warm-up (cold std for 4 targets): {:.1} s\n",
+        warm_up.elapsed().as_secs_f64()
+    );
 
     println!("| N | one invocation (s) | N sequential invocations (s) | sequential / one |");
     println!("|---|---|---|---|");
@@ -97,7 +103,10 @@ fn check(workspace: &Path, target_dir: &Path, targets: &[&str]) -> Result<(), St
     match report.runs.iter().find(|run| run.status != RunStatus::Ok) {
         Some(run) => Err(run.reason.clone().unwrap_or_else(|| "failed".into())),
         None if report.runs.len() == 1 => Ok(()),
-        None => Err(format!("expected one invocation, got {}", report.runs.len())),
+        None => Err(format!(
+            "expected one invocation, got {}",
+            report.runs.len()
+        )),
     }
 }
 

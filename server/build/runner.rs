@@ -98,8 +98,14 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
     } else {
         None
     };
+    let unknown: Vec<String> = targets
+        .iter()
+        .filter(|target| !toolchain.std_installed(target) && !toolchain.knows_target(target))
+        .cloned()
+        .collect();
     let runs = group_runs(
         &targets,
+        &unknown,
         request,
         &toolchain,
         build_std.as_ref(),
@@ -128,6 +134,7 @@ fn dedup(targets: &[String]) -> Vec<String> {
 /// messages apart; cargo-ndk and wasm-pack runs are per target.
 fn group_runs(
     targets: &[String],
+    unknown: &[String],
     request: &BuildRequest,
     toolchain: &Toolchain,
     build_std: Option<&BuildStdToolchain>,
@@ -137,6 +144,13 @@ fn group_runs(
     let mut runs: Vec<PlannedRun> = Vec::new();
     let shareable = request.rustc_wrapper.is_some();
     for target in targets {
+        if unknown.contains(target) {
+            runs.push(blocked(
+                target,
+                format!("unknown target triple `{target}` (not in `rustc --print target-list`)"),
+            ));
+            continue;
+        }
         let choices = if toolchain.std_installed(target) {
             choose_tool(request.mode, target, wasm_bindgen_crates, available)
         } else {
@@ -562,6 +576,7 @@ mod tests {
         let targets = vec!["thumbv7em-none-eabihf".to_string()];
         let runs = group_runs(
             &targets,
+            &[],
             &request,
             &toolchain_without_std("x86_64-unknown-linux-gnu"),
             None,
@@ -575,6 +590,23 @@ mod tests {
             "{reason}"
         );
         assert!(reason.contains("-Zbuild-std"), "{reason}");
+    }
+
+    #[test]
+    fn unknown_targets_are_blocked() {
+        let request = BuildRequest::new("/w", BuildMode::Check);
+        let targets = vec!["thumbv7em-none-eabihff".to_string()];
+        let runs = group_runs(
+            &targets,
+            &targets,
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            None,
+            &[],
+            &AvailableTools::default(),
+        );
+        let reason = runs[0].blocked.clone().unwrap_or_default();
+        assert!(reason.starts_with("unknown target triple"), "{reason}");
     }
 
     #[test]
@@ -597,6 +629,7 @@ mod tests {
         .collect();
         let runs = group_runs(
             &targets,
+            &[],
             &request,
             &toolchain_without_std("x86_64-unknown-linux-gnu"),
             Some(&build_std),
@@ -613,6 +646,7 @@ mod tests {
         request.rustc_wrapper = None;
         let separate = group_runs(
             &targets,
+            &[],
             &request,
             &toolchain_without_std("x86_64-unknown-linux-gnu"),
             Some(&build_std),

@@ -63,6 +63,18 @@ impl Toolchain {
         std_installed_in(&self.sysroot, triple)
     }
 
+    /// Whether rustc knows `triple` (`rustc --print target-list`); a custom target
+    /// specification (`*.json`) counts as known. Unknown when rustc cannot be asked.
+    pub fn knows_target(&self, triple: &str) -> bool {
+        if triple.ends_with(".json") {
+            return true;
+        }
+        match run_text(&self.rustc, &["--print", "target-list"]) {
+            Ok(list) => list.lines().any(|known| known.trim() == triple),
+            Err(_) => true,
+        }
+    }
+
     /// The rust-src of this toolchain, if present.
     fn library_sources(&self) -> Option<PathBuf> {
         let library = self.sysroot.join("lib/rustlib/src/rust/library");
