@@ -16,6 +16,7 @@
 //!
 //! Entry points: [`plan`] (what would run, nothing started) and [`run_build`].
 
+mod collect;
 mod diagnostic;
 mod messages;
 mod process;
