@@ -344,7 +344,7 @@ fn execute(
     match interrupted {
         Some(RunStatus::Cancelled) => {
             result.status = RunStatus::Cancelled;
-            result.reason = Some("cancelled; the whole process group was killed".into());
+            result.reason = Some("stopped on request; the whole process group was killed".into());
         }
         Some(status) => {
             result.status = status;
