@@ -139,11 +139,12 @@ fn cargo_tomls(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-fn toml_to_json(path: &Path) -> Value {
+/// None for manifests that are not TOML at all: fixtures of broken manifests, which
+/// cargo rejects before any schema matters.
+fn toml_to_json(path: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(path).expect("readable Cargo.toml");
-    let table: toml::Table = toml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()));
-    serde_json::to_value(table).expect("TOML converts to JSON")
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    Some(serde_json::to_value(table).expect("TOML converts to JSON"))
 }
 
 fn has_triplet_metadata(manifest: &Value) -> bool {
@@ -159,7 +160,10 @@ fn cargo_manifests_with_triplet_metadata_are_valid() {
     }
     let mut checked = 0;
     for path in &manifests {
-        let manifest = toml_to_json(path);
+        let Some(manifest) = toml_to_json(path) else {
+            eprintln!("not TOML, not a schema case: {}", path.display());
+            continue;
+        };
         if has_triplet_metadata(&manifest) {
             assert_valid(&cargo, &manifest, &path.display().to_string());
             checked += 1;
