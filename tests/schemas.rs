@@ -202,3 +202,27 @@ fn cargo_schema_rejects_bad_triplet_metadata() {
     let manifest = serde_json::to_value(table).expect("JSON");
     assert_invalid(&cargo, &manifest, "a non-string target read from TOML");
 }
+
+/// Ground truth for the triple pattern: every target rustc knows must be accepted.
+#[test]
+fn every_rustc_target_matches_the_triple_pattern() {
+    let output = std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .args(["--print", "target-list"])
+        .output()
+        .expect("run rustc --print target-list");
+    assert!(output.status.success(), "rustc --print target-list failed");
+    let triples: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(String::from)
+        .collect();
+    assert!(triples.len() > 50, "suspiciously short target list: {triples:?}");
+    let settings = validator("schemas/settings.schema.json");
+    let cargo = validator("schemas/cargo-metadata.schema.json");
+    for triple in &triples {
+        assert_valid(&settings, &json!({ "targets": [triple] }), triple);
+        let manifest = json!({ "package": { "metadata": { "triplet": { "targets": [triple] } } } });
+        assert_valid(&cargo, &manifest, triple);
+    }
+}
