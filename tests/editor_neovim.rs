@@ -85,7 +85,7 @@ fn require_nvim() -> bool {
 }
 
 #[test]
-#[ignore = "needs `triplet lsp` publishing T0001 with its quick-fix; not on main yet (the lsp branch at a9f7763 publishes no diagnostics for this fixture)"]
+#[ignore = "needs `triplet lsp` (lsp branch), not on main yet; passed against main + lsp@73b9aa0 merged by hand"]
 fn neovim_applies_the_t0001_quick_fix() {
     if !require_nvim() {
         return;

@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import { type CheckArgs, ServerCommand } from "./protocol";
 import { ServerManager } from "./server";
 import { CheckStatusModel, statusText, statusTooltip } from "./status";
-import { buildTargetPickItems, selectionFromPicks, singleTargetChoices } from "./targetPick";
+import { buildTargetPickItems, isTargetSource, selectionFromPicks, singleTargetChoices } from "./targetPick";
 import { withCargoSchemaAssociation } from "./tomlSchema";
 import { type BuildAction, refuseBuildReason } from "./trust";
 
@@ -58,6 +58,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (targets) model.setSelected(targets.selected);
     render();
   }
+
+  // The server reloads its model asynchronously after a change: ask again shortly after.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  function refreshSelectedSoon(): void {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refreshSelected(), 1000);
+  }
+  context.subscriptions.push({ dispose: () => clearTimeout(refreshTimer) });
 
   /** Build-running commands refuse in untrusted workspaces. */
   function allowed(action: BuildAction): boolean {
@@ -149,8 +157,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       if (event.affectsConfiguration("triplet")) {
         await server.pushSettings();
-        await refreshSelected();
+        refreshSelectedSoon();
       }
+    }),
+    // Target selection also lives in manifests and toolchain files.
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (isTargetSource(document.uri.path)) refreshSelectedSoon();
     }),
     // Trust lifts the checkOnSave gate: tell the server.
     vscode.workspace.onDidGrantWorkspaceTrust(() => server.pushSettings()),

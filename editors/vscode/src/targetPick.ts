@@ -55,3 +55,8 @@ export function singleTargetChoices(targets: TargetsResponse): string[] {
   const ordered = [...targets.selected, ...[...targets.installed].sort()];
   return [...new Set(ordered)];
 }
+
+/** Files whose contents select targets: a save may change the selection. */
+export function isTargetSource(path: string): boolean {
+  return /(^|\/)(Cargo\.toml|rust-toolchain(\.toml)?|\.cargo\/config(\.toml)?)$/.test(path);
+}

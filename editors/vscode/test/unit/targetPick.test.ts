@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { buildTargetPickItems, selectionFromPicks, singleTargetChoices } from "../../src/targetPick";
+import { buildTargetPickItems, isTargetSource, selectionFromPicks, singleTargetChoices } from "../../src/targetPick";
 
 const targets = {
   selected: ["thumbv7em-none-eabihf"],
@@ -44,5 +44,16 @@ describe("target QuickPick model", () => {
       "wasm32-unknown-unknown",
       "x86_64-unknown-linux-gnu",
     ]);
+  });
+});
+
+describe("isTargetSource", () => {
+  it("knows the files that select targets", () => {
+    for (const path of ["/w/Cargo.toml", "/w/crates/a/Cargo.toml", "/w/rust-toolchain.toml", "/w/rust-toolchain", "/w/.cargo/config.toml", "/w/.cargo/config"]) {
+      assert.ok(isTargetSource(path), path);
+    }
+    for (const path of ["/w/src/lib.rs", "/w/Cargo.lock", "/w/NotCargo.toml", "/w/config.toml"]) {
+      assert.ok(!isTargetSource(path), path);
+    }
   });
 });
