@@ -10,7 +10,11 @@ use std::process::ExitCode;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "triplet", version, about = "Target-aware checks for Rust workspaces")]
+#[command(
+    name = "triplet",
+    version,
+    about = "Target-aware checks for Rust workspaces"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -22,6 +26,8 @@ pub enum Command {
     ApiTable(api_table::ApiTableArgs),
     /// Run the real toolchain (`cargo check`/`cargo build`) for each selected target.
     Build(build::BuildArgs),
+    /// Serve the Language Server Protocol on stdin/stdout (logs go to stderr).
+    Lsp,
 }
 
 pub fn main() -> ExitCode {
@@ -36,5 +42,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::ApiTable(args) => api_table::run(args),
         Command::Build(args) => build::run(args),
+        Command::Lsp => crate::lsp::run(),
     }
 }

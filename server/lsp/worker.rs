@@ -1,0 +1,463 @@
+//! The analysis thread: owns the engines (one per Cargo workspace) and runs every load and
+//! check, so the protocol loop never waits on `cargo metadata` or on analysis.
+
+use super::code_actions::AnalyzedText;
+use super::config::{Config, Settings};
+use super::documents::Overlay;
+use super::ext::TargetsResult;
+use super::line_index::LineIndex;
+use super::workspaces::{classify, config_scope, discover_roots, root_for, FileKind};
+use crate::analysis::finding::Finding;
+use crate::engine::{Engine, EngineOptions, RuleConfig, SourceProvider};
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::RequestId;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub enum Job {
+    /// The editor's folders and settings: find the Cargo workspaces in them, load new
+    /// ones, reload those whose settings changed, drop the ones that are gone.
+    Sync {
+        folders: Vec<PathBuf>,
+        config: Config,
+        overlay: Overlay,
+        seq: u64,
+    },
+    /// Manifests or Cargo/toolchain config changed on disk: reload what they govern.
+    FilesChanged {
+        paths: Vec<PathBuf>,
+        overlay: Overlay,
+        seq: u64,
+    },
+    Check {
+        paths: Vec<PathBuf>,
+        overlay: Overlay,
+        seq: u64,
+    },
+    Targets {
+        id: RequestId,
+        path: Option<PathBuf>,
+    },
+}
+
+/// Findings located in one file, with the texts they (and their fixes) refer to.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// The buffer version analysed (None: the file on disk).
+    pub version: Option<i32>,
+    pub root: Option<PathBuf>,
+    pub findings: Vec<Finding>,
+    /// The file itself and every file a fix edits, as the analysis read them.
+    pub texts: HashMap<PathBuf, AnalyzedText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    pub manifest: PathBuf,
+    pub range: Option<Range<usize>>,
+    pub message: String,
+    pub index: LineIndex,
+}
+
+pub enum Outcome {
+    /// `whole_workspace`: the reports cover every file of `root` with findings.
+    Checked {
+        seq: u64,
+        whole_workspace: Option<PathBuf>,
+        reports: Vec<FileReport>,
+        /// The buffers the check saw (versions for files it cleared).
+        overlay: Overlay,
+    },
+    Loaded {
+        root: PathBuf,
+    },
+    LoadFailed {
+        root: PathBuf,
+        failure: LoadFailure,
+    },
+    Dropped {
+        root: PathBuf,
+    },
+    Targets {
+        id: RequestId,
+        result: TargetsResult,
+    },
+    Log {
+        error: bool,
+        message: String,
+    },
+}
+
+struct Slot {
+    engine: Option<Engine>,
+    settings: Option<Settings>,
+}
+
+pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
+    let mut worker = Worker {
+        folders: Vec::new(),
+        slots: BTreeMap::new(),
+        config: Config::default(),
+        outcomes,
+    };
+    while let Ok(first) = jobs.recv() {
+        // Coalesce whatever queued up meanwhile: one check of the union of paths against
+        // the newest buffers beats re-checking every intermediate edit.
+        let mut batch = vec![first];
+        batch.extend(jobs.try_iter());
+        let mut check_paths = Vec::new();
+        let mut newest_check = None;
+        for job in batch {
+            match job {
+                Job::Check {
+                    paths,
+                    overlay,
+                    seq,
+                } => {
+                    check_paths.extend(paths);
+                    newest_check = Some((overlay, seq));
+                }
+                other => worker.guarded(|worker| worker.handle(other)),
+            }
+        }
+        if let Some((overlay, seq)) = newest_check {
+            check_paths.sort();
+            check_paths.dedup();
+            worker.guarded(|worker| worker.check_files(&check_paths, &overlay, seq));
+        }
+    }
+}
+
+struct Worker {
+    folders: Vec<PathBuf>,
+    slots: BTreeMap<PathBuf, Slot>,
+    config: Config,
+    outcomes: Sender<Outcome>,
+}
+
+impl Worker {
+    /// A panic in the engine is an error message, not the end of the server.
+    fn guarded(&mut self, work: impl FnOnce(&mut Worker)) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| work(self))) {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            self.send(Outcome::Log {
+                error: true,
+                message: format!("analysis panicked: {message}"),
+            });
+        }
+    }
+
+    fn send(&self, outcome: Outcome) {
+        let _ = self.outcomes.send(outcome);
+    }
+
+    fn handle(&mut self, job: Job) {
+        match job {
+            Job::Sync {
+                folders,
+                config,
+                overlay,
+                seq,
+            } => {
+                self.folders = folders;
+                self.config = config;
+                self.sync_roots(&overlay, seq);
+            }
+            Job::FilesChanged {
+                paths,
+                overlay,
+                seq,
+            } => {
+                let known: Vec<PathBuf> = self.slots.keys().cloned().collect();
+                let mut affected = Vec::new();
+                for path in &paths {
+                    affected.extend(affected_roots(&known, path));
+                }
+                affected.sort();
+                affected.dedup();
+                // New or removed workspaces load or drop here; the others reload.
+                let loaded = self.sync_roots(&overlay, seq);
+                for root in affected {
+                    if self.slots.contains_key(&root) && !loaded.contains(&root) {
+                        self.load(&root, &overlay, seq);
+                    }
+                }
+            }
+            Job::Check {
+                paths,
+                overlay,
+                seq,
+            } => self.check_files(&paths, &overlay, seq),
+            Job::Targets { id, path } => {
+                let result = self.targets(path.as_deref());
+                self.send(Outcome::Targets { id, result });
+            }
+        }
+    }
+
+    /// Brings the engines in line with the workspaces found in the folders; returns the
+    /// roots it (re)loaded.
+    fn sync_roots(&mut self, overlay: &Overlay, seq: u64) -> Vec<PathBuf> {
+        let roots = discover_roots(&self.folders);
+        let gone: Vec<PathBuf> = self
+            .slots
+            .keys()
+            .filter(|root| !roots.contains(root))
+            .cloned()
+            .collect();
+        for root in gone {
+            self.slots.remove(&root);
+            self.send(Outcome::Dropped { root });
+        }
+        let mut loaded = Vec::new();
+        for root in roots {
+            let wanted = self.config.for_workspace(&root);
+            let current = self
+                .slots
+                .get(&root)
+                .and_then(|slot| slot.settings.as_ref());
+            if current != Some(wanted) {
+                self.load(&root, overlay, seq);
+                loaded.push(root);
+            }
+        }
+        loaded
+    }
+
+    fn load(&mut self, root: &Path, overlay: &Overlay, seq: u64) {
+        let settings = self.config.for_workspace(root).clone();
+        let rules = match RuleConfig::from_json(&settings.rules) {
+            Ok(rules) => rules,
+            Err(error) => {
+                self.send(Outcome::Log {
+                    error: true,
+                    message: format!("triplet.rules ignored: {error}"),
+                });
+                RuleConfig::from_json(&serde_json::Value::Null).unwrap_or_default()
+            }
+        };
+        let options = EngineOptions {
+            targets: settings.targets.clone(),
+            rules,
+            features: Default::default(),
+        };
+        let sources = RecordingSources::new(overlay);
+        match Engine::load(root, options) {
+            Ok(engine) => {
+                self.slots.insert(
+                    root.to_path_buf(),
+                    Slot {
+                        engine: Some(engine),
+                        settings: Some(settings),
+                    },
+                );
+                self.send(Outcome::Loaded {
+                    root: root.to_path_buf(),
+                });
+            }
+            Err(error) => {
+                let manifest = error
+                    .manifest
+                    .clone()
+                    .unwrap_or_else(|| root.join("Cargo.toml"));
+                let text = sources.text(&manifest).unwrap_or_else(|| Arc::from(""));
+                let failure = LoadFailure {
+                    manifest,
+                    range: error.range.clone(),
+                    message: error.to_string(),
+                    index: LineIndex::new(text),
+                };
+                // The last good engine keeps serving; the settings stay unknown so the next
+                // sync retries the load.
+                let slot = self.slots.entry(root.to_path_buf()).or_insert(Slot {
+                    engine: None,
+                    settings: None,
+                });
+                slot.settings = None;
+                self.send(Outcome::LoadFailed {
+                    root: root.to_path_buf(),
+                    failure,
+                });
+            }
+        }
+        self.check_workspace(root, &sources, seq);
+    }
+
+    fn check_workspace(&self, root: &Path, sources: &RecordingSources, seq: u64) {
+        let Some(engine) = self.slots.get(root).and_then(|slot| slot.engine.as_ref()) else {
+            return;
+        };
+        let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        for finding in engine.check_all(sources) {
+            by_file
+                .entry(finding.file.clone())
+                .or_default()
+                .push(finding);
+        }
+        let reports = by_file
+            .into_iter()
+            .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, sources))
+            .collect();
+        self.send(Outcome::Checked {
+            seq,
+            whole_workspace: Some(root.to_path_buf()),
+            reports,
+            overlay: sources.overlay.clone(),
+        });
+    }
+
+    fn check_files(&self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
+        let sources = RecordingSources::new(overlay);
+        let mut reports = Vec::new();
+        for path in paths {
+            let (root, findings) = match self.engine_for(path) {
+                Some((root, engine)) => {
+                    let findings = engine
+                        .check_file(path, &sources)
+                        .into_iter()
+                        .filter(|finding| &finding.file == path)
+                        .collect();
+                    (Some(root.clone()), findings)
+                }
+                None => (None, Vec::new()),
+            };
+            reports.push(report(path.clone(), root, findings, &sources));
+        }
+        self.send(Outcome::Checked {
+            seq,
+            whole_workspace: None,
+            reports,
+            overlay: overlay.clone(),
+        });
+    }
+
+    fn engine_for(&self, path: &Path) -> Option<(&PathBuf, &Engine)> {
+        let owners: Vec<&PathBuf> = self
+            .slots
+            .iter()
+            .filter(|(_, slot)| slot.engine.as_ref().is_some_and(|engine| engine.owns(path)))
+            .map(|(root, _)| root)
+            .collect();
+        let root = root_for(owners, path)?;
+        let engine = self.slots.get(root)?.engine.as_ref()?;
+        Some((root, engine))
+    }
+
+    fn targets(&self, path: Option<&Path>) -> TargetsResult {
+        let engines: Vec<&Engine> = match path.and_then(|path| self.engine_for(path)) {
+            Some((_, engine)) => vec![engine],
+            None => self
+                .slots
+                .values()
+                .filter_map(|slot| slot.engine.as_ref())
+                .collect(),
+        };
+        let mut result = TargetsResult::default();
+        for engine in engines {
+            merge(&mut result.selected, engine.selected_targets());
+            merge(&mut result.installed, engine.installed_targets());
+            merge(&mut result.known, engine.known_targets());
+        }
+        result
+    }
+}
+
+/// The workspaces a changed manifest or config file governs.
+fn affected_roots(roots: &[PathBuf], path: &Path) -> Vec<PathBuf> {
+    let mut affected: Vec<PathBuf> = root_for(roots, path).into_iter().cloned().collect();
+    if classify(path) == FileKind::Config {
+        // Cargo reads `.cargo/config.toml` and rust-toolchain.toml from every ancestor.
+        if let Some(scope) = config_scope(path) {
+            affected.extend(roots.iter().filter(|root| root.starts_with(scope)).cloned());
+        }
+    }
+    affected
+}
+
+fn merge(into: &mut Vec<String>, more: Vec<String>) {
+    for item in more {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+fn report(
+    path: PathBuf,
+    root: Option<PathBuf>,
+    findings: Vec<Finding>,
+    sources: &RecordingSources,
+) -> FileReport {
+    let mut files: Vec<&Path> = vec![&path];
+    for finding in &findings {
+        for fix in &finding.fixes {
+            files.extend(fix.edits.iter().map(|edit| edit.file.as_path()));
+        }
+    }
+    let mut texts = HashMap::new();
+    for file in files {
+        if texts.contains_key(file) {
+            continue;
+        }
+        if let Some(text) = sources.text(file) {
+            let analyzed = AnalyzedText {
+                version: sources.overlay.version(file),
+                index: LineIndex::new(text),
+            };
+            texts.insert(file.to_path_buf(), analyzed);
+        }
+    }
+    FileReport {
+        version: sources.overlay.version(&path),
+        path,
+        root,
+        findings,
+        texts,
+    }
+}
+
+/// Open buffers first, disk otherwise; remembers every text it served so that ranges are
+/// converted against exactly the text the engine analysed.
+struct RecordingSources<'a> {
+    overlay: &'a Overlay,
+    served: RefCell<HashMap<PathBuf, Option<Arc<str>>>>,
+}
+
+impl<'a> RecordingSources<'a> {
+    fn new(overlay: &'a Overlay) -> RecordingSources<'a> {
+        RecordingSources {
+            overlay,
+            served: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn text(&self, path: &Path) -> Option<Arc<str>> {
+        if let Some(known) = self.served.borrow().get(path) {
+            return known.clone();
+        }
+        let text = match self.overlay.text(path) {
+            Some(text) => Some(Arc::clone(text)),
+            None => fs::read_to_string(path).ok().map(Arc::from),
+        };
+        self.served
+            .borrow_mut()
+            .insert(path.to_path_buf(), text.clone());
+        text
+    }
+}
+
+impl SourceProvider for RecordingSources<'_> {
+    fn read(&self, path: &Path) -> Option<String> {
+        self.text(path).map(|text| text.to_string())
+    }
+}
