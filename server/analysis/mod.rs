@@ -1,4 +1,51 @@
 //! Pure analysis: source text and facts in, findings out. No I/O, no LSP types.
 
 pub mod cfg;
+pub mod context;
 pub mod finding;
+pub mod manifest;
+pub mod resolve;
+pub mod rules;
+pub mod std_paths;
+pub mod syntax;
+
+use context::{CrateInput, ManifestInput, TargetOrigin};
+use finding::{Finding, RuleCode};
+use manifest::TomlSpans;
+use rules::FindingSet;
+
+/// T0001 and T0002 over one crate's module tree.
+pub fn analyze_crate(input: &CrateInput<'_>) -> Vec<Finding> {
+    let mut out = FindingSet::default();
+    rules::std_in_no_std::check(input, &mut out);
+    rules::unsupported_api::check(input, &mut out);
+    out.into_vec()
+}
+
+/// T0003, T0004 and T0005 over one package's manifest. A manifest that is not valid TOML
+/// yields nothing here (the workspace loader reports it).
+pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
+    let Ok(spans) = TomlSpans::parse(input.text) else { return Vec::new() };
+    let mut out = FindingSet::default();
+    rules::crate_type::check(input, &spans, &mut out);
+    rules::dependency_std::check(input, &spans, &mut out);
+    rules::dependency_traps::check(input, &spans, &mut out);
+    out.into_vec()
+}
+
+/// T0006 and T0007 over where a package's targets were selected.
+pub fn analyze_target_selection(
+    package: &str,
+    origins: &[TargetOrigin],
+    install: &rules::target_not_installed::InstallFacts<'_>,
+) -> Vec<Finding> {
+    let mut out = FindingSet::default();
+    rules::unknown_target::check(package, origins, install.known, &mut out);
+    rules::target_not_installed::check(package, origins, install, &mut out);
+    out.into_vec()
+}
+
+/// Every rule code, for documentation and configuration.
+pub fn rule_codes() -> &'static [RuleCode] {
+    &RuleCode::ALL
+}

@@ -1,1 +1,9 @@
-//! TODO
+//! Targets: which triples each package is analysed for (selection) and what each one is
+//! (facts from rustc and target-lexicon).
+
+pub mod facts;
+pub mod selection;
+pub mod toolchain;
+
+pub use facts::TargetFacts;
+pub use toolchain::Toolchain;

@@ -1,0 +1,128 @@
+//! The facts a crate is analysed with: its files (parsed once) and its targets.
+
+use super::cfg::CfgSet;
+use super::syntax::{FileSyntax, Gate};
+use std::ops::Range;
+use std::path::Path;
+
+/// One selected target as the analysis sees it.
+#[derive(Debug, Clone)]
+pub struct TargetView {
+    pub triple: String,
+    /// The target's cfg set plus the package's enabled features.
+    pub cfg: CfgSet,
+    /// Whether the target has a standard library at all (`*-none-*` targets do not).
+    pub has_std: bool,
+}
+
+/// A file of the crate's module tree.
+#[derive(Debug, Clone, Copy)]
+pub struct CrateFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub syntax: &'a FileSyntax,
+    /// `#[cfg]`s on the `mod` declarations that lead to this file.
+    pub module_gate: &'a Gate,
+}
+
+impl CrateFile<'_> {
+    pub fn is_on(&self, cfg: &CfgSet) -> bool {
+        self.module_gate.is_on(cfg) && self.syntax.file_gate.is_on(cfg)
+    }
+}
+
+/// What a run-time API does on a target, as the API table says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiVerdict {
+    /// `ok`, `error`, `panic`, `noop` or `absent`.
+    pub behaviour: String,
+    pub message: String,
+    pub source: String,
+    pub alternative: Option<String>,
+}
+
+impl ApiVerdict {
+    pub fn fails(&self) -> bool {
+        matches!(self.behaviour.as_str(), "error" | "panic" | "noop")
+    }
+}
+
+/// The run-time API table, seen through the one question the analysis asks.
+pub trait ApiKnowledge {
+    /// `None` when the table does not list this API or this target.
+    fn verdict(&self, api: &str, target: &str) -> Option<ApiVerdict>;
+}
+
+pub struct CrateInput<'a> {
+    pub package: &'a str,
+    /// The module tree; the first file is the crate root.
+    pub files: Vec<CrateFile<'a>>,
+    pub targets: &'a [TargetView],
+    pub apis: &'a dyn ApiKnowledge,
+}
+
+/// A dependency as the package's manifest declares it, with what the resolver knows.
+#[derive(Debug, Clone, Default)]
+pub struct DependencyFacts {
+    /// The key written in Cargo.toml (the rename when there is one).
+    pub key: String,
+    pub package_name: String,
+    /// Resolved version (empty when unresolved).
+    pub version: String,
+    /// `target.<platform>.dependencies`: a triple or `cfg(…)`.
+    pub platform: Option<String>,
+    pub default_features: bool,
+    /// Not optional, or switched on by the package's enabled features.
+    pub enabled: bool,
+    /// The dependency's `default` feature set turns on its `std` feature.
+    pub default_enables_std: bool,
+    /// Features resolved for the dependency package.
+    pub resolved_features: Vec<String>,
+}
+
+impl DependencyFacts {
+    /// Whether the dependency is built for a target with this cfg set.
+    pub fn applies_to(&self, triple: &str, cfg: &CfgSet) -> bool {
+        match &self.platform {
+            None => true,
+            Some(platform) => match platform.strip_prefix("cfg(").and_then(|p| p.strip_suffix(')')) {
+                Some(predicate) => super::cfg::CfgExpr::parse(predicate).is_ok_and(|e| e.eval(cfg)),
+                None => platform == triple,
+            },
+        }
+    }
+}
+
+/// A crate somewhere in the package's resolved dependency graph.
+#[derive(Debug, Clone)]
+pub struct ResolvedCrate {
+    pub name: String,
+    pub version: String,
+    pub features: Vec<String>,
+    /// The key of the direct dependency that pulls it in (itself when direct).
+    pub via: String,
+}
+
+/// Where a target was selected, for findings about the target itself (T0006, T0007).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetOrigin {
+    pub triple: String,
+    /// Human description: "package.metadata.triplet", "--target", ".cargo/config.toml build.target"…
+    pub source: String,
+    /// The file and the span of the triple's text (inside quotes), when written in a file.
+    pub location: Option<(std::path::PathBuf, Range<usize>)>,
+}
+
+pub struct ManifestInput<'a> {
+    pub package: &'a str,
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub has_lib: bool,
+    /// `[lib] crate-type` as written (empty when absent).
+    pub crate_types: Vec<String>,
+    pub targets: &'a [TargetView],
+    pub dependencies: Vec<DependencyFacts>,
+    pub resolved: Vec<ResolvedCrate>,
+    /// `--cfg` values passed through rustflags for a target (from .cargo/config.toml).
+    pub rustflags: Vec<(String, Vec<String>)>,
+}

@@ -1,0 +1,100 @@
+//! T0003 `missing-crate-type`: the library cannot be packaged for a target because `[lib]
+//! crate-type` lacks what the platform's tooling loads: `cdylib` for Android (cargo-ndk /
+//! JNI), `staticlib` for iOS (Xcode), `cdylib` for wasm32 + wasm-bindgen (wasm-pack).
+
+use super::{format_targets, FindingSet};
+use crate::analysis::finding::Finding;
+use crate::analysis::context::{ManifestInput, TargetView};
+use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::manifest::{edit_toml, TomlSpans};
+
+/// The crate type a target needs, and why.
+fn required_crate_type(input: &ManifestInput<'_>, target: &TargetView) -> Option<(&'static str, &'static str)> {
+    match target.cfg.value_of("target_os") {
+        Some("android") => return Some(("cdylib", "Android loads Rust libraries as shared objects (cargo-ndk, JNI)")),
+        Some("ios") => return Some(("staticlib", "Xcode links Rust libraries for iOS as static libraries")),
+        _ => {}
+    }
+    let uses_wasm_bindgen = input
+        .dependencies
+        .iter()
+        .any(|d| d.package_name == "wasm-bindgen" && d.enabled && d.applies_to(&target.triple, &target.cfg));
+    (target.cfg.value_of("target_arch") == Some("wasm32") && uses_wasm_bindgen)
+        .then_some(("cdylib", "wasm-pack needs a cdylib to produce a .wasm module for wasm-bindgen"))
+}
+
+pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
+    if !input.has_lib {
+        return;
+    }
+    let mut missing: Vec<(&str, &str, &str)> = Vec::new();
+    for target in input.targets {
+        if let Some((crate_type, why)) = required_crate_type(input, target) {
+            if !input.crate_types.iter().any(|t| t == crate_type) {
+                missing.push((target.triple.as_str(), crate_type, why));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let range = spans
+        .table_range(&["lib"])
+        .or_else(|| spans.table_range(&["package"]))
+        .unwrap_or(0..0);
+    // Keep what is there (or the default `rlib`), add what every target needs.
+    let mut wanted: Vec<String> = if input.crate_types.is_empty() {
+        vec!["rlib".to_string()]
+    } else {
+        input.crate_types.clone()
+    };
+    for (_, crate_type, _) in &missing {
+        if !wanted.iter().any(|t| t == crate_type) {
+            wanted.push(crate_type.to_string());
+        }
+    }
+    let fix = edit_toml(input.text, |doc| {
+        let lib = doc
+            .entry("lib")
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+        if let Some(table) = lib.as_table_like_mut() {
+            let array: toml_edit::Array = wanted.iter().map(String::as_str).collect();
+            table.insert("crate-type", toml_edit::value(array));
+        }
+    })
+    .map(|(range, new_text)| Fix {
+        title: format!("Set `[lib] crate-type = [{}]`", quoted_list(&wanted)),
+        edits: vec![TextEdit {
+            file: input.path.to_path_buf(),
+            range,
+            new_text,
+        }],
+        preferred: true,
+    });
+    let mut parts: Vec<String> = Vec::new();
+    for crate_type in ["cdylib", "staticlib"] {
+        let needing: Vec<String> = missing
+            .iter()
+            .filter(|(_, t, _)| *t == crate_type)
+            .map(|(triple, _, _)| triple.to_string())
+            .collect();
+        if let Some((_, _, why)) = missing.iter().find(|(_, t, _)| *t == crate_type) {
+            parts.push(format!("`{crate_type}`, needed for {} ({why})", format_targets(&needing)));
+        }
+    }
+    out.push(Finding {
+        code: RuleCode::T0003,
+        severity: RuleCode::T0003.default_severity(),
+        message: format!("`[lib] crate-type` lacks {}", parts.join(", and ")),
+        package: input.package.to_string(),
+        targets: missing.iter().map(|(triple, _, _)| triple.to_string()).collect(),
+        file: input.path.to_path_buf(),
+        range,
+        fixes: fix.into_iter().collect(),
+        api: None,
+    });
+}
+
+fn quoted_list(items: &[String]) -> String {
+    items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+}

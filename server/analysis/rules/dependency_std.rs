@@ -1,0 +1,80 @@
+//! T0004 `dependency-pulls-std`: a dependency whose default features turn on its `std`
+//! feature, in a build for a target without a standard library.
+
+use super::{format_targets, FindingSet};
+use crate::analysis::context::{DependencyFacts, ManifestInput};
+use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::manifest::{edit_toml, TomlSpans};
+
+pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
+    for dependency in &input.dependencies {
+        if !dependency.enabled || !dependency.default_features || !dependency.default_enables_std {
+            continue;
+        }
+        let Some(range) = spans.dependency_range(&dependency.key, dependency.platform.as_deref()) else { continue };
+        for target in input.targets.iter().filter(|t| !t.has_std) {
+            if !dependency.applies_to(&target.triple, &target.cfg) {
+                continue;
+            }
+            out.add(
+                RuleCode::T0004,
+                input.package,
+                input.path,
+                range.clone(),
+                &target.triple,
+                |targets| {
+                    format!(
+                        "dependency `{}` turns on its `std` feature through its default features, which cannot build for {} (no standard library); set `default-features = false`",
+                        dependency.key,
+                        format_targets(targets)
+                    )
+                },
+                || disable_default_features(input, dependency).into_iter().collect(),
+            );
+        }
+    }
+}
+
+/// `default-features = false` on the dependency, keeping its other keys.
+fn disable_default_features(input: &ManifestInput<'_>, dependency: &DependencyFacts) -> Option<Fix> {
+    let (range, new_text) = edit_toml(input.text, |doc| {
+        let table = match &dependency.platform {
+            None => doc.get_mut("dependencies"),
+            Some(platform) => doc
+                .get_mut("target")
+                .and_then(|targets| targets.as_table_like_mut())
+                .and_then(|targets| {
+                    let wanted: String = platform.chars().filter(|c| !c.is_whitespace()).collect();
+                    let key = targets
+                        .iter()
+                        .map(|(key, _)| key.to_string())
+                        .find(|key| key.chars().filter(|c| !c.is_whitespace()).collect::<String>() == wanted)?;
+                    targets.get_mut(&key)?.get_mut("dependencies")
+                }),
+        };
+        let Some(entry) = table.and_then(|t| t.get_mut(&dependency.key)) else { return };
+        match entry {
+            toml_edit::Item::Value(toml_edit::Value::String(version)) => {
+                let mut inline = toml_edit::InlineTable::new();
+                inline.insert("version", toml_edit::Value::from(version.value().as_str()));
+                inline.insert("default-features", toml_edit::Value::from(false));
+                *entry = toml_edit::value(inline);
+            }
+            other => {
+                if let Some(table) = other.as_table_like_mut() {
+                    table.remove("default_features");
+                    table.insert("default-features", toml_edit::value(false));
+                }
+            }
+        }
+    })?;
+    Some(Fix {
+        title: format!("Set `default-features = false` on `{}`", dependency.key),
+        edits: vec![TextEdit {
+            file: input.path.to_path_buf(),
+            range,
+            new_text,
+        }],
+        preferred: true,
+    })
+}

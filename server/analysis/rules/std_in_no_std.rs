@@ -1,0 +1,270 @@
+//! T0001 `std-in-no-std`: `std` named in a crate that is `#![no_std]` for a target, or a
+//! crate that needs std built for a target that has none.
+//!
+//! The compiler is the judge: in a `#![no_std]` crate a `std::` path fails to resolve unless
+//! `extern crate std;` is in effect, and `extern crate std` fails on a target without std.
+
+use super::{format_targets, FindingSet};
+use crate::analysis::context::{CrateFile, CrateInput, TargetView};
+use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::resolve::Resolver;
+use crate::analysis::std_paths::{Home, StdPaths};
+use crate::analysis::syntax::{CrateAttr, PathKind, STD_ONLY_MACROS};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// How the crate stands with respect to std on one target.
+struct CrateStd {
+    no_std: bool,
+    /// `extern crate std;` in effect (makes `std::` legal where the target has std).
+    extern_std: Vec<Range<usize>>,
+    extern_alloc: bool,
+    aliases: Vec<(String, String)>,
+}
+
+fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
+    let no_std = root.syntax.crate_attrs.iter().any(|attr| match attr {
+        CrateAttr::NoStd { gate, .. } => gate.is_on(&target.cfg),
+    });
+    let active_externs = root
+        .syntax
+        .extern_crates
+        .iter()
+        .filter(|krate| krate.gate.is_on(&target.cfg) && root.syntax.scopes.get(krate.scope).is_some_and(|s| s.parent.is_none()));
+    let mut state = CrateStd {
+        no_std,
+        extern_std: Vec::new(),
+        extern_alloc: false,
+        aliases: Vec::new(),
+    };
+    for krate in active_externs {
+        match (krate.name.as_str(), krate.alias.as_deref()) {
+            ("std", None) => state.extern_std.push(krate.range.clone()),
+            ("alloc", None) => state.extern_alloc = true,
+            (name, Some(alias)) => {
+                if name == "std" {
+                    state.extern_std.push(krate.range.clone());
+                }
+                state.aliases.push((alias.to_string(), name.to_string()));
+            }
+            _ => {}
+        }
+    }
+    state
+}
+
+pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
+    let Some(root) = input.files.first() else { return };
+    let table = StdPaths::embedded();
+    for target in input.targets {
+        let state = crate_std(root, target);
+        if !target.has_std && !state.no_std {
+            crate_needs_std(input, root, target, out);
+            continue;
+        }
+        if !state.no_std {
+            continue;
+        }
+        if !target.has_std {
+            for range in &state.extern_std {
+                out.add(
+                    RuleCode::T0001,
+                    input.package,
+                    root.path,
+                    range.clone(),
+                    &target.triple,
+                    |targets| {
+                        format!(
+                            "`extern crate std` cannot be built for {}: the target has no standard library",
+                            format_targets(targets)
+                        )
+                    },
+                    Vec::new,
+                );
+            }
+        } else if !state.extern_std.is_empty() {
+            continue; // `extern crate std;` makes `std::` paths legal on this target.
+        }
+        for file in &input.files {
+            if file.is_on(&target.cfg) {
+                check_file(input, root, file, target, &state, table, out);
+            }
+        }
+    }
+}
+
+fn check_file(
+    input: &CrateInput<'_>,
+    root: &CrateFile<'_>,
+    file: &CrateFile<'_>,
+    target: &TargetView,
+    state: &CrateStd,
+    table: &StdPaths,
+    out: &mut FindingSet,
+) {
+    let resolver = Resolver::new(file.syntax, &target.cfg, &state.aliases);
+    let mut imported_macros = BTreeSet::new();
+    for entry in &file.syntax.uses {
+        let Some(resolved) = resolver.resolve_use(entry) else { continue };
+        if let Some(bound) = &entry.binds {
+            imported_macros.insert(bound.clone());
+        }
+        if resolved.krate() != "std" || !resolved.direct {
+            continue;
+        }
+        let Some(std_range) = entry.segment_ranges.first().cloned() else { continue };
+        report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+    }
+    for path in &file.syntax.paths {
+        if !path.gate.is_on(&target.cfg) {
+            continue;
+        }
+        if let Some(resolved) = resolver.resolve_path(path) {
+            if resolved.krate() == "std" && resolved.direct {
+                let Some(std_range) = path.segment_ranges.first().cloned() else { continue };
+                report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+            }
+            continue;
+        }
+        // `println!` and friends without an import: std's prelude macros.
+        let [name] = path.segments.as_slice() else { continue };
+        if path.kind == PathKind::Macro
+            && STD_ONLY_MACROS.contains(&name.as_str())
+            && !imported_macros.contains(name)
+        {
+            let canonical = vec!["std".to_string(), name.clone()];
+            let insert_at = path.range.start..path.range.start;
+            report_std_path(input, root, file, target, state, table, &canonical, insert_at, out);
+        }
+    }
+}
+
+/// Reports one `std` path. `std_range` is the `std` segment to rewrite, or an empty range
+/// before a bare macro name where the crate name is to be inserted.
+#[allow(clippy::too_many_arguments)]
+fn report_std_path(
+    input: &CrateInput<'_>,
+    root: &CrateFile<'_>,
+    file: &CrateFile<'_>,
+    target: &TargetView,
+    state: &CrateStd,
+    table: &StdPaths,
+    canonical: &[String],
+    std_range: Range<usize>,
+    out: &mut FindingSet,
+) {
+    let rest = &canonical[1..];
+    let placement = table.placement(rest);
+    let written = canonical.join("::");
+    let bare_macro = std_range.is_empty();
+    let location = if bare_macro {
+        std_range.start..std_range.start + rest.join("::").len() + 1
+    } else {
+        std_range.clone()
+    };
+    let new_crate = match placement.map(|p| p.home) {
+        Some(Home::Core) => Some("core"),
+        Some(Home::Alloc) => Some("alloc"),
+        _ => None,
+    };
+    let alternative = placement.and_then(|p| p.alternative.clone());
+    let fixes = || {
+        let Some(new_crate) = new_crate else { return Vec::new() };
+        let replacement = if bare_macro { format!("{new_crate}::") } else { new_crate.to_string() };
+        let mut edits = vec![TextEdit {
+            file: file.path.to_path_buf(),
+            range: std_range.clone(),
+            new_text: replacement,
+        }];
+        if new_crate == "alloc" && !state.extern_alloc {
+            edits.push(extern_alloc_edit(root));
+        }
+        vec![Fix {
+            title: format!("Use `{new_crate}::{}`", rest.join("::")),
+            edits,
+            preferred: true,
+        }]
+    };
+    out.add(
+        RuleCode::T0001,
+        input.package,
+        file.path,
+        location,
+        &target.triple,
+        |targets| {
+            let advice = match (new_crate, &alternative) {
+                (Some(krate), _) => format!("use `{krate}::{}`", rest.join("::")),
+                (None, Some(alternative)) => format!("it exists only in std; on no_std use {alternative}"),
+                (None, None) => "it may exist in `core` or `alloc`".to_string(),
+            };
+            format!(
+                "`{written}` is not available: this crate is `#![no_std]` on {}; {advice}",
+                format_targets(targets)
+            )
+        },
+        fixes,
+    );
+}
+
+/// `extern crate alloc;` on its own line after the crate's inner attributes.
+fn extern_alloc_edit(root: &CrateFile<'_>) -> TextEdit {
+    let at = root.syntax.after_inner_attrs;
+    let new_text = if at == 0 {
+        "extern crate alloc;\n".to_string()
+    } else {
+        "\nextern crate alloc;".to_string()
+    };
+    TextEdit {
+        file: root.path.to_path_buf(),
+        range: at..at,
+        new_text,
+    }
+}
+
+/// One error at the crate root for a std crate built for a target without std.
+fn crate_needs_std(input: &CrateInput<'_>, root: &CrateFile<'_>, target: &TargetView, out: &mut FindingSet) {
+    let conditional = root.syntax.crate_attrs.iter().find_map(|attr| match attr {
+        CrateAttr::NoStd { gate, range } if !gate.0.is_empty() => Some(range.clone()),
+        _ => None,
+    });
+    let first_line_end = root.text.find('\n').unwrap_or(root.text.len());
+    let range = conditional.clone().unwrap_or(0..first_line_end.min(root.text.len()));
+    let has_condition = conditional.is_some();
+    let fixes = || {
+        if has_condition {
+            return Vec::new();
+        }
+        vec![Fix {
+            title: "Make the crate `#![no_std]`".to_string(),
+            edits: vec![TextEdit {
+                file: root.path.to_path_buf(),
+                range: 0..0,
+                new_text: "#![no_std]\n".to_string(),
+            }],
+            preferred: false,
+        }]
+    };
+    out.add(
+        RuleCode::T0001,
+        input.package,
+        root.path,
+        range,
+        &target.triple,
+        |targets| {
+            if has_condition {
+                format!(
+                    "crate `{}` links std on {}, which has no standard library: the `no_std` condition is false for the enabled features (try `--no-default-features`)",
+                    input.package,
+                    format_targets(targets)
+                )
+            } else {
+                format!(
+                    "crate `{}` is not `#![no_std]`, but {} has no standard library",
+                    input.package,
+                    format_targets(targets)
+                )
+            }
+        },
+        fixes,
+    );
+}

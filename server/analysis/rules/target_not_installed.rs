@@ -1,0 +1,43 @@
+//! T0006 `target-not-installed`: a selected target whose standard library (or `core`) is
+//! not in the toolchain's sysroot, so `cargo check --target` would fail with E0463.
+
+use super::FindingSet;
+use crate::analysis::context::TargetOrigin;
+use crate::analysis::finding::RuleCode;
+
+pub struct InstallFacts<'a> {
+    pub installed: &'a [String],
+    pub known: &'a [String],
+    /// Whether a `-Zbuild-std` check is possible (rust-src and a compiler that uses it).
+    pub build_std_available: bool,
+}
+
+pub fn check(package: &str, origins: &[TargetOrigin], facts: &InstallFacts<'_>, out: &mut FindingSet) {
+    for origin in origins {
+        let unknown = !facts.known.is_empty() && !facts.known.iter().any(|k| k == &origin.triple);
+        if unknown || facts.installed.iter().any(|t| t == &origin.triple) {
+            continue;
+        }
+        let Some((file, range)) = &origin.location else { continue };
+        let build_std = facts.build_std_available;
+        out.add(
+            RuleCode::T0006,
+            package,
+            file,
+            range.clone(),
+            &origin.triple,
+            |_| {
+                let mut message = format!(
+                    "the standard library for `{}` is not installed, so builds for it fail: run `rustup target add {}`",
+                    origin.triple, origin.triple
+                );
+                if build_std {
+                    message.push_str(", or check it with -Zbuild-std (rust-src is available)");
+                }
+                message.push_str(". Live analysis still covers it.");
+                message
+            },
+            Vec::new,
+        );
+    }
+}

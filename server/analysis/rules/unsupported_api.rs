@@ -1,0 +1,188 @@
+//! T0002 `unsupported-api`: std APIs that compile for a target but fail at run time there
+//! (panic, return `Unsupported`, or silently do nothing), per the run-time API table.
+
+use super::{format_targets, FindingSet};
+use crate::analysis::cfg::{CfgExpr, CfgSet};
+use crate::analysis::context::{ApiVerdict, CrateFile, CrateInput, TargetView};
+use crate::analysis::finding::{ApiFacts, ApiTargetFact, Finding, Fix, RuleCode, TextEdit};
+use crate::analysis::resolve::{Certainty, Resolver};
+use crate::analysis::syntax::{CrateAttr, PathKind, PathRef};
+
+pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
+    let Some(root) = input.files.first() else { return };
+    // Targets where the crate is no_std are T0001's business, not this rule's.
+    let std_targets: Vec<&TargetView> = input
+        .targets
+        .iter()
+        .filter(|t| t.has_std && !is_no_std(root, &t.cfg))
+        .collect();
+    if std_targets.is_empty() {
+        return;
+    }
+    for file in &input.files {
+        for path in file.syntax.paths.iter().filter(|p| p.kind == PathKind::Value) {
+            if let Some(finding) = check_path(input, file, path, &std_targets) {
+                out.push(finding);
+            }
+        }
+    }
+}
+
+fn is_no_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
+    root.syntax.crate_attrs.iter().any(|attr| match attr {
+        CrateAttr::NoStd { gate, .. } => gate.is_on(cfg),
+    })
+}
+
+fn check_path(
+    input: &CrateInput<'_>,
+    file: &CrateFile<'_>,
+    path: &PathRef,
+    targets: &[&TargetView],
+) -> Option<Finding> {
+    let mut api = None;
+    let mut failing: Vec<(&TargetView, ApiVerdict)> = Vec::new();
+    let mut facts = Vec::new();
+    for target in targets {
+        if !file.is_on(&target.cfg) || !path.gate.is_on(&target.cfg) {
+            continue;
+        }
+        let resolver = Resolver::new(file.syntax, &target.cfg, &[]);
+        let Some(resolved) = resolver.resolve_path(path) else { continue };
+        if resolved.krate() != "std" {
+            continue;
+        }
+        let name = resolved.joined();
+        let Some(verdict) = input.apis.verdict(&name, &target.triple) else {
+            // Globs only count for names the table knows; unknown targets are taken as ok.
+            if resolved.certainty == Certainty::ViaGlob {
+                continue;
+            }
+            facts.push(ApiTargetFact {
+                target: target.triple.clone(),
+                behaviour: "ok".into(),
+                message: String::new(),
+                source: String::new(),
+            });
+            continue;
+        };
+        api.get_or_insert(name);
+        facts.push(ApiTargetFact {
+            target: target.triple.clone(),
+            behaviour: verdict.behaviour.clone(),
+            message: verdict.message.clone(),
+            source: verdict.source.clone(),
+        });
+        if verdict.fails() {
+            failing.push((target, verdict));
+        }
+    }
+    let api = api?;
+    if failing.is_empty() {
+        return None;
+    }
+    let failing_targets: Vec<String> = failing.iter().map(|(t, _)| t.triple.clone()).collect();
+    let alternative = failing.iter().find_map(|(_, v)| v.alternative.clone());
+    let mut message = format!("`{api}` {}", describe(&failing));
+    if let Some(alternative) = &alternative {
+        message.push_str(&format!("; portable alternative: {alternative}"));
+    }
+    let ok_cfgs: Vec<&CfgSet> = targets
+        .iter()
+        .filter(|t| !failing_targets.contains(&t.triple))
+        .map(|t| &t.cfg)
+        .collect();
+    let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|(t, _)| &t.cfg).collect();
+    let fixes = gate_fix(file, path, &failing_cfgs, &ok_cfgs).into_iter().collect();
+    Some(Finding {
+        code: RuleCode::T0002,
+        severity: RuleCode::T0002.default_severity(),
+        message,
+        package: input.package.to_string(),
+        targets: failing_targets,
+        file: file.path.to_path_buf(),
+        range: path.range.clone(),
+        fixes,
+        api: Some(ApiFacts {
+            api,
+            per_target: facts,
+            alternative,
+        }),
+    })
+}
+
+/// "panics at run time on A (\"msg\"); returns an `Unsupported` error on B and C".
+fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
+    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (target, verdict) in failing {
+        match groups
+            .iter_mut()
+            .find(|(b, m, _)| *b == verdict.behaviour && *m == verdict.message)
+        {
+            Some(group) => group.2.push(target.triple.clone()),
+            None => groups.push((
+                verdict.behaviour.clone(),
+                verdict.message.clone(),
+                vec![target.triple.clone()],
+            )),
+        }
+    }
+    groups
+        .iter()
+        .map(|(behaviour, message, targets)| {
+            let what = match behaviour.as_str() {
+                "panic" => "panics at run time",
+                "error" => "returns an `Unsupported` error at run time",
+                _ => "silently does nothing at run time",
+            };
+            let detail = if message.is_empty() { String::new() } else { format!(" ({message:?})") };
+            format!("{what} on {}{detail}", format_targets(targets))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `#[cfg(not(…))]` on the expression statement, with a predicate true on every failing
+/// target and false on every target where the API works.
+fn gate_fix(file: &CrateFile<'_>, path: &PathRef, failing: &[&CfgSet], ok: &[&CfgSet]) -> Option<Fix> {
+    let (offset, indent) = path.statement.clone()?;
+    let predicate = separating_predicate(failing, ok)?;
+    Some(Fix {
+        title: format!("Leave this statement out with #[cfg(not({predicate}))]"),
+        edits: vec![TextEdit {
+            file: file.path.to_path_buf(),
+            range: offset..offset,
+            new_text: format!("#[cfg(not({predicate}))]\n{indent}"),
+        }],
+        preferred: false,
+    })
+}
+
+/// The simplest predicate from a fixed list that holds on `failing` and not on `ok`.
+pub fn separating_predicate(failing: &[&CfgSet], ok: &[&CfgSet]) -> Option<String> {
+    let mut candidates = vec![
+        r#"target_arch = "wasm32""#.to_string(),
+        r#"target_family = "wasm""#.to_string(),
+        r#"target_os = "wasi""#.to_string(),
+        r#"all(target_arch = "wasm32", target_os = "unknown")"#.to_string(),
+        r#"all(target_arch = "wasm32", not(target_os = "emscripten"))"#.to_string(),
+    ];
+    let per_target: Vec<String> = failing
+        .iter()
+        .map(|cfg| {
+            let arch = cfg.value_of("target_arch").unwrap_or("unknown");
+            let os = cfg.value_of("target_os").unwrap_or("none");
+            let env = cfg.value_of("target_env").unwrap_or("");
+            format!(r#"all(target_arch = "{arch}", target_os = "{os}", target_env = "{env}")"#)
+        })
+        .collect();
+    if per_target.len() == 1 {
+        candidates.extend(per_target.iter().cloned());
+    } else {
+        candidates.push(format!("any({})", per_target.join(", ")));
+    }
+    candidates.into_iter().find(|text| {
+        let Ok(expr) = CfgExpr::parse(text) else { return false };
+        failing.iter().all(|cfg| expr.eval(cfg)) && ok.iter().all(|cfg| !expr.eval(cfg))
+    })
+}

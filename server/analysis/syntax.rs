@@ -1,0 +1,515 @@
+//! One parse per file: the facts the rules need, as plain data, each with the `#[cfg]`
+//! gate that switches it on, so a file is parsed once and evaluated for every target.
+//!
+//! The parser (rust-analyzer's) is error tolerant: a syntax error in one item leaves the
+//! rest of the file's facts intact.
+
+use super::cfg::{CfgAttr, CfgExpr, CfgSet};
+use ra_ap_syntax::{ast, AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, TextRange};
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+/// The conjunction of the `#[cfg]` predicates around a piece of code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gate(pub Vec<CfgExpr>);
+
+impl Gate {
+    pub fn is_on(&self, cfg: &CfgSet) -> bool {
+        self.0.iter().all(|expr| expr.eval(cfg))
+    }
+}
+
+pub type ScopeId = usize;
+
+/// A scope where `use` items bind names: a module (file or inline) or a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub parent: Option<ScopeId>,
+    /// Names do not flow into a module from its parent module.
+    pub is_module: bool,
+}
+
+/// One leaf of a `use` tree: `use std::time::{Instant as I, self}` gives two entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseEntry {
+    pub path: Vec<String>,
+    /// The name bound in scope (`None` for globs and `as _`).
+    pub binds: Option<String>,
+    pub glob: bool,
+    pub scope: ScopeId,
+    pub gate: Gate,
+    /// Byte ranges of each path segment, for rewriting the crate name.
+    pub segment_ranges: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternCrate {
+    pub name: String,
+    pub alias: Option<String>,
+    pub gate: Gate,
+    pub range: Range<usize>,
+    pub scope: ScopeId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// A path in an expression, type or pattern.
+    Value,
+    /// The path of a macro call (`println!`).
+    Macro,
+}
+
+/// A path written in code (outside `use` items) whose first segment may name std.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    pub segments: Vec<String>,
+    pub segment_ranges: Vec<Range<usize>>,
+    pub range: Range<usize>,
+    pub leading_colons: bool,
+    pub kind: PathKind,
+    pub scope: ScopeId,
+    pub gate: Gate,
+    /// Where a `#[cfg(…)]` could gate the expression statement holding this path:
+    /// (byte offset of the statement start, its indentation).
+    pub statement: Option<(usize, String)>,
+}
+
+/// `mod name;` (out of line), with the inline modules it is nested in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModDecl {
+    pub name: String,
+    pub path_attr: Option<String>,
+    pub inline_parents: Vec<String>,
+    pub gate: Gate,
+}
+
+/// A crate-level (inner) attribute that matters for targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrateAttr {
+    /// `#![no_std]`, or `#![cfg_attr(pred, no_std)]` (gate holds pred).
+    NoStd { gate: Gate, range: Range<usize> },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileSyntax {
+    pub scopes: Vec<Scope>,
+    pub uses: Vec<UseEntry>,
+    pub extern_crates: Vec<ExternCrate>,
+    pub paths: Vec<PathRef>,
+    pub mods: Vec<ModDecl>,
+    pub crate_attrs: Vec<CrateAttr>,
+    /// Inner `#![cfg(…)]` of the file: the whole module is off when false.
+    pub file_gate: Gate,
+    /// Byte offset after the last inner attribute (where `extern crate alloc;` goes).
+    pub after_inner_attrs: usize,
+    pub syntax_errors: usize,
+}
+
+/// Macros that std defines and core/alloc do not export under the same name.
+pub const STD_ONLY_MACROS: &[&str] = &[
+    "println", "print", "eprintln", "eprint", "dbg", "format", "vec", "thread_local",
+];
+
+impl FileSyntax {
+    pub fn parse(text: &str) -> FileSyntax {
+        let parse = SourceFile::parse(text, Edition::Edition2021);
+        let file = parse.tree();
+        let mut out = FileSyntax {
+            syntax_errors: parse.errors().len(),
+            ..FileSyntax::default()
+        };
+        let mut scope_ids: HashMap<SyntaxNode, ScopeId> = HashMap::new();
+        out.collect_crate_attrs(&file);
+
+        // Pass 1: uses, extern crates and module declarations, which decide which
+        // paths in pass 2 can possibly reach std.
+        for node in file.syntax().descendants() {
+            match node.kind() {
+                SyntaxKind::USE => {
+                    if let Some(tree) = ast::Use::cast(node.clone()).and_then(|u| u.use_tree()) {
+                        let scope = out.scope_of(&node, &mut scope_ids);
+                        let gate = gate_of(&node);
+                        out.collect_use_tree(&tree, &[], &[], scope, &gate);
+                    }
+                }
+                SyntaxKind::EXTERN_CRATE => out.collect_extern_crate(&node, &mut scope_ids),
+                SyntaxKind::MODULE => out.collect_mod(&node),
+                _ => {}
+            }
+        }
+
+        let interesting: HashSet<String> = out
+            .interesting_first_segments()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let has_std_glob = out.uses.iter().any(|u| u.glob);
+        let mut pending = Vec::new();
+        for node in file.syntax().descendants() {
+            if node.kind() != SyntaxKind::PATH {
+                continue;
+            }
+            let Some(parent) = node.parent() else { continue };
+            if matches!(parent.kind(), SyntaxKind::PATH | SyntaxKind::USE_TREE) {
+                continue;
+            }
+            if node.ancestors().any(|a| a.kind() == SyntaxKind::USE || a.kind() == SyntaxKind::ATTR) {
+                continue;
+            }
+            let Some(path) = ast::Path::cast(node.clone()) else { continue };
+            let Some((segments, segment_ranges)) = path_segments(&path) else { continue };
+            let Some(first) = segments.first() else { continue };
+            let kind = if parent.kind() == SyntaxKind::MACRO_CALL {
+                PathKind::Macro
+            } else {
+                PathKind::Value
+            };
+            let worth_keeping = interesting.contains(first.as_str())
+                || (kind == PathKind::Macro && STD_ONLY_MACROS.contains(&first.as_str()))
+                || (has_std_glob && segments.len() <= 2);
+            if !worth_keeping {
+                continue;
+            }
+            let range = to_range(node.text_range());
+            let scope = out.scope_of(&node, &mut scope_ids);
+            pending.push(PathRef {
+                leading_colons: path_has_leading_colons(&path),
+                segments,
+                segment_ranges,
+                range,
+                kind,
+                scope,
+                gate: gate_of(&node),
+                statement: statement_slot(&node, text),
+            });
+        }
+        out.paths = pending;
+        out
+    }
+
+    fn interesting_first_segments(&self) -> HashSet<&str> {
+        let mut names: HashSet<&str> = ["std", "core", "alloc"].into_iter().collect();
+        for entry in &self.uses {
+            if let Some(bound) = &entry.binds {
+                names.insert(bound.as_str());
+            }
+        }
+        for krate in &self.extern_crates {
+            if let Some(alias) = &krate.alias {
+                names.insert(alias.as_str());
+            }
+        }
+        names
+    }
+
+    fn collect_crate_attrs(&mut self, file: &SourceFile) {
+        for attr in file.syntax().children().filter_map(ast::Attr::cast) {
+            if !attr.excl_token().is_some() {
+                continue;
+            }
+            let range = to_range(attr.syntax().text_range());
+            self.after_inner_attrs = self.after_inner_attrs.max(range.end);
+            let Some(meta) = MetaText::of(&attr) else { continue };
+            match (meta.name.as_str(), meta.args) {
+                ("no_std", None) => self.crate_attrs.push(CrateAttr::NoStd {
+                    gate: Gate::default(),
+                    range,
+                }),
+                ("cfg_attr", Some(args)) => {
+                    if let Ok(cfg_attr) = CfgAttr::parse(&args) {
+                        if cfg_attr.attributes.iter().any(|a| a == "no_std") {
+                            self.crate_attrs.push(CrateAttr::NoStd {
+                                gate: Gate(vec![cfg_attr.predicate]),
+                                range,
+                            });
+                        }
+                    }
+                }
+                ("cfg", Some(args)) => {
+                    if let Ok(expr) = CfgExpr::parse(&args) {
+                        self.file_gate.0.push(expr);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn collect_use_tree(
+        &mut self,
+        tree: &ast::UseTree,
+        prefix: &[String],
+        prefix_ranges: &[Range<usize>],
+        scope: ScopeId,
+        gate: &Gate,
+    ) {
+        let mut path = prefix.to_vec();
+        let mut ranges = prefix_ranges.to_vec();
+        if let Some(own) = tree.path() {
+            let Some((segments, segment_ranges)) = path_segments(&own) else { return };
+            path.extend(segments);
+            ranges.extend(segment_ranges);
+        }
+        if let Some(list) = tree.use_tree_list() {
+            for child in list.use_trees() {
+                self.collect_use_tree(&child, &path, &ranges, scope, gate);
+            }
+            return;
+        }
+        let glob = tree.star_token().is_some();
+        // `use std::io::{self}` binds `io`.
+        if path.last().map(String::as_str) == Some("self") {
+            path.pop();
+            ranges.pop();
+        }
+        let binds = if glob {
+            None
+        } else {
+            match tree.rename() {
+                Some(rename) if rename.underscore_token().is_some() => None,
+                Some(rename) => ast::HasName::name(&rename).map(|n| n.text().to_string()),
+                None => path.last().cloned(),
+            }
+        };
+        if path.is_empty() {
+            return;
+        }
+        self.uses.push(UseEntry {
+            path,
+            binds,
+            glob,
+            scope,
+            gate: gate.clone(),
+            segment_ranges: ranges,
+        });
+    }
+
+    fn collect_extern_crate(&mut self, node: &SyntaxNode, scope_ids: &mut HashMap<SyntaxNode, ScopeId>) {
+        let Some(item) = ast::ExternCrate::cast(node.clone()) else { return };
+        let Some(name) = item.name_ref().map(|n| n.text().to_string()) else { return };
+        let alias = item
+            .rename()
+            .and_then(|r| ast::HasName::name(&r))
+            .map(|n| n.text().to_string());
+        let scope = self.scope_of(node, scope_ids);
+        self.extern_crates.push(ExternCrate {
+            name,
+            alias,
+            gate: gate_of(node),
+            range: to_range(node.text_range()),
+            scope,
+        });
+    }
+
+    fn collect_mod(&mut self, node: &SyntaxNode) {
+        let Some(module) = ast::Module::cast(node.clone()) else { return };
+        if module.item_list().is_some() {
+            return;
+        }
+        let Some(name) = ast::HasName::name(&module).map(|n| n.text().to_string()) else { return };
+        let path_attr = ast::HasAttrs::attrs(&module).find_map(|attr| {
+            let meta = MetaText::of(&attr)?;
+            if meta.name != "path" {
+                return None;
+            }
+            Some(meta.value?.trim().trim_matches('"').to_string())
+        });
+        let inline_parents = node
+            .ancestors()
+            .skip(1)
+            .filter_map(ast::Module::cast)
+            .filter_map(|m| ast::HasName::name(&m).map(|n| n.text().to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        self.mods.push(ModDecl {
+            name,
+            path_attr,
+            inline_parents,
+            gate: gate_of(node),
+        });
+    }
+
+    /// The innermost scope holding `node`; scopes are created on first sight.
+    fn scope_of(&mut self, node: &SyntaxNode, ids: &mut HashMap<SyntaxNode, ScopeId>) -> ScopeId {
+        let chain: Vec<SyntaxNode> = node
+            .ancestors()
+            .skip(1)
+            .filter(|a| is_scope_node(a))
+            .collect();
+        let mut parent = None;
+        for scope_node in chain.iter().rev() {
+            let id = match ids.get(scope_node) {
+                Some(id) => *id,
+                None => {
+                    let id = self.scopes.len();
+                    self.scopes.push(Scope {
+                        parent,
+                        is_module: scope_node.kind() != SyntaxKind::STMT_LIST,
+                    });
+                    ids.insert(scope_node.clone(), id);
+                    id
+                }
+            };
+            parent = Some(id);
+        }
+        parent.unwrap_or_else(|| {
+            // Only reachable for the root itself; give it a module scope.
+            self.scopes.push(Scope {
+                parent: None,
+                is_module: true,
+            });
+            self.scopes.len() - 1
+        })
+    }
+}
+
+fn is_scope_node(node: &SyntaxNode) -> bool {
+    match node.kind() {
+        SyntaxKind::SOURCE_FILE | SyntaxKind::STMT_LIST => true,
+        SyntaxKind::ITEM_LIST => node.parent().is_some_and(|p| p.kind() == SyntaxKind::MODULE),
+        _ => false,
+    }
+}
+
+/// The `#[cfg]` predicates on `node` and every enclosing item, statement or expression.
+/// `cfg_attr(pred, cfg(x))` is rare and left out (it can only narrow further).
+fn gate_of(node: &SyntaxNode) -> Gate {
+    let mut predicates = Vec::new();
+    for ancestor in node.ancestors() {
+        if ancestor.kind() == SyntaxKind::SOURCE_FILE {
+            break; // the file's own inner cfg is FileSyntax::file_gate
+        }
+        let Some(owner) = ast::AnyHasAttrs::cast(ancestor) else { continue };
+        for attr in ast::HasAttrs::attrs(&owner) {
+            let Some(meta) = MetaText::of(&attr) else { continue };
+            if meta.name != "cfg" {
+                continue;
+            }
+            let Some(args) = meta.args else { continue };
+            match CfgExpr::parse(&args) {
+                Ok(expr) => predicates.push(expr),
+                // An unparsable predicate is a compile error; never call the code dead.
+                Err(_) => continue,
+            }
+        }
+    }
+    Gate(predicates)
+}
+
+/// An attribute's meta read from its text (`name`, `name(args)` or `name = value`), which
+/// stays stable across parser versions that model `cfg` metas differently.
+struct MetaText {
+    name: String,
+    args: Option<String>,
+    value: Option<String>,
+}
+
+impl MetaText {
+    fn of(attr: &ast::Attr) -> Option<MetaText> {
+        let text = attr.meta()?.syntax().text().to_string();
+        let text = text.trim();
+        let name_end = text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(text.len());
+        let name = text[..name_end].to_string();
+        let rest = text[name_end..].trim_start();
+        let args = rest
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .map(str::to_string);
+        let value = rest.strip_prefix('=').map(|v| v.trim().to_string());
+        Some(MetaText { name, args, value })
+    }
+}
+
+fn to_range(range: TextRange) -> Range<usize> {
+    usize::from(range.start())..usize::from(range.end())
+}
+
+/// The segments of a plain path (`a::b::c`), or `None` for `<T as Trait>::f` forms.
+fn path_segments(path: &ast::Path) -> Option<(Vec<String>, Vec<Range<usize>>)> {
+    let mut segments = Vec::new();
+    let mut ranges = Vec::new();
+    let mut current = Some(path.clone());
+    while let Some(p) = current {
+        let segment = p.segment()?;
+        let name = segment.name_ref()?;
+        segments.push(name.text().to_string());
+        ranges.push(to_range(name.syntax().text_range()));
+        current = p.qualifier();
+    }
+    segments.reverse();
+    ranges.reverse();
+    Some((segments, ranges))
+}
+
+fn path_has_leading_colons(path: &ast::Path) -> bool {
+    let mut first = path.clone();
+    while let Some(q) = first.qualifier() {
+        first = q;
+    }
+    first.segment().and_then(|s| s.coloncolon_token()).is_some()
+}
+
+/// For a path inside an expression statement, where to put `#[cfg(…)]` before it.
+fn statement_slot(node: &SyntaxNode, text: &str) -> Option<(usize, String)> {
+    let statement = node.ancestors().find(|a| {
+        matches!(a.kind(), SyntaxKind::EXPR_STMT | SyntaxKind::LET_STMT | SyntaxKind::STMT_LIST)
+    })?;
+    if statement.kind() != SyntaxKind::EXPR_STMT {
+        return None;
+    }
+    let start = usize::from(statement.text_range().start());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    Some((start, indent.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_use_trees_with_renames_groups_and_self() {
+        let syntax = FileSyntax::parse("use std::{io::{self, Read}, time::Instant as I, thread::*};");
+        let entries: Vec<_> = syntax
+            .uses
+            .iter()
+            .map(|u| (u.path.join("::"), u.binds.clone(), u.glob))
+            .collect();
+        assert_eq!(
+            entries,
+            vec![
+                ("std::io".to_string(), Some("io".to_string()), false),
+                ("std::io::Read".to_string(), Some("Read".to_string()), false),
+                ("std::time::Instant".to_string(), Some("I".to_string()), false),
+                ("std::thread".to_string(), None, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn records_gates_and_survives_syntax_errors() {
+        let text = "fn broken( { \n#[cfg(not(target_arch = \"wasm32\"))]\nfn f() { std::thread::spawn(|| ()); }\nfn g() { std::fs::read(\"x\"); }";
+        let syntax = FileSyntax::parse(text);
+        assert!(syntax.syntax_errors > 0);
+        let spawn = syntax.paths.iter().find(|p| p.segments.last().map(String::as_str) == Some("spawn"));
+        let read = syntax.paths.iter().find(|p| p.segments.last().map(String::as_str) == Some("read"));
+        assert_eq!(spawn.map(|p| p.gate.0.len()), Some(1));
+        assert_eq!(read.map(|p| p.gate.0.len()), Some(0));
+    }
+
+    #[test]
+    fn finds_no_std_forms_and_mods() {
+        let text = "#![cfg_attr(not(feature = \"std\"), no_std)]\n#[path = \"x/y.rs\"]\nmod y;\nmod inline { mod nested; }\n";
+        let syntax = FileSyntax::parse(text);
+        assert!(matches!(&syntax.crate_attrs[..], [CrateAttr::NoStd { gate, .. }] if gate.0.len() == 1));
+        assert_eq!(syntax.mods[0].path_attr.as_deref(), Some("x/y.rs"));
+        assert_eq!(syntax.mods[1].inline_parents, vec!["inline".to_string()]);
+    }
+}

@@ -1,0 +1,153 @@
+//! Facts about the Rust toolchain, asked of `rustc` once and cached per rustc version.
+
+use crate::analysis::cfg::CfgSet;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+#[derive(Debug)]
+pub struct Toolchain {
+    pub rustc: PathBuf,
+    /// `rustc -vV` first line, e.g. "rustc 1.95.0 (59807616e 2026-04-14)".
+    pub version: String,
+    pub host: String,
+    pub sysroot: Option<PathBuf>,
+    known_targets: Vec<String>,
+    cfg_cache: Mutex<HashMap<String, Option<CfgSet>>>,
+}
+
+#[derive(Debug)]
+pub struct ToolchainError(pub String);
+
+impl std::fmt::Display for ToolchainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ToolchainError {}
+
+fn run(rustc: &Path, args: &[&str]) -> Result<String, ToolchainError> {
+    let output = Command::new(rustc)
+        .args(args)
+        .output()
+        .map_err(|e| ToolchainError(format!("cannot run `{} {}`: {e}", rustc.display(), args.join(" "))))?;
+    if !output.status.success() {
+        return Err(ToolchainError(format!(
+            "`{} {}` failed: {}",
+            rustc.display(),
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+impl Toolchain {
+    /// The toolchain cargo would use: `$RUSTC`, else `rustc` on PATH.
+    pub fn detect() -> Result<Toolchain, ToolchainError> {
+        let rustc = std::env::var_os("RUSTC").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("rustc"));
+        Toolchain::with_rustc(rustc)
+    }
+
+    pub fn with_rustc(rustc: PathBuf) -> Result<Toolchain, ToolchainError> {
+        let verbose = run(&rustc, &["-vV"])?;
+        let version = verbose.lines().next().unwrap_or("rustc (unknown version)").to_string();
+        let host = verbose
+            .lines()
+            .find_map(|line| line.strip_prefix("host: "))
+            .ok_or_else(|| ToolchainError("`rustc -vV` did not name the host target".into()))?
+            .trim()
+            .to_string();
+        let sysroot = run(&rustc, &["--print", "sysroot"]).ok().map(|s| PathBuf::from(s.trim()));
+        let known_targets = run(&rustc, &["--print", "target-list"])
+            .map(|list| list.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+            .unwrap_or_default();
+        Ok(Toolchain {
+            rustc,
+            version,
+            host,
+            sysroot,
+            known_targets,
+            cfg_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn known_targets(&self) -> &[String] {
+        &self.known_targets
+    }
+
+    pub fn is_known(&self, triple: &str) -> bool {
+        self.known_targets.is_empty() || self.known_targets.iter().any(|t| t == triple)
+    }
+
+    /// `rustc --print cfg --target T`, from memory, then the on-disk cache, then rustc.
+    pub fn cfg(&self, triple: &str) -> Option<CfgSet> {
+        if let Ok(cache) = self.cfg_cache.lock() {
+            if let Some(cached) = cache.get(triple) {
+                return cached.clone();
+            }
+        }
+        let cache_file = self.disk_cache_dir().map(|dir| dir.join(format!("cfg-{triple}.txt")));
+        let text = cache_file
+            .as_ref()
+            .and_then(|file| std::fs::read_to_string(file).ok())
+            .or_else(|| {
+                let text = run(&self.rustc, &["--print", "cfg", "--target", triple]).ok()?;
+                if let Some(file) = &cache_file {
+                    let _ = file.parent().map(std::fs::create_dir_all);
+                    let _ = std::fs::write(file, &text);
+                }
+                Some(text)
+            });
+        let cfg = text.map(|text| CfgSet::from_rustc_print_cfg(&text));
+        if let Ok(mut cache) = self.cfg_cache.lock() {
+            cache.insert(triple.to_string(), cfg.clone());
+        }
+        cfg
+    }
+
+    /// A per-rustc-version cache directory (cfg sets never change within a version).
+    fn disk_cache_dir(&self) -> Option<PathBuf> {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+        let key: String = self
+            .version
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .collect();
+        Some(base.join("triplet").join(key))
+    }
+
+    /// Whether the target's `core` (and std, where it has one) is in the sysroot.
+    pub fn is_installed(&self, triple: &str) -> bool {
+        let Some(sysroot) = &self.sysroot else { return false };
+        let lib = sysroot.join("lib").join("rustlib").join(triple).join("lib");
+        std::fs::read_dir(lib).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
+        })
+    }
+
+    /// Targets installed in the sysroot.
+    pub fn installed_targets(&self) -> Vec<String> {
+        let Some(sysroot) = &self.sysroot else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(sysroot.join("lib").join("rustlib")) else { return Vec::new() };
+        let mut targets: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| self.is_installed(name))
+            .collect();
+        targets.sort();
+        targets
+    }
+
+    /// The toolchain's own rust-src `library/` directory, when installed.
+    pub fn rust_src_library(&self) -> Option<PathBuf> {
+        let library = self.sysroot.as_ref()?.join("lib/rustlib/src/rust/library");
+        library.join("std/src").is_dir().then_some(library)
+    }
+}

@@ -1,0 +1,217 @@
+//! The Cargo workspace as `cargo metadata` describes it: members, their crate roots,
+//! features, dependencies and the resolved graph.
+
+use cargo_metadata::{DependencyKind, Metadata, Package, PackageId};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why the workspace could not be loaded, said plainly.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub message: String,
+    /// The manifest at fault, when cargo names one.
+    pub manifest: Option<PathBuf>,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Runs `cargo metadata` for the workspace holding `manifest`, with a time limit.
+pub fn load_metadata(manifest: &Path, timeout: Duration) -> Result<Metadata, LoadError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(&cargo)
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| LoadError {
+            message: format!("cannot run `cargo metadata` ({}): {e}; is cargo on PATH?", cargo.to_string_lossy()),
+            manifest: None,
+        })?;
+    // Drain both pipes on threads so a large output cannot block the child.
+    let stdout = child.stdout.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    });
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(LoadError {
+                    message: format!("`cargo metadata` did not finish within {} s", timeout.as_secs()),
+                    manifest: Some(manifest.to_path_buf()),
+                });
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => {
+                return Err(LoadError {
+                    message: format!("waiting for `cargo metadata` failed: {e}"),
+                    manifest: None,
+                })
+            }
+        }
+    };
+    let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    if !status.success() {
+        return Err(LoadError {
+            message: cargo_error_summary(&stderr),
+            manifest: failing_manifest(&stderr).or_else(|| Some(manifest.to_path_buf())),
+        });
+    }
+    serde_json::from_str(&stdout).map_err(|e| LoadError {
+        message: format!("cannot read `cargo metadata` output: {e}"),
+        manifest: None,
+    })
+}
+
+/// Cargo's error without its "Caused by" noise folded away.
+fn cargo_error_summary(stderr: &str) -> String {
+    let text = stderr.trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    if text.is_empty() {
+        "`cargo metadata` failed".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The manifest path cargo blames ("failed to parse manifest at `/x/Cargo.toml`").
+fn failing_manifest(stderr: &str) -> Option<PathBuf> {
+    let start = stderr.find("manifest at `")? + "manifest at `".len();
+    let end = stderr[start..].find('`')? + start;
+    Some(PathBuf::from(&stderr[start..end]))
+}
+
+/// Which features of a package are on, as cargo's flags select them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeatureSelection {
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+/// The features and optional dependencies a selection turns on for `package`.
+pub fn enabled_features(package: &Package, selection: &FeatureSelection) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut features = BTreeSet::new();
+    let mut optional_deps = BTreeSet::new();
+    let mut queue: VecDeque<String> = VecDeque::new();
+    if selection.all_features {
+        queue.extend(package.features.keys().cloned());
+        optional_deps.extend(package.dependencies.iter().filter(|d| d.optional).map(dep_key));
+    }
+    if !selection.no_default_features && package.features.contains_key("default") {
+        queue.push_back("default".to_string());
+    }
+    queue.extend(selection.features.iter().flat_map(|f| f.split([',', ' ']).map(String::from)).filter(|f| !f.is_empty()));
+    while let Some(item) = queue.pop_front() {
+        if let Some(dep) = item.strip_prefix("dep:") {
+            optional_deps.insert(dep.to_string());
+            continue;
+        }
+        if let Some((dep, _)) = item.split_once('/') {
+            // "dep/feature" enables the dependency; "dep?/feature" only if already on.
+            if !dep.ends_with('?') {
+                optional_deps.insert(dep.to_string());
+                if package.features.contains_key(dep) {
+                    queue.push_back(dep.to_string());
+                }
+            }
+            continue;
+        }
+        if !features.insert(item.clone()) {
+            continue;
+        }
+        match package.features.get(&item) {
+            Some(children) => queue.extend(children.iter().cloned()),
+            // An optional dependency used as an implicit feature.
+            None => {
+                optional_deps.insert(item);
+            }
+        }
+    }
+    (features, optional_deps)
+}
+
+/// The key a dependency has in Cargo.toml.
+pub fn dep_key(dep: &cargo_metadata::Dependency) -> String {
+    dep.rename.clone().unwrap_or_else(|| dep.name.clone())
+}
+
+/// Whether `default` of `package` turns on its `std` feature (directly or transitively).
+pub fn default_enables_std(package: &Package) -> bool {
+    let selection = FeatureSelection::default();
+    let (features, _) = enabled_features(package, &selection);
+    features.contains("std")
+}
+
+/// The package each normal dependency of `package` resolved to, by dependency key.
+pub fn resolved_direct_deps<'m>(metadata: &'m Metadata, package: &Package) -> HashMap<String, &'m Package> {
+    let mut out = HashMap::new();
+    let Some(resolve) = &metadata.resolve else { return out };
+    let Some(node) = resolve.nodes.iter().find(|n| n.id == package.id) else { return out };
+    for dep in &node.deps {
+        let Some(target) = metadata.packages.iter().find(|p| p.id == dep.pkg) else { continue };
+        let normal = dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal);
+        if !normal {
+            continue;
+        }
+        // The node names the dependency by its extern-crate name; map back to the key.
+        if let Some(declared) = package.dependencies.iter().find(|d| {
+            d.kind == DependencyKind::Normal && dep_key(d).replace('-', "_") == dep.name && d.name == target.name.as_str()
+        }) {
+            out.insert(dep_key(declared), target);
+        }
+    }
+    out
+}
+
+/// Every crate reachable through normal dependencies, with the direct dependency that
+/// first reaches it.
+pub fn reachable_crates<'m>(metadata: &'m Metadata, package: &Package) -> Vec<(&'m Package, Vec<String>, String)> {
+    let Some(resolve) = &metadata.resolve else { return Vec::new() };
+    let node_of = |id: &PackageId| resolve.nodes.iter().find(|n| &n.id == id);
+    let mut seen: BTreeSet<&PackageId> = BTreeSet::new();
+    let mut queue: VecDeque<(&PackageId, String)> = VecDeque::new();
+    for (key, dep) in resolved_direct_deps(metadata, package) {
+        queue.push_back((&dep.id, key));
+    }
+    let mut out = Vec::new();
+    while let Some((id, via)) = queue.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(node) = node_of(id) else { continue };
+        let Some(pkg) = metadata.packages.iter().find(|p| &p.id == id) else { continue };
+        out.push((pkg, node.features.iter().map(|f| f.to_string()).collect(), via.clone()));
+        for dep in &node.deps {
+            if dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal) {
+                queue.push_back((&dep.pkg, via.clone()));
+            }
+        }
+    }
+    out
+}
