@@ -8,16 +8,16 @@ use super::ext::TargetsResult;
 use super::line_index::LineIndex;
 use super::workspaces::{classify, config_scope, discover_roots, root_for, FileKind};
 use crate::analysis::finding::Finding;
-use crate::engine::{Engine, EngineOptions, RuleConfig, SourceProvider};
+use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig, SourceProvider};
+use crate::targets::Toolchain;
 use crossbeam_channel::{Receiver, Sender};
 use lsp_server::RequestId;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub enum Job {
     /// The editor's folders and settings: find the Cargo workspaces in them, load new
@@ -101,6 +101,7 @@ struct Slot {
 
 pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
     let mut worker = Worker {
+        toolchain: None,
         folders: Vec::new(),
         slots: BTreeMap::new(),
         config: Config::default(),
@@ -135,6 +136,9 @@ pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
 }
 
 struct Worker {
+    /// Detected once and shared by every engine (rustc facts are cached in it); detected
+    /// again when a toolchain file changes.
+    toolchain: Option<Arc<Toolchain>>,
     folders: Vec<PathBuf>,
     slots: BTreeMap<PathBuf, Slot>,
     config: Config,
@@ -178,6 +182,9 @@ impl Worker {
                 overlay,
                 seq,
             } => {
+                if paths.iter().any(|path| classify(path) == FileKind::Config) {
+                    self.toolchain = None; // rust-toolchain.toml may name another toolchain
+                }
                 let known: Vec<PathBuf> = self.slots.keys().cloned().collect();
                 let mut affected = Vec::new();
                 for path in &paths {
@@ -243,16 +250,21 @@ impl Worker {
                     error: true,
                     message: format!("triplet.rules ignored: {error}"),
                 });
-                RuleConfig::from_json(&serde_json::Value::Null).unwrap_or_default()
+                RuleConfig::default()
             }
         };
         let options = EngineOptions {
             targets: settings.targets.clone(),
+            targets_source: "the triplet.targets setting".into(),
             rules,
             features: Default::default(),
         };
         let sources = RecordingSources::new(overlay);
-        match Engine::load(root, options) {
+        let loaded = match self.toolchain() {
+            Ok(toolchain) => Engine::load_with(root, options, toolchain),
+            Err(error) => Err(error),
+        };
+        match loaded {
             Ok(engine) => {
                 self.slots.insert(
                     root.to_path_buf(),
@@ -271,10 +283,11 @@ impl Worker {
                     .clone()
                     .unwrap_or_else(|| root.join("Cargo.toml"));
                 let text = sources.text(&manifest).unwrap_or_else(|| Arc::from(""));
+                let message = error.to_string();
                 let failure = LoadFailure {
                     manifest,
-                    range: error.range.clone(),
-                    message: error.to_string(),
+                    range: toml_error_range(&message, &text),
+                    message,
                     index: LineIndex::new(text),
                 };
                 // The last good engine keeps serving; the settings stay unknown so the next
@@ -291,6 +304,18 @@ impl Worker {
             }
         }
         self.check_workspace(root, &sources, seq);
+    }
+
+    fn toolchain(&mut self) -> Result<Arc<Toolchain>, LoadError> {
+        if let Some(toolchain) = &self.toolchain {
+            return Ok(Arc::clone(toolchain));
+        }
+        let toolchain = Arc::new(Toolchain::detect().map_err(|error| LoadError {
+            message: error.to_string(),
+            manifest: None,
+        })?);
+        self.toolchain = Some(Arc::clone(&toolchain));
+        Ok(toolchain)
     }
 
     fn check_workspace(&self, root: &Path, sources: &RecordingSources, seq: u64) {
@@ -372,6 +397,36 @@ impl Worker {
     }
 }
 
+/// Where cargo's "TOML parse error at line L, column C" points, as a byte range running to
+/// the end of that line (the error has no range of its own).
+fn toml_error_range(message: &str, text: &str) -> Option<Range<usize>> {
+    let at = message.find("at line ")?;
+    let rest = &message[at + "at line ".len()..];
+    let (line, rest) = rest.split_once(", column ")?;
+    let line: usize = line.trim().parse().ok()?;
+    let column: usize = rest
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    if line == 0 || line > text.split('\n').count() {
+        return None;
+    }
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let line_text = text.get(line_start..)?.split('\n').next()?;
+    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+    let start = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_text.len(), |(index, _)| index);
+    Some(line_start + start..line_start + line_text.len())
+}
+
 /// The workspaces a changed manifest or config file governs.
 fn affected_roots(roots: &[PathBuf], path: &Path) -> Vec<PathBuf> {
     let mut affected: Vec<PathBuf> = root_for(roots, path).into_iter().cloned().collect();
@@ -430,28 +485,28 @@ fn report(
 /// converted against exactly the text the engine analysed.
 struct RecordingSources<'a> {
     overlay: &'a Overlay,
-    served: RefCell<HashMap<PathBuf, Option<Arc<str>>>>,
+    served: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
 }
 
 impl<'a> RecordingSources<'a> {
     fn new(overlay: &'a Overlay) -> RecordingSources<'a> {
         RecordingSources {
             overlay,
-            served: RefCell::new(HashMap::new()),
+            served: Mutex::new(HashMap::new()),
         }
     }
 
     fn text(&self, path: &Path) -> Option<Arc<str>> {
-        if let Some(known) = self.served.borrow().get(path) {
+        // A poisoned lock only means another reader panicked; the map is still whole.
+        let mut served = self.served.lock().unwrap_or_else(|poison| poison.into_inner());
+        if let Some(known) = served.get(path) {
             return known.clone();
         }
         let text = match self.overlay.text(path) {
             Some(text) => Some(Arc::clone(text)),
             None => fs::read_to_string(path).ok().map(Arc::from),
         };
-        self.served
-            .borrow_mut()
-            .insert(path.to_path_buf(), text.clone());
+        served.insert(path.to_path_buf(), text.clone());
         text
     }
 }
@@ -459,5 +514,21 @@ impl<'a> RecordingSources<'a> {
 impl SourceProvider for RecordingSources<'_> {
     fn read(&self, path: &Path) -> Option<String> {
         self.text(path).map(|text| text.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_error_positions_become_byte_ranges() {
+        let text = "[package]\nnäme = \n";
+        let message = "failed to parse manifest\n\nCaused by:\n  TOML parse error at line 2, column 8\n  |\n2 | näme =";
+        assert_eq!(toml_error_range(message, text), Some(10 + 8..10 + 8));
+        let message = "TOML parse error at line 2, column 1";
+        assert_eq!(toml_error_range(message, text), Some(10..10 + 8));
+        assert_eq!(toml_error_range("no position here", text), None);
+        assert_eq!(toml_error_range("at line 9, column 1", text), None);
     }
 }
