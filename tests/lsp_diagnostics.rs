@@ -260,27 +260,35 @@ fn manifest_changes_on_disk_reload_and_publish_on_the_manifest() {
 
 #[test]
 fn broken_manifest_is_a_diagnostic_and_the_last_model_keeps_serving() {
-    let (_dir, root) = fixture("lsp-no-std");
+    // The wasm32 selection lives in Cargo.toml: only the last good model still knows it.
+    let (_dir, root) = fixture("lsp-wasm");
     let lib = root.join("src/lib.rs");
     let manifest = root.join("Cargo.toml");
     let uri = file_uri(&lib);
     let mut client = start(&root, false, false, Value::Null);
     let text = client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0001"));
+    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
 
     let original = fs::read_to_string(&manifest).unwrap();
-    fs::write(&manifest, "[package\nname = \"lsp-no-std\"\n").unwrap();
+    fs::write(&manifest, "[package]\nname = \"lsp-wasm\"\nversion = \n").unwrap();
     let broken = client.wait_for_diagnostics(&file_uri(&manifest), |p| has_code(p, "load-error"));
-    assert_eq!(with_code(&broken, "load-error")[0]["severity"], 1);
-
-    // The last good model still analyses the buffer.
-    client.change_full(
-        &lib,
-        2,
-        &format!("{text}pub type S = std::string::String;\n"),
+    let load_error = with_code(&broken, "load-error")[0];
+    assert_eq!(load_error["severity"], 1);
+    assert_eq!(load_error["range"]["start"]["line"], 2, "{load_error:#}");
+    assert_eq!(
+        broken["diagnostics"].as_array().unwrap().len(),
+        1,
+        "{broken:#}"
     );
+
+    // The buffer is still analysed against the last good model (wasm32 selected).
+    let more = text.replace(
+        "start.elapsed()",
+        "std::time::Instant::now().elapsed(); start.elapsed()",
+    );
+    client.change_full(&lib, 2, &more);
     let served = client.wait_for_diagnostics(&uri, |p| p["version"] == 2);
-    assert!(with_code(&served, "T0001").len() >= 2, "{served:#}");
+    assert_eq!(with_code(&served, "T0002").len(), 2, "{served:#}");
 
     fs::write(&manifest, original).unwrap();
     client.wait_for_diagnostics(&file_uri(&manifest), |p| !has_code(p, "load-error"));

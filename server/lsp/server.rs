@@ -12,14 +12,14 @@ use super::line_index::{LineIndex, PositionEncoding};
 use super::transport::Transport;
 use super::watch::FileWatcher;
 use super::worker::{self, FileReport, Job, LoadFailure, Outcome};
-use super::workspaces::{classify, FileKind};
+use super::workspaces::{classify, fingerprint, FileKind};
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{
     notification, request, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
-    ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams,
+    ConfigurationItem, ConfigurationParams, Diagnostic, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
@@ -34,7 +34,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -91,8 +90,9 @@ pub struct Server<'a> {
     file_seq: HashMap<PathBuf, u64>,
     reports: HashMap<PathBuf, FileReport>,
     load_failures: HashMap<PathBuf, LoadFailure>,
-    /// Files whose last published diagnostics were not empty (they need clearing later).
-    published: HashSet<PathBuf>,
+    /// What was last published per file (version, diagnostics): identical repeats are
+    /// skipped, and a file with diagnostics here needs clearing when they go.
+    published: HashMap<PathBuf, (Option<i32>, Vec<Diagnostic>)>,
     pending_checks: HashMap<PathBuf, Debounced>,
     pending_file_events: HashMap<PathBuf, Instant>,
     /// Content fingerprint of each changed file when last handled (None: absent).
@@ -145,7 +145,7 @@ impl<'a> Server<'a> {
             file_seq: HashMap::new(),
             reports: HashMap::new(),
             load_failures: HashMap::new(),
-            published: HashSet::new(),
+            published: HashMap::new(),
             pending_checks: HashMap::new(),
             pending_file_events: HashMap::new(),
             file_stamps: HashMap::new(),
@@ -825,7 +825,8 @@ impl<'a> Server<'a> {
                     }
                 }
             }
-            Outcome::Loaded { root } => {
+            Outcome::Loaded { root, stamps } => {
+                self.file_stamps.extend(stamps);
                 if let Some(failure) = self.load_failures.remove(&root) {
                     self.publish(&failure.manifest);
                     self.log(MessageType::INFO, format!("{} loads again", root.display()));
@@ -837,6 +838,8 @@ impl<'a> Server<'a> {
                     format!("{} failed to load: {}", root.display(), failure.message),
                 );
                 let manifest = failure.manifest.clone();
+                // Its old findings point into text that is gone; the load error says it all.
+                self.reports.remove(&manifest);
                 if let Some(old) = self.load_failures.insert(root, failure) {
                     if old.manifest != manifest {
                         self.publish(&old.manifest);
@@ -924,18 +927,18 @@ impl<'a> Server<'a> {
                 self.encoding,
             ));
         }
-        let open = self.documents.is_open(path);
-        if diagnostics.is_empty() && !open && !self.published.contains(path) {
+        let last = self.published.get(path);
+        if last.is_some_and(|(old_version, old)| *old_version == version && *old == diagnostics) {
             return;
         }
-        if diagnostics.is_empty() {
-            self.published.remove(path);
-        } else {
-            self.published.insert(path.to_path_buf());
+        if last.is_none() && diagnostics.is_empty() && !self.documents.is_open(path) {
+            return; // nothing shown, nothing to show
         }
         let Some(uri) = self.uri_for(path) else {
             return;
         };
+        self.published
+            .insert(path.to_path_buf(), (version, diagnostics.clone()));
         let params = PublishDiagnosticsParams {
             uri,
             diagnostics,
@@ -1104,12 +1107,4 @@ fn empty_report(path: PathBuf, version: Option<i32>, root: Option<PathBuf>) -> F
         findings: Vec::new(),
         texts: HashMap::new(),
     }
-}
-
-/// A content hash (None: the file is gone), to tell a real change from a repeated event.
-fn fingerprint(path: &Path) -> Option<u64> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some(hasher.finish())
 }

@@ -6,7 +6,9 @@ use super::config::{Config, Settings};
 use super::documents::Overlay;
 use super::ext::TargetsResult;
 use super::line_index::LineIndex;
-use super::workspaces::{classify, config_scope, discover_roots, root_for, FileKind};
+use super::workspaces::{
+    classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
+};
 use crate::analysis::finding::Finding;
 use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig, SourceProvider};
 use crate::targets::Toolchain;
@@ -76,6 +78,9 @@ pub enum Outcome {
     },
     Loaded {
         root: PathBuf,
+        /// Fingerprints of the manifest files as loaded (and of Cargo.lock as `cargo
+        /// metadata` left it): events that merely repeat them are not changes.
+        stamps: Vec<(PathBuf, Option<u64>)>,
     },
     LoadFailed {
         root: PathBuf,
@@ -97,6 +102,26 @@ pub enum Outcome {
 struct Slot {
     engine: Option<Engine>,
     settings: Option<Settings>,
+    /// The workspace's manifest/config texts as of the last successful load. While the
+    /// workspace is broken, the engine reads these instead of the broken files, so the
+    /// last good model keeps serving.
+    good_manifests: HashMap<PathBuf, Arc<str>>,
+    broken: bool,
+}
+
+impl Slot {
+    fn empty() -> Slot {
+        Slot {
+            engine: None,
+            settings: None,
+            good_manifests: HashMap::new(),
+            broken: false,
+        }
+    }
+
+    fn pins(&self) -> Option<&HashMap<PathBuf, Arc<str>>> {
+        self.broken.then_some(&self.good_manifests)
+    }
 }
 
 pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
@@ -196,6 +221,10 @@ impl Worker {
                 let loaded = self.sync_roots(&overlay, seq);
                 for root in affected {
                     if self.slots.contains_key(&root) && !loaded.contains(&root) {
+                        self.send(Outcome::Log {
+                            error: false,
+                            message: format!("reloading {} ({})", root.display(), describe(&paths)),
+                        });
                         self.load(&root, &overlay, seq);
                     }
                 }
@@ -259,23 +288,40 @@ impl Worker {
             rules,
             features: Default::default(),
         };
-        let sources = RecordingSources::new(overlay);
+        let sources = RecordingSources::new(overlay, None);
         let loaded = match self.toolchain() {
             Ok(toolchain) => Engine::load_with(root, options, toolchain),
             Err(error) => Err(error),
         };
         match loaded {
             Ok(engine) => {
+                let good_manifests: HashMap<PathBuf, Arc<str>> = engine
+                    .manifest_files()
+                    .into_iter()
+                    .filter_map(|file| sources.text(&file).map(|text| (file, text)))
+                    .collect();
+                let mut stamps: Vec<(PathBuf, Option<u64>)> = good_manifests
+                    .iter()
+                    .filter(|(file, _)| overlay.text(file).is_none())
+                    .map(|(file, text)| (file.clone(), Some(fingerprint_bytes(text.as_bytes()))))
+                    .collect();
+                let lockfile = root.join("Cargo.lock");
+                let lock_stamp = fingerprint(&lockfile);
+                stamps.push((lockfile, lock_stamp));
                 self.slots.insert(
                     root.to_path_buf(),
                     Slot {
                         engine: Some(engine),
                         settings: Some(settings),
+                        good_manifests,
+                        broken: false,
                     },
                 );
                 self.send(Outcome::Loaded {
                     root: root.to_path_buf(),
+                    stamps,
                 });
+                self.check_workspace(root, overlay, seq);
             }
             Err(error) => {
                 let manifest = error
@@ -290,20 +336,20 @@ impl Worker {
                     message,
                     index: LineIndex::new(text),
                 };
-                // The last good engine keeps serving; the settings stay unknown so the next
-                // sync retries the load.
-                let slot = self.slots.entry(root.to_path_buf()).or_insert(Slot {
-                    engine: None,
-                    settings: None,
-                });
+                // The last good engine keeps serving, with the last good manifests, and
+                // its published findings stay. Unknown settings make the next sync retry.
+                let slot = self
+                    .slots
+                    .entry(root.to_path_buf())
+                    .or_insert_with(Slot::empty);
                 slot.settings = None;
+                slot.broken = slot.engine.is_some();
                 self.send(Outcome::LoadFailed {
                     root: root.to_path_buf(),
                     failure,
                 });
             }
         }
-        self.check_workspace(root, &sources, seq);
     }
 
     fn toolchain(&mut self) -> Result<Arc<Toolchain>, LoadError> {
@@ -318,12 +364,16 @@ impl Worker {
         Ok(toolchain)
     }
 
-    fn check_workspace(&self, root: &Path, sources: &RecordingSources, seq: u64) {
-        let Some(engine) = self.slots.get(root).and_then(|slot| slot.engine.as_ref()) else {
+    fn check_workspace(&self, root: &Path, overlay: &Overlay, seq: u64) {
+        let Some(slot) = self.slots.get(root) else {
             return;
         };
+        let Some(engine) = slot.engine.as_ref() else {
+            return;
+        };
+        let sources = RecordingSources::new(overlay, slot.pins());
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-        for finding in engine.check_all(sources) {
+        for finding in engine.check_all(&sources) {
             by_file
                 .entry(finding.file.clone())
                 .or_default()
@@ -331,32 +381,51 @@ impl Worker {
         }
         let reports = by_file
             .into_iter()
-            .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, sources))
+            .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, &sources))
             .collect();
         self.send(Outcome::Checked {
             seq,
             whole_workspace: Some(root.to_path_buf()),
             reports,
-            overlay: sources.overlay.clone(),
+            overlay: overlay.clone(),
         });
     }
 
     fn check_files(&self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
-        let sources = RecordingSources::new(overlay);
         let mut reports = Vec::new();
+        let mut by_root: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
         for path in paths {
-            let (root, findings) = match self.engine_for(path) {
-                Some((root, engine)) => {
-                    let findings = engine
-                        .check_file(path, &sources)
-                        .into_iter()
-                        .filter(|finding| &finding.file == path)
-                        .collect();
-                    (Some(root.clone()), findings)
-                }
-                None => (None, Vec::new()),
+            match self.engine_for(path) {
+                Some((root, _)) => by_root.entry(root).or_default().push(path),
+                None => reports.push(unowned_report(path, overlay)),
+            }
+        }
+        for (root, paths) in by_root {
+            let Some(slot) = self.slots.get(root) else {
+                continue;
             };
-            reports.push(report(path.clone(), root, findings, &sources));
+            let Some(engine) = slot.engine.as_ref() else {
+                continue;
+            };
+            let sources = RecordingSources::new(overlay, slot.pins());
+            // A broken manifest keeps its last published findings (and its load error).
+            let paths: Vec<&PathBuf> = paths
+                .into_iter()
+                .filter(|path| !sources.is_pinned(path))
+                .collect();
+            let findings = match paths.as_slice() {
+                [] => continue,
+                [only] => engine.check_file(only, &sources),
+                _ => engine.check_all(&sources),
+            };
+            for path in paths {
+                let located = findings
+                    .iter()
+                    .filter(|finding| &finding.file == path)
+                    .cloned()
+                    .collect();
+                reports.push(report(path.clone(), Some(root.clone()), located, &sources));
+            }
         }
         self.send(Outcome::Checked {
             seq,
@@ -397,25 +466,16 @@ impl Worker {
     }
 }
 
-/// Where cargo's "TOML parse error at line L, column C" points, as a byte range running to
-/// the end of that line (the error has no range of its own).
+/// Where a manifest error points ("TOML parse error at line L, column C", or
+/// "--> path:L:C"), as a byte range from that column to the end of its line.
 fn toml_error_range(message: &str, text: &str) -> Option<Range<usize>> {
-    let at = message.find("at line ")?;
-    let rest = &message[at + "at line ".len()..];
-    let (line, rest) = rest.split_once(", column ")?;
-    let line: usize = line.trim().parse().ok()?;
-    let column: usize = rest
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok()?;
+    let (line, column) = line_and_column(message)?;
     if line == 0 || line > text.split('\n').count() {
         return None;
     }
     let line_start = text
         .split_inclusive('\n')
-        .take(line.checked_sub(1)?)
+        .take(line - 1)
         .map(str::len)
         .sum::<usize>();
     let line_text = text.get(line_start..)?.split('\n').next()?;
@@ -425,6 +485,24 @@ fn toml_error_range(message: &str, text: &str) -> Option<Range<usize>> {
         .nth(column.saturating_sub(1))
         .map_or(line_text.len(), |(index, _)| index);
     Some(line_start + start..line_start + line_text.len())
+}
+
+fn line_and_column(message: &str) -> Option<(usize, usize)> {
+    let number = |text: &str| -> Option<usize> {
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    if let Some(at) = message.find("at line ") {
+        let (line, rest) = message[at + "at line ".len()..].split_once(", column ")?;
+        return Some((line.trim().parse().ok()?, number(rest)?));
+    }
+    let arrow = message
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
+    let mut parts = arrow.trim_end().rsplitn(3, ':');
+    let column = number(parts.next()?)?;
+    let line = number(parts.next()?)?;
+    Some((line, column))
 }
 
 /// The workspaces a changed manifest or config file governs.
@@ -437,6 +515,14 @@ fn affected_roots(roots: &[PathBuf], path: &Path) -> Vec<PathBuf> {
         }
     }
     affected
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    names.join(", ")
 }
 
 fn merge(into: &mut Vec<String>, more: Vec<String>) {
@@ -461,7 +547,8 @@ fn report(
     }
     let mut texts = HashMap::new();
     for file in files {
-        if texts.contains_key(file) {
+        // A pinned (last good) text is not what the editor shows: no edits against it.
+        if texts.contains_key(file) || sources.is_pinned(file) {
             continue;
         }
         if let Some(text) = sources.text(file) {
@@ -481,16 +568,31 @@ fn report(
     }
 }
 
-/// Open buffers first, disk otherwise; remembers every text it served so that ranges are
-/// converted against exactly the text the engine analysed.
+fn unowned_report(path: &Path, overlay: &Overlay) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        version: overlay.version(path),
+        root: None,
+        findings: Vec::new(),
+        texts: HashMap::new(),
+    }
+}
+
+/// Pinned texts first, then open buffers, then disk; remembers every text it served so that
+/// ranges are converted against exactly the text the engine analysed.
 struct RecordingSources<'a> {
+    pins: Option<&'a HashMap<PathBuf, Arc<str>>>,
     overlay: &'a Overlay,
     served: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
 }
 
 impl<'a> RecordingSources<'a> {
-    fn new(overlay: &'a Overlay) -> RecordingSources<'a> {
+    fn new(
+        overlay: &'a Overlay,
+        pins: Option<&'a HashMap<PathBuf, Arc<str>>>,
+    ) -> RecordingSources<'a> {
         RecordingSources {
+            pins,
             overlay,
             served: Mutex::new(HashMap::new()),
         }
@@ -498,16 +600,26 @@ impl<'a> RecordingSources<'a> {
 
     fn text(&self, path: &Path) -> Option<Arc<str>> {
         // A poisoned lock only means another reader panicked; the map is still whole.
-        let mut served = self.served.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut served = self
+            .served
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if let Some(known) = served.get(path) {
             return known.clone();
         }
-        let text = match self.overlay.text(path) {
+        let pinned = self.pins.and_then(|pins| pins.get(path));
+        let text = match pinned.or_else(|| self.overlay.text(path)) {
             Some(text) => Some(Arc::clone(text)),
             None => fs::read_to_string(path).ok().map(Arc::from),
         };
         served.insert(path.to_path_buf(), text.clone());
         text
+    }
+}
+
+impl RecordingSources<'_> {
+    fn is_pinned(&self, path: &Path) -> bool {
+        self.pins.is_some_and(|pins| pins.contains_key(path))
     }
 }
 
@@ -529,6 +641,8 @@ mod tests {
         let message = "TOML parse error at line 2, column 1";
         assert_eq!(toml_error_range(message, text), Some(10..10 + 8));
         assert_eq!(toml_error_range("no position here", text), None);
+        let arrow = "string values must be quoted\n --> ws/Cargo.toml:2:8\n  |\n2 | näme = \n";
+        assert_eq!(toml_error_range(arrow, text), Some(18..18));
         assert_eq!(toml_error_range("at line 9, column 1", text), None);
     }
 }

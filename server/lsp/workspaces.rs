@@ -1,6 +1,7 @@
 //! Which Cargo workspaces live under the editor's folders, and which one a file belongs to.
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// How deep below a folder to look for Cargo.toml files (monorepos nest a few levels).
@@ -86,6 +87,17 @@ pub fn root_for<'a>(
         .into_iter()
         .filter(|root| path.starts_with(root))
         .max_by_key(|root| root.components().count())
+}
+
+/// A content hash (None: the file is gone), to tell a real change from a repeated event.
+pub fn fingerprint(path: &Path) -> Option<u64> {
+    fs::read(path).ok().map(|bytes| fingerprint_bytes(&bytes))
+}
+
+pub fn fingerprint_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What a changed file on disk means for the model.
