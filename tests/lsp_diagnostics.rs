@@ -335,3 +335,172 @@ fn closing_a_buffer_falls_back_to_the_file_on_disk() {
     assert_eq!(from_disk["version"], Value::Null);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn rapid_edits_never_publish_an_older_version_after_a_newer_one() {
+    let (_dir, root) = fixture("lsp-no-std");
+    let lib = root.join("src/lib.rs");
+    let uri = file_uri(&lib);
+    let mut client = start(&root, false, false, Value::Null);
+    let text = client.open(&lib, 1);
+    client.wait_for_diagnostics(&uri, |p| p["version"] == 1);
+    let last = 30;
+    for version in 2..=last {
+        let edited =
+            format!("{text}// edit {version}\npub type T{version} = std::string::String;\n");
+        client.change_full(&lib, version, &edited);
+    }
+    let final_publish = client.wait_for_diagnostics(&uri, |p| p["version"] == last);
+    // One T0001 from the fixture plus the one the last edit added.
+    assert_eq!(
+        with_code(&final_publish, "T0001").len(),
+        2,
+        "{final_publish:#}"
+    );
+    let versions: Vec<i64> = client
+        .unconsumed("textDocument/publishDiagnostics")
+        .iter()
+        .filter(|p| p["uri"] == uri.as_str())
+        .map(|p| p["version"].as_i64().unwrap_or(-1))
+        .chain([last])
+        .collect();
+    let mut sorted = versions.clone();
+    sorted.sort();
+    assert_eq!(versions, sorted, "published out of order");
+    assert!(versions.iter().all(|v| *v > 0 && *v <= last));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn manifest_buffer_edits_get_diagnostics_and_toml_quick_fixes() {
+    let (_dir, root) = fixture("lsp-wasm");
+    let manifest = root.join("Cargo.toml");
+    let uri = file_uri(&manifest);
+    let mut client = start(&root, true, false, Value::Null);
+    let text = client.open(&manifest, 1);
+    let typo = text.replace("wasm32-unknown-unknown", "wasm32-unknown-unknwn");
+    client.change_full(&manifest, 2, &typo);
+    let published =
+        client.wait_for_diagnostics(&uri, |p| p["version"] == 2 && has_code(p, "T0007"));
+    let diagnostic = with_code(&published, "T0007")[0].clone();
+    let line = typo
+        .lines()
+        .nth(diagnostic["range"]["start"]["line"].as_u64().unwrap() as usize);
+    assert!(line.unwrap().contains("wasm32-unknown-unknwn"));
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                   "context": {"diagnostics": [diagnostic]}}),
+        )
+        .unwrap();
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|action| {
+            action["title"]
+                .as_str()
+                .unwrap_or("")
+                .contains("wasm32-unknown-unknown")
+        })
+        .unwrap_or_else(|| panic!("no did-you-mean fix in {actions:#}"))
+        .clone();
+    assert_eq!(
+        fix["edit"]["documentChanges"][0]["textDocument"]["version"],
+        2
+    );
+    let fixed = apply_edits(&client.encoding, &typo, &edits_for(&fix["edit"], &uri));
+    assert_eq!(fixed, text);
+    client.change_full(&manifest, 3, &fixed);
+    client.wait_for_diagnostics(&uri, |p| p["version"] == 3 && !has_code(p, "T0007"));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn settings_apply_per_workspace_folder() {
+    let (_a_dir, first) = fixture("lsp-wasm");
+    let (_b_dir, second) = fixture("lsp-wasm");
+    let mut client = LspClient::spawn();
+    client.folder_settings = vec![(
+        file_uri(&second),
+        json!({"targets": ["x86_64-unknown-linux-gnu"]}),
+    )];
+    client.initialize(&[&first, &second], capabilities(false, true), Value::Null);
+    client.open(&first.join("src/lib.rs"), 1);
+    client.open(&second.join("src/lib.rs"), 1);
+    client.wait_for_diagnostics(&file_uri(&first.join("src/lib.rs")), |p| {
+        has_code(p, "T0002")
+    });
+    client.wait_for_diagnostics(&file_uri(&second.join("src/lib.rs")), |p| {
+        p["version"] == 1 && !has_code(p, "T0002")
+    });
+    let scoped = client
+        .server_requests
+        .iter()
+        .filter(|(method, _)| method == "workspace/configuration")
+        .any(|(_, params)| params["items"][2]["scopeUri"] == file_uri(&second).as_str());
+    assert!(scoped, "{:#?}", client.server_requests);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn client_watcher_registration_and_folder_changes() {
+    let (_dir, root) = fixture("lsp-no-std");
+    let (_wasm_dir, wasm) = fixture("lsp-wasm");
+    let mut client = LspClient::spawn();
+    let mut caps = capabilities(false, false);
+    caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(true);
+    client.initialize(&[&root], caps, Value::Null);
+    let lib = root.join("src/lib.rs");
+    client.open(&lib, 1);
+    client.wait_for_diagnostics(&file_uri(&lib), |p| has_code(p, "T0001"));
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|(method, _)| method == "client/registerCapability")
+        .map(|(_, params)| params.clone())
+        .expect("the server registers for watched files");
+    let registered = &registration["registrations"][0];
+    assert_eq!(registered["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registered["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|watcher| watcher["globPattern"].as_str())
+        .collect();
+    assert!(
+        globs.contains(&"**/Cargo.toml") && globs.contains(&"**/*.rs"),
+        "{globs:?}"
+    );
+
+    // A new module: declared in the (unsaved) buffer of lib.rs, its file created on disk
+    // and reported by the client's watcher. Its findings are published though it is closed.
+    let other = root.join("src/other.rs");
+    fs::write(&other, "pub use std::string::String;\n").unwrap();
+    let text = fs::read_to_string(&lib).unwrap();
+    client.change_full(&lib, 2, &format!("{text}pub mod other;\n"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&other), "type": 1}]}),
+    );
+    let published = client.wait_for_diagnostics(&file_uri(&other), |p| has_code(p, "T0001"));
+    assert_eq!(published["version"], Value::Null);
+
+    // Making the crate std again (unsaved) clears the closed module's findings too.
+    let with_std = format!("{text}pub mod other;\n").replace("#![no_std]\n", "");
+    client.change_full(&lib, 3, &with_std);
+    client.wait_for_diagnostics(&file_uri(&other), |p| !has_code(p, "T0001"));
+
+    // A folder added later gets its own engine.
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [{"uri": file_uri(&wasm), "name": "wasm"}], "removed": []}}),
+    );
+    client.open(&wasm.join("src/lib.rs"), 1);
+    client.wait_for_diagnostics(&file_uri(&wasm.join("src/lib.rs")), |p| {
+        has_code(p, "T0002")
+    });
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod ext;
 pub mod hover;
 pub mod line_index;
+pub mod schedule;
 mod server;
 pub mod transport;
 pub mod watch;

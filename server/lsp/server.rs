@@ -9,6 +9,7 @@ use super::documents::Documents;
 use super::ext::{TargetsParams, TargetsRequest};
 use super::hover::hover;
 use super::line_index::{LineIndex, PositionEncoding};
+use super::schedule::{ChangeQueue, CheckScheduler};
 use super::transport::Transport;
 use super::watch::FileWatcher;
 use super::worker::{self, FileReport, Job, LoadFailure, Outcome};
@@ -68,11 +69,6 @@ enum Pending {
     Registration,
 }
 
-struct Debounced {
-    first: Instant,
-    due: Instant,
-}
-
 pub struct Server<'a> {
     transport: &'a Transport,
     phase: Phase,
@@ -93,10 +89,8 @@ pub struct Server<'a> {
     /// What was last published per file (version, diagnostics): identical repeats are
     /// skipped, and a file with diagnostics here needs clearing when they go.
     published: HashMap<PathBuf, (Option<i32>, Vec<Diagnostic>)>,
-    pending_checks: HashMap<PathBuf, Debounced>,
-    pending_file_events: HashMap<PathBuf, Instant>,
-    /// Content fingerprint of each changed file when last handled (None: absent).
-    file_stamps: HashMap<PathBuf, Option<u64>>,
+    checks: CheckScheduler,
+    disk_changes: ChangeQueue,
     next_request_id: i32,
     pending_requests: HashMap<RequestId, Pending>,
     /// Client requests the worker answers later.
@@ -146,9 +140,8 @@ impl<'a> Server<'a> {
             reports: HashMap::new(),
             load_failures: HashMap::new(),
             published: HashMap::new(),
-            pending_checks: HashMap::new(),
-            pending_file_events: HashMap::new(),
-            file_stamps: HashMap::new(),
+            checks: CheckScheduler::new(EDIT_MAX_DELAY),
+            disk_changes: ChangeQueue::new(FILE_EVENT_WINDOW),
             next_request_id: 0,
             pending_requests: HashMap::new(),
             worker_requests: HashSet::new(),
@@ -704,50 +697,31 @@ impl<'a> Server<'a> {
     // ----- scheduling -----
 
     fn schedule_check(&mut self, path: PathBuf, delay: Duration) {
-        let now = Instant::now();
-        let entry = self.pending_checks.entry(path).or_insert(Debounced {
-            first: now,
-            due: now + delay,
-        });
-        entry.due = (now + delay).min(entry.first + EDIT_MAX_DELAY);
+        self.checks.request(path, Instant::now(), delay);
     }
 
     /// A change on disk, from notify, the client's watcher or a save.
     fn file_changed(&mut self, path: PathBuf) {
-        if classify(&path) == FileKind::Other {
-            return;
+        if classify(&path) != FileKind::Other {
+            self.disk_changes.push(path, Instant::now());
         }
-        self.pending_file_events
-            .entry(path)
-            .or_insert_with(|| Instant::now() + FILE_EVENT_WINDOW);
     }
 
     fn next_deadline(&self) -> Option<Instant> {
-        let checks = self.pending_checks.values().map(|pending| pending.due);
-        let events = self.pending_file_events.values().copied();
-        checks.chain(events).min()
+        [self.checks.next_due(), self.disk_changes.next_due()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn run_due_work(&mut self) {
         let now = Instant::now();
-        let due_events: Vec<PathBuf> = self
-            .pending_file_events
-            .iter()
-            .filter(|(_, due)| **due <= now)
-            .map(|(path, _)| path.clone())
-            .collect();
         let mut reload = Vec::new();
-        for path in due_events {
-            self.pending_file_events.remove(&path);
-            let stamp = fingerprint(&path);
-            if self.file_stamps.get(&path) == Some(&stamp) {
-                continue; // already handled this exact content (another watcher saw it too)
-            }
-            self.file_stamps.insert(path.clone(), stamp);
+        for path in self.disk_changes.take_due(now, fingerprint) {
             match classify(&path) {
                 FileKind::Manifest | FileKind::Config => reload.push(path),
                 FileKind::Source if !self.documents.is_open(&path) => {
-                    self.schedule_check(path, Duration::ZERO)
+                    self.checks.request(path, now, Duration::ZERO)
                 }
                 FileKind::Source | FileKind::Other => {}
             }
@@ -760,18 +734,12 @@ impl<'a> Server<'a> {
             };
             self.submit(job);
         }
-        let due_checks: Vec<PathBuf> = self
-            .pending_checks
-            .iter()
-            .filter(|(_, pending)| pending.due <= now)
-            .map(|(path, _)| path.clone())
-            .collect();
+        let due_checks = self.checks.take_due(now);
         if due_checks.is_empty() {
             return;
         }
         let seq = self.take_seq();
         for path in &due_checks {
-            self.pending_checks.remove(path);
             self.file_seq.insert(path.clone(), seq);
         }
         let job = Job::Check {
@@ -826,7 +794,9 @@ impl<'a> Server<'a> {
                 }
             }
             Outcome::Loaded { root, stamps } => {
-                self.file_stamps.extend(stamps);
+                for (path, stamp) in stamps {
+                    self.disk_changes.mark_handled(path, stamp);
+                }
                 if let Some(failure) = self.load_failures.remove(&root) {
                     self.publish(&failure.manifest);
                     self.log(MessageType::INFO, format!("{} loads again", root.display()));

@@ -321,7 +321,7 @@ impl Worker {
                     root: root.to_path_buf(),
                     stamps,
                 });
-                self.check_workspace(root, overlay, seq);
+                self.check_workspace(root, overlay, seq, &[]);
             }
             Err(error) => {
                 let manifest = error
@@ -364,7 +364,10 @@ impl Worker {
         Ok(toolchain)
     }
 
-    fn check_workspace(&self, root: &Path, overlay: &Overlay, seq: u64) {
+    /// Checks a whole workspace and reports every file with findings, plus `also` (so that
+    /// a file whose findings went away is cleared). A change in one file can change the
+    /// findings of others (`#![no_std]` in the crate root, a new `mod`), hence always all.
+    fn check_workspace(&self, root: &Path, overlay: &Overlay, seq: u64, also: &[&PathBuf]) {
         let Some(slot) = self.slots.get(root) else {
             return;
         };
@@ -373,14 +376,20 @@ impl Worker {
         };
         let sources = RecordingSources::new(overlay, slot.pins());
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        for path in also {
+            by_file.insert((*path).clone(), Vec::new());
+        }
         for finding in engine.check_all(&sources) {
             by_file
                 .entry(finding.file.clone())
                 .or_default()
                 .push(finding);
         }
+        // A broken manifest keeps only its load error: findings against its last good
+        // text would point into text that is gone.
         let reports = by_file
             .into_iter()
+            .filter(|(path, _)| !sources.is_pinned(path))
             .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, &sources))
             .collect();
         self.send(Outcome::Checked {
@@ -392,47 +401,25 @@ impl Worker {
     }
 
     fn check_files(&self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
-        let mut reports = Vec::new();
+        let mut unowned = Vec::new();
         let mut by_root: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
         for path in paths {
             match self.engine_for(path) {
                 Some((root, _)) => by_root.entry(root).or_default().push(path),
-                None => reports.push(unowned_report(path, overlay)),
+                None => unowned.push(unowned_report(path, overlay)),
             }
         }
         for (root, paths) in by_root {
-            let Some(slot) = self.slots.get(root) else {
-                continue;
-            };
-            let Some(engine) = slot.engine.as_ref() else {
-                continue;
-            };
-            let sources = RecordingSources::new(overlay, slot.pins());
-            // A broken manifest keeps its last published findings (and its load error).
-            let paths: Vec<&PathBuf> = paths
-                .into_iter()
-                .filter(|path| !sources.is_pinned(path))
-                .collect();
-            let findings = match paths.as_slice() {
-                [] => continue,
-                [only] => engine.check_file(only, &sources),
-                _ => engine.check_all(&sources),
-            };
-            for path in paths {
-                let located = findings
-                    .iter()
-                    .filter(|finding| &finding.file == path)
-                    .cloned()
-                    .collect();
-                reports.push(report(path.clone(), Some(root.clone()), located, &sources));
-            }
+            self.check_workspace(root, overlay, seq, &paths);
         }
-        self.send(Outcome::Checked {
-            seq,
-            whole_workspace: None,
-            reports,
-            overlay: overlay.clone(),
-        });
+        if !unowned.is_empty() {
+            self.send(Outcome::Checked {
+                seq,
+                whole_workspace: None,
+                reports: unowned,
+                overlay: overlay.clone(),
+            });
+        }
     }
 
     fn engine_for(&self, path: &Path) -> Option<(&PathBuf, &Engine)> {

@@ -26,8 +26,10 @@ pub struct LspClient {
     backlog: VecDeque<Value>,
     next_id: i64,
     stderr: Arc<Mutex<String>>,
-    /// Answer to `workspace/configuration`, per item: the `triplet` settings object.
+    /// Answer to `workspace/configuration`, per item: the `triplet` settings object…
     pub settings: Value,
+    /// …or, for an item scoped to one of these folder URIs, its own.
+    pub folder_settings: Vec<(String, Value)>,
     /// Every request the server sent us (method, params).
     pub server_requests: Vec<(String, Value)>,
     /// "utf-16" or "utf-8": how this session counts columns.
@@ -74,6 +76,7 @@ impl LspClient {
             next_id: 0,
             stderr,
             settings: json!({}),
+            folder_settings: Vec::new(),
             server_requests: Vec::new(),
             encoding: "utf-16".into(),
         }
@@ -159,6 +162,16 @@ impl LspClient {
         })
     }
 
+    /// The notifications of `method` received but not consumed yet, in arrival order.
+    pub fn unconsumed(&mut self, method: &str) -> Vec<Value> {
+        self.pump(Duration::ZERO);
+        self.backlog
+            .iter()
+            .filter(|message| message["method"] == method && message.get("id").is_none())
+            .map(|message| message["params"].clone())
+            .collect()
+    }
+
     /// Drops everything received so far that nobody asked for.
     pub fn forget_backlog(&mut self) {
         self.pump(Duration::ZERO);
@@ -212,8 +225,20 @@ impl LspClient {
             .push((method.to_string(), message["params"].clone()));
         let result = match method {
             "workspace/configuration" => {
-                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
-                Value::Array(vec![self.settings.clone(); items])
+                let items = message["params"]["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let answers = items
+                    .iter()
+                    .map(|item| {
+                        self.folder_settings
+                            .iter()
+                            .find(|(uri, _)| item["scopeUri"] == *uri)
+                            .map_or_else(|| self.settings.clone(), |(_, settings)| settings.clone())
+                    })
+                    .collect();
+                Value::Array(answers)
             }
             _ => Value::Null,
         };
