@@ -4,8 +4,8 @@
 
 use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{
-    ApiKnowledge, ApiVerdict, CrateFile, CrateInput, DependencyFacts, ManifestInput, ResolvedCrate, TargetOrigin,
-    TargetView,
+    ApiKnowledge, ApiVerdict, CrateFile, CrateInput, DependencyFacts, ManifestInput, ResolvedCrate,
+    TargetOrigin, TargetView,
 };
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::rules::target_not_installed::InstallFacts;
@@ -13,9 +13,9 @@ use crate::analysis::syntax::FileSyntax;
 use crate::runtime_api::{ApiTable, Behaviour};
 use crate::targets::selection::{self, Selection, SelectionInputs};
 use crate::targets::{TargetFacts, Toolchain};
+pub use crate::workspace::metadata::LoadError;
 use crate::workspace::metadata::{self, FeatureSelection};
 use crate::workspace::modules::{module_tree, ModuleFile};
-pub use crate::workspace::metadata::LoadError;
 pub use crate::workspace::SourceProvider;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,21 +35,33 @@ impl RuleConfig {
     pub fn from_json(value: &serde_json::Value) -> Result<RuleConfig, String> {
         let mut config = RuleConfig::default();
         let Some(map) = value.as_object() else {
-            return if value.is_null() { Ok(config) } else { Err("`triplet.rules` must be an object".into()) };
+            return if value.is_null() {
+                Ok(config)
+            } else {
+                Err("`triplet.rules` must be an object".into())
+            };
         };
         for (key, setting) in map {
-            let code = RuleCode::parse(key).ok_or_else(|| format!("unknown rule `{key}` in triplet.rules"))?;
-            let setting = setting.as_str().ok_or_else(|| format!("rule `{key}`: expected a string"))?;
-            config.set(code, setting).map_err(|e| format!("rule `{key}`: {e}"))?;
+            let code = RuleCode::parse(key)
+                .ok_or_else(|| format!("unknown rule `{key}` in triplet.rules"))?;
+            let setting = setting
+                .as_str()
+                .ok_or_else(|| format!("rule `{key}`: expected a string"))?;
+            config
+                .set(code, setting)
+                .map_err(|e| format!("rule `{key}`: {e}"))?;
         }
         Ok(config)
     }
 
     pub fn set(&mut self, code: RuleCode, setting: &str) -> Result<(), String> {
-        let value = match setting {
-            "off" | "allow" => None,
-            other => Some(Severity::parse(other).ok_or_else(|| format!("expected off, error, warning or info, not `{other}`"))?),
-        };
+        let value =
+            match setting {
+                "off" | "allow" => None,
+                other => Some(Severity::parse(other).ok_or_else(|| {
+                    format!("expected off, error, warning or info, not `{other}`")
+                })?),
+            };
         self.overrides.insert(code, value);
         Ok(())
     }
@@ -117,9 +129,12 @@ pub struct Engine {
     toolchain: Arc<Toolchain>,
     packages: Vec<PackageModel>,
     options: EngineOptions,
-    parse_cache: Mutex<HashMap<PathBuf, (u64, Arc<str>, Arc<FileSyntax>)>>,
+    parse_cache: Mutex<HashMap<PathBuf, CachedParse>>,
     build_std_available: bool,
 }
+
+/// A file's text hash, text and parse.
+type CachedParse = (u64, Arc<str>, Arc<FileSyntax>);
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -134,22 +149,31 @@ impl Engine {
     }
 
     /// Like `load`, sharing an already-detected toolchain (the LSP keeps one).
-    pub fn load_with(root: &Path, options: EngineOptions, toolchain: Arc<Toolchain>) -> Result<Engine, LoadError> {
-        let manifest = if root.is_dir() { root.join("Cargo.toml") } else { root.to_path_buf() };
+    pub fn load_with(
+        root: &Path,
+        options: EngineOptions,
+        toolchain: Arc<Toolchain>,
+    ) -> Result<Engine, LoadError> {
+        let manifest = if root.is_dir() {
+            root.join("Cargo.toml")
+        } else {
+            root.to_path_buf()
+        };
         if !manifest.is_file() {
             return Err(LoadError {
                 message: format!("no Cargo.toml at {}", root.display()),
                 manifest: None,
             });
         }
-        let metadata = metadata::load_metadata(&manifest, METADATA_TIMEOUT)?;
+        let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let packages = metadata
             .workspace_packages()
             .into_iter()
             .map(|package| package_model(&metadata, package, &options.features))
             .collect();
-        let build_std_available = toolchain.rust_src_library().is_some() || Path::new("/usr/lib/rustlib/src/rust/library/std").is_dir();
+        let build_std_available = toolchain.rust_src_library().is_some()
+            || Path::new("/usr/lib/rustlib/src/rust/library/std").is_dir();
         Ok(Engine {
             root_manifest: root.join("Cargo.toml"),
             root,
@@ -176,7 +200,11 @@ impl Engine {
 
     /// Files whose change should trigger a reload of the model.
     pub fn manifest_files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = self.packages.iter().map(|p| p.manifest_path.clone()).collect();
+        let mut files: Vec<PathBuf> = self
+            .packages
+            .iter()
+            .map(|p| p.manifest_path.clone())
+            .collect();
         files.push(self.root_manifest.clone());
         files.push(self.root.join("Cargo.lock"));
         files.extend(selection::find_cargo_config(&self.root));
@@ -217,12 +245,18 @@ impl Engine {
         let config_text = config_path.as_ref().and_then(|p| sources.read(p));
         let toolchain_path = selection::find_rust_toolchain(&self.root);
         let toolchain_text = toolchain_path.as_ref().and_then(|p| sources.read(p));
-        let source = if self.options.targets_source.is_empty() { "--target" } else { &self.options.targets_source };
+        let source = if self.options.targets_source.is_empty() {
+            "--target"
+        } else {
+            &self.options.targets_source
+        };
         selection::select(&SelectionInputs {
             explicit: &self.options.targets,
             explicit_source: source,
             package_manifest: (&package.manifest_path, &manifest_text),
-            workspace_manifest: root_text.as_deref().map(|t| (self.root_manifest.as_path(), t)),
+            workspace_manifest: root_text
+                .as_deref()
+                .map(|t| (self.root_manifest.as_path(), t)),
             cargo_config: config_path.as_deref().zip(config_text.as_deref()),
             rust_toolchain: toolchain_path.as_deref().zip(toolchain_text.as_deref()),
             host: &self.toolchain.host,
@@ -256,8 +290,15 @@ impl Engine {
         for package in &self.packages {
             let rules = self.rule_config_for(package, sources);
             for finding in self.check_package(package, sources) {
-                let Some(finding) = rules.apply(finding) else { continue };
-                let key = (finding.file.clone(), finding.range.start, finding.range.end, finding.code);
+                let Some(finding) = rules.apply(finding) else {
+                    continue;
+                };
+                let key = (
+                    finding.file.clone(),
+                    finding.range.start,
+                    finding.range.end,
+                    finding.code,
+                );
                 match merged.get_mut(&key) {
                     Some(existing) => {
                         for target in finding.targets {
@@ -277,13 +318,20 @@ impl Engine {
 
     /// The findings located in one file (a source file or a manifest/config file).
     pub fn check_file(&self, path: &Path, sources: &dyn SourceProvider) -> Vec<Finding> {
-        self.check_all(sources).into_iter().filter(|f| f.file == path).collect()
+        self.check_all(sources)
+            .into_iter()
+            .filter(|f| f.file == path)
+            .collect()
     }
 
     fn rule_config_for(&self, package: &PackageModel, sources: &dyn SourceProvider) -> RuleConfig {
         let from_manifest = |path: &Path, table: &str| -> RuleConfig {
-            let Some(text) = sources.read(path) else { return RuleConfig::default() };
-            let Ok(value) = text.parse::<toml::Table>() else { return RuleConfig::default() };
+            let Some(text) = sources.read(path) else {
+                return RuleConfig::default();
+            };
+            let Ok(value) = text.parse::<toml::Table>() else {
+                return RuleConfig::default();
+            };
             let rules = value
                 .get(table)
                 .and_then(|t| t.get("metadata"))
@@ -296,12 +344,18 @@ impl Engine {
         };
         let workspace = from_manifest(&self.root_manifest, "workspace");
         let package_rules = from_manifest(&package.manifest_path, "package");
-        self.options.rules.merged_over(&package_rules.merged_over(&workspace))
+        self.options
+            .rules
+            .merged_over(&package_rules.merged_over(&workspace))
     }
 
     fn check_package(&self, package: &PackageModel, sources: &dyn SourceProvider) -> Vec<Finding> {
         let selection = self.selection_for(package, sources);
-        let features: Vec<&str> = package.enabled_features.iter().map(String::as_str).collect();
+        let features: Vec<&str> = package
+            .enabled_features
+            .iter()
+            .map(String::as_str)
+            .collect();
         let targets: Vec<TargetView> = selection
             .selected
             .iter()
@@ -330,11 +384,15 @@ impl Engine {
             }));
         }
         if let Some(text) = sources.read(&package.manifest_path) {
-            let config_text = selection::find_cargo_config(&self.root).and_then(|p| sources.read(&p));
+            let config_text =
+                selection::find_cargo_config(&self.root).and_then(|p| sources.read(&p));
             let rustflags = targets
                 .iter()
                 .map(|t| {
-                    let cfgs = config_text.as_deref().map(|c| selection::config_cfgs(c, &t.triple)).unwrap_or_default();
+                    let cfgs = config_text
+                        .as_deref()
+                        .map(|c| selection::config_cfgs(c, &t.triple))
+                        .unwrap_or_default();
                     (t.triple.clone(), cfgs)
                 })
                 .collect();
@@ -364,7 +422,11 @@ impl Engine {
     }
 
     /// A file's text and parse, re-parsed only when its text changed.
-    fn load_file(&self, path: &Path, sources: &dyn SourceProvider) -> Option<(Arc<str>, Arc<FileSyntax>)> {
+    fn load_file(
+        &self,
+        path: &Path,
+        sources: &dyn SourceProvider,
+    ) -> Option<(Arc<str>, Arc<FileSyntax>)> {
         let text = sources.read(path)?;
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
@@ -396,16 +458,27 @@ fn as_crate_file(file: &ModuleFile) -> CrateFile<'_> {
 
 /// `[lib] crate-type` as the (possibly unsaved) manifest text says.
 fn written_crate_types(manifest: &str) -> Vec<String> {
-    let Ok(value) = manifest.parse::<toml::Table>() else { return Vec::new() };
+    let Ok(value) = manifest.parse::<toml::Table>() else {
+        return Vec::new();
+    };
     let lib = value.get("lib");
     let types = lib.and_then(|l| l.get("crate-type").or_else(|| l.get("crate_type")));
     types
         .and_then(|t| t.as_array())
-        .map(|items| items.iter().filter_map(|i| i.as_str().map(String::from)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn package_model(metadata: &cargo_metadata::Metadata, package: &cargo_metadata::Package, selection: &FeatureSelection) -> PackageModel {
+fn package_model(
+    metadata: &cargo_metadata::Metadata,
+    package: &cargo_metadata::Package,
+    selection: &FeatureSelection,
+) -> PackageModel {
     let (enabled_features, enabled_optional) = metadata::enabled_features(package, selection);
     let resolved_deps = metadata::resolved_direct_deps(metadata, package);
     let resolve_node = |id: &cargo_metadata::PackageId| {
@@ -446,7 +519,10 @@ fn package_model(metadata: &cargo_metadata::Metadata, package: &cargo_metadata::
         .collect();
     let is_root_kind = |kind: &cargo_metadata::TargetKind| {
         use cargo_metadata::TargetKind as K;
-        matches!(kind, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::Bin | K::ProcMacro)
+        matches!(
+            kind,
+            K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::Bin | K::ProcMacro
+        )
     };
     let crate_roots = package
         .targets
@@ -456,7 +532,9 @@ fn package_model(metadata: &cargo_metadata::Metadata, package: &cargo_metadata::
         .collect();
     let has_lib = package.targets.iter().any(|t| {
         use cargo_metadata::TargetKind as K;
-        t.kind.iter().any(|k| matches!(k, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib))
+        t.kind
+            .iter()
+            .any(|k| matches!(k, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib))
     });
     PackageModel {
         name: package.name.to_string(),

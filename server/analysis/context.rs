@@ -85,7 +85,10 @@ impl DependencyFacts {
     pub fn applies_to(&self, triple: &str, cfg: &CfgSet) -> bool {
         match &self.platform {
             None => true,
-            Some(platform) => match platform.strip_prefix("cfg(").and_then(|p| p.strip_suffix(')')) {
+            Some(platform) => match platform
+                .strip_prefix("cfg(")
+                .and_then(|p| p.strip_suffix(')'))
+            {
                 Some(predicate) => super::cfg::CfgExpr::parse(predicate).is_ok_and(|e| e.eval(cfg)),
                 None => platform == triple,
             },

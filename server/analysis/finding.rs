@@ -53,7 +53,9 @@ impl RuleCode {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            RuleCode::T0001 | RuleCode::T0003 | RuleCode::T0005 | RuleCode::T0007 => Severity::Error,
+            RuleCode::T0001 | RuleCode::T0003 | RuleCode::T0005 | RuleCode::T0007 => {
+                Severity::Error
+            }
             RuleCode::T0002 | RuleCode::T0004 => Severity::Warning,
             RuleCode::T0006 => Severity::Info,
         }

@@ -60,9 +60,15 @@ impl TomlSpans {
     /// The strings of an array such as `package.metadata.triplet.targets`, with the span
     /// of each string's contents (inside the quotes).
     pub fn string_array(&self, path: &[&str]) -> Vec<(String, Range<usize>)> {
-        let Some((last, parents)) = path.split_last() else { return Vec::new() };
-        let Some(parent) = table_like_at(self.root(), parents) else { return Vec::new() };
-        let Some(item) = parent.get(last) else { return Vec::new() };
+        let Some((last, parents)) = path.split_last() else {
+            return Vec::new();
+        };
+        let Some(parent) = table_like_at(self.root(), parents) else {
+            return Vec::new();
+        };
+        let Some(item) = parent.get(last) else {
+            return Vec::new();
+        };
         let values: Vec<&toml_edit::Value> = match item {
             Item::Value(toml_edit::Value::Array(array)) => array.iter().collect(),
             Item::Value(value @ toml_edit::Value::String(_)) => vec![value],
@@ -73,7 +79,11 @@ impl TomlSpans {
             .filter_map(|value| {
                 let text = value.as_str()?.to_string();
                 let span = value.span()?;
-                let inner = if span.end - span.start >= 2 { span.start + 1..span.end - 1 } else { span };
+                let inner = if span.end - span.start >= 2 {
+                    span.start + 1..span.end - 1
+                } else {
+                    span
+                };
                 Some((text, inner))
             })
             .collect()
@@ -85,7 +95,8 @@ fn normalize(text: &str) -> String {
 }
 
 fn table_at<'t>(root: &'t Table, path: &[&str]) -> Option<&'t Table> {
-    path.iter().try_fold(root, |table, key| table.get(key)?.as_table_like_table())
+    path.iter()
+        .try_fold(root, |table, key| table.get(key)?.as_table_like_table())
 }
 
 fn table_like_at<'t>(root: &'t Table, path: &[&str]) -> Option<&'t dyn toml_edit::TableLike> {
@@ -108,7 +119,10 @@ impl AsTableLikeTable for Item {
 
 /// Applies `change` to the manifest and returns the one edit (byte range, new text) that
 /// turns `text` into the result, or `None` when nothing changed or the text is not TOML.
-pub fn edit_toml(text: &str, change: impl FnOnce(&mut DocumentMut)) -> Option<(Range<usize>, String)> {
+pub fn edit_toml(
+    text: &str,
+    change: impl FnOnce(&mut DocumentMut),
+) -> Option<(Range<usize>, String)> {
     let mut doc: DocumentMut = text.parse().ok()?;
     change(&mut doc);
     let new_text = doc.to_string();
@@ -139,7 +153,10 @@ pub fn minimal_edit(old: &str, new: &str) -> Option<(Range<usize>, String)> {
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    Some((prefix..old.len() - suffix, new[prefix..new.len() - suffix].to_string()))
+    Some((
+        prefix..old.len() - suffix,
+        new[prefix..new.len() - suffix].to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -155,7 +172,9 @@ mod tests {
         assert_eq!(&MANIFEST[range], "[lib]");
         let range = spans.dependency_range("serde", None).unwrap();
         assert_eq!(&MANIFEST[range], "serde");
-        let range = spans.dependency_range("getrandom", Some("cfg(target_arch=\"wasm32\")")).unwrap();
+        let range = spans
+            .dependency_range("getrandom", Some("cfg(target_arch=\"wasm32\")"))
+            .unwrap();
         assert_eq!(&MANIFEST[range], "getrandom");
         let items = spans.string_array(&["package", "metadata", "triplet", "targets"]);
         assert_eq!(items.len(), 2);

@@ -25,7 +25,9 @@ pub fn analyze_crate(input: &CrateInput<'_>) -> Vec<Finding> {
 /// T0003, T0004 and T0005 over one package's manifest. A manifest that is not valid TOML
 /// yields nothing here (the workspace loader reports it).
 pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
-    let Ok(spans) = TomlSpans::parse(input.text) else { return Vec::new() };
+    let Ok(spans) = TomlSpans::parse(input.text) else {
+        return Vec::new();
+    };
     let mut out = FindingSet::default();
     rules::crate_type::check(input, &spans, &mut out);
     rules::dependency_std::check(input, &spans, &mut out);

@@ -44,7 +44,11 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(file: &'a FileSyntax, cfg: &'a CfgSet, crate_aliases: &'a [(String, String)]) -> Self {
+    pub fn new(
+        file: &'a FileSyntax,
+        cfg: &'a CfgSet,
+        crate_aliases: &'a [(String, String)],
+    ) -> Self {
         Resolver {
             file,
             cfg,
@@ -55,10 +59,14 @@ impl<'a> Resolver<'a> {
     /// The real crate a first segment names, if it is part of the standard library.
     fn std_crate_named(&self, first: &str, scope: ScopeId) -> Option<String> {
         let local_alias = self.file.extern_crates.iter().find(|krate| {
-            krate.alias.as_deref() == Some(first) && self.in_scope_chain(krate.scope, scope) && krate.gate.is_on(self.cfg)
+            krate.alias.as_deref() == Some(first)
+                && self.in_scope_chain(krate.scope, scope)
+                && krate.gate.is_on(self.cfg)
         });
         if let Some(krate) = local_alias {
-            return STD_CRATES.contains(&krate.name.as_str()).then(|| krate.name.clone());
+            return STD_CRATES
+                .contains(&krate.name.as_str())
+                .then(|| krate.name.clone());
         }
         if let Some((_, real)) = self.crate_aliases.iter().find(|(alias, _)| alias == first) {
             return STD_CRATES.contains(&real.as_str()).then(|| real.clone());
@@ -109,7 +117,9 @@ impl<'a> Resolver<'a> {
         // A glob import (`use std::thread::*;`) may supply the first segment.
         for scope in self.scope_chain(path.scope) {
             for entry in self.file.uses.iter().filter(|u| u.glob && u.scope == scope) {
-                let Some(base) = self.resolve_use(entry) else { continue };
+                let Some(base) = self.resolve_use(entry) else {
+                    continue;
+                };
                 let mut canonical = base.canonical;
                 canonical.extend(path.segments.iter().cloned());
                 return Some(Resolved {
@@ -179,7 +189,12 @@ mod tests {
                     fn f() { thread::spawn(|| ()); Clock::now(); fs::read(\"x\"); ::std::env::var(\"A\"); }";
         assert_eq!(
             resolve_all(text),
-            vec!["std::thread::spawn", "std::time::Instant::now", "std::fs::read", "std::env::var"]
+            vec![
+                "std::thread::spawn",
+                "std::time::Instant::now",
+                "std::fs::read",
+                "std::env::var"
+            ]
         );
     }
 
@@ -207,7 +222,11 @@ mod tests {
         let file = FileSyntax::parse("use std::thread::*;\nfn f() { spawn(|| ()); }");
         let cfg = CfgSet::default();
         let resolver = Resolver::new(&file, &cfg, &[]);
-        let resolved: Vec<_> = file.paths.iter().filter_map(|p| resolver.resolve_path(p)).collect();
+        let resolved: Vec<_> = file
+            .paths
+            .iter()
+            .filter_map(|p| resolver.resolve_path(p))
+            .collect();
         assert_eq!(resolved[0].joined(), "std::thread::spawn");
         assert_eq!(resolved[0].certainty, Certainty::ViaGlob);
     }

@@ -58,24 +58,25 @@ impl StdPaths {
 
     pub fn parse(text: &str) -> Result<StdPaths, String> {
         let raw: RawTable = toml::from_str(text).map_err(|e| e.to_string())?;
-        let convert = |map: HashMap<String, RawPlacement>| -> Result<HashMap<String, Placement>, String> {
-            map.into_iter()
-                .map(|(key, value)| {
-                    let (home, alternative) = match value {
-                        RawPlacement::Short(home) => (home, None),
-                        RawPlacement::Long { home, alternative } => (home, alternative),
-                    };
-                    let home = match home.as_str() {
-                        "core" => Home::Core,
-                        "alloc" => Home::Alloc,
-                        "std" => Home::StdOnly,
-                        "mixed" => Home::Mixed,
-                        other => return Err(format!("`{key}`: unknown home `{other}`")),
-                    };
-                    Ok((key, Placement { home, alternative }))
-                })
-                .collect()
-        };
+        let convert =
+            |map: HashMap<String, RawPlacement>| -> Result<HashMap<String, Placement>, String> {
+                map.into_iter()
+                    .map(|(key, value)| {
+                        let (home, alternative) = match value {
+                            RawPlacement::Short(home) => (home, None),
+                            RawPlacement::Long { home, alternative } => (home, alternative),
+                        };
+                        let home = match home.as_str() {
+                            "core" => Home::Core,
+                            "alloc" => Home::Alloc,
+                            "std" => Home::StdOnly,
+                            "mixed" => Home::Mixed,
+                            other => return Err(format!("`{key}`: unknown home `{other}`")),
+                        };
+                        Ok((key, Placement { home, alternative }))
+                    })
+                    .collect()
+            };
         Ok(StdPaths {
             modules: convert(raw.modules)?,
             items: convert(raw.items)?,
@@ -106,13 +107,40 @@ mod tests {
     #[test]
     fn shipped_table_parses_and_answers() {
         let table = StdPaths::parse(DATA).unwrap();
-        assert_eq!(table.placement(&path("vec::Vec")).unwrap().home, Home::Alloc);
-        assert_eq!(table.placement(&path("fmt::Display")).unwrap().home, Home::Core);
-        assert_eq!(table.placement(&path("fmt::format")).unwrap().home, Home::Alloc);
-        assert_eq!(table.placement(&path("collections::BTreeMap")).unwrap().home, Home::Alloc);
-        assert_eq!(table.placement(&path("collections::HashMap")).unwrap().home, Home::StdOnly);
-        assert_eq!(table.placement(&path("sync::atomic::AtomicU32")).unwrap().home, Home::Core);
+        assert_eq!(
+            table.placement(&path("vec::Vec")).unwrap().home,
+            Home::Alloc
+        );
+        assert_eq!(
+            table.placement(&path("fmt::Display")).unwrap().home,
+            Home::Core
+        );
+        assert_eq!(
+            table.placement(&path("fmt::format")).unwrap().home,
+            Home::Alloc
+        );
+        assert_eq!(
+            table
+                .placement(&path("collections::BTreeMap"))
+                .unwrap()
+                .home,
+            Home::Alloc
+        );
+        assert_eq!(
+            table.placement(&path("collections::HashMap")).unwrap().home,
+            Home::StdOnly
+        );
+        assert_eq!(
+            table
+                .placement(&path("sync::atomic::AtomicU32"))
+                .unwrap()
+                .home,
+            Home::Core
+        );
         assert!(table.placement(&path("collections::Unknown")).is_none());
-        assert_eq!(table.placement(&path("thread::spawn")).unwrap().home, Home::StdOnly);
+        assert_eq!(
+            table.placement(&path("thread::spawn")).unwrap().home,
+            Home::StdOnly
+        );
     }
 }

@@ -107,7 +107,14 @@ pub struct FileSyntax {
 
 /// Macros that std defines and core/alloc do not export under the same name.
 pub const STD_ONLY_MACROS: &[&str] = &[
-    "println", "print", "eprintln", "eprint", "dbg", "format", "vec", "thread_local",
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "dbg",
+    "format",
+    "vec",
+    "thread_local",
 ];
 
 impl FileSyntax {
@@ -149,16 +156,27 @@ impl FileSyntax {
             if node.kind() != SyntaxKind::PATH {
                 continue;
             }
-            let Some(parent) = node.parent() else { continue };
+            let Some(parent) = node.parent() else {
+                continue;
+            };
             if matches!(parent.kind(), SyntaxKind::PATH | SyntaxKind::USE_TREE) {
                 continue;
             }
-            if node.ancestors().any(|a| a.kind() == SyntaxKind::USE || a.kind() == SyntaxKind::ATTR) {
+            if node
+                .ancestors()
+                .any(|a| a.kind() == SyntaxKind::USE || a.kind() == SyntaxKind::ATTR)
+            {
                 continue;
             }
-            let Some(path) = ast::Path::cast(node.clone()) else { continue };
-            let Some((segments, segment_ranges)) = path_segments(&path) else { continue };
-            let Some(first) = segments.first() else { continue };
+            let Some(path) = ast::Path::cast(node.clone()) else {
+                continue;
+            };
+            let Some((segments, segment_ranges)) = path_segments(&path) else {
+                continue;
+            };
+            let Some(first) = segments.first() else {
+                continue;
+            };
             let kind = if parent.kind() == SyntaxKind::MACRO_CALL {
                 PathKind::Macro
             } else {
@@ -204,12 +222,14 @@ impl FileSyntax {
 
     fn collect_crate_attrs(&mut self, file: &SourceFile) {
         for attr in file.syntax().children().filter_map(ast::Attr::cast) {
-            if !attr.excl_token().is_some() {
+            if attr.excl_token().is_none() {
                 continue;
             }
             let range = to_range(attr.syntax().text_range());
             self.after_inner_attrs = self.after_inner_attrs.max(range.end);
-            let Some(meta) = MetaText::of(&attr) else { continue };
+            let Some(meta) = MetaText::of(&attr) else {
+                continue;
+            };
             match (meta.name.as_str(), meta.args) {
                 ("no_std", None) => self.crate_attrs.push(CrateAttr::NoStd {
                     gate: Gate::default(),
@@ -246,7 +266,9 @@ impl FileSyntax {
         let mut path = prefix.to_vec();
         let mut ranges = prefix_ranges.to_vec();
         if let Some(own) = tree.path() {
-            let Some((segments, segment_ranges)) = path_segments(&own) else { return };
+            let Some((segments, segment_ranges)) = path_segments(&own) else {
+                return;
+            };
             path.extend(segments);
             ranges.extend(segment_ranges);
         }
@@ -284,9 +306,17 @@ impl FileSyntax {
         });
     }
 
-    fn collect_extern_crate(&mut self, node: &SyntaxNode, scope_ids: &mut HashMap<SyntaxNode, ScopeId>) {
-        let Some(item) = ast::ExternCrate::cast(node.clone()) else { return };
-        let Some(name) = item.name_ref().map(|n| n.text().to_string()) else { return };
+    fn collect_extern_crate(
+        &mut self,
+        node: &SyntaxNode,
+        scope_ids: &mut HashMap<SyntaxNode, ScopeId>,
+    ) {
+        let Some(item) = ast::ExternCrate::cast(node.clone()) else {
+            return;
+        };
+        let Some(name) = item.name_ref().map(|n| n.text().to_string()) else {
+            return;
+        };
         let alias = item
             .rename()
             .and_then(|r| ast::HasName::name(&r))
@@ -302,11 +332,15 @@ impl FileSyntax {
     }
 
     fn collect_mod(&mut self, node: &SyntaxNode) {
-        let Some(module) = ast::Module::cast(node.clone()) else { return };
+        let Some(module) = ast::Module::cast(node.clone()) else {
+            return;
+        };
         if module.item_list().is_some() {
             return;
         }
-        let Some(name) = ast::HasName::name(&module).map(|n| n.text().to_string()) else { return };
+        let Some(name) = ast::HasName::name(&module).map(|n| n.text().to_string()) else {
+            return;
+        };
         let path_attr = ast::HasAttrs::attrs(&module).find_map(|attr| {
             let meta = MetaText::of(&attr)?;
             if meta.name != "path" {
@@ -333,11 +367,7 @@ impl FileSyntax {
 
     /// The innermost scope holding `node`; scopes are created on first sight.
     fn scope_of(&mut self, node: &SyntaxNode, ids: &mut HashMap<SyntaxNode, ScopeId>) -> ScopeId {
-        let chain: Vec<SyntaxNode> = node
-            .ancestors()
-            .skip(1)
-            .filter(|a| is_scope_node(a))
-            .collect();
+        let chain: Vec<SyntaxNode> = node.ancestors().skip(1).filter(is_scope_node).collect();
         let mut parent = None;
         for scope_node in chain.iter().rev() {
             let id = match ids.get(scope_node) {
@@ -368,7 +398,9 @@ impl FileSyntax {
 fn is_scope_node(node: &SyntaxNode) -> bool {
     match node.kind() {
         SyntaxKind::SOURCE_FILE | SyntaxKind::STMT_LIST => true,
-        SyntaxKind::ITEM_LIST => node.parent().is_some_and(|p| p.kind() == SyntaxKind::MODULE),
+        SyntaxKind::ITEM_LIST => node
+            .parent()
+            .is_some_and(|p| p.kind() == SyntaxKind::MODULE),
         _ => false,
     }
 }
@@ -381,9 +413,13 @@ fn gate_of(node: &SyntaxNode) -> Gate {
         if ancestor.kind() == SyntaxKind::SOURCE_FILE {
             break; // the file's own inner cfg is FileSyntax::file_gate
         }
-        let Some(owner) = ast::AnyHasAttrs::cast(ancestor) else { continue };
+        let Some(owner) = ast::AnyHasAttrs::cast(ancestor) else {
+            continue;
+        };
         for attr in ast::HasAttrs::attrs(&owner) {
-            let Some(meta) = MetaText::of(&attr) else { continue };
+            let Some(meta) = MetaText::of(&attr) else {
+                continue;
+            };
             if meta.name != "cfg" {
                 continue;
             }
@@ -456,7 +492,10 @@ fn path_has_leading_colons(path: &ast::Path) -> bool {
 /// For a path inside an expression statement, where to put `#[cfg(…)]` before it.
 fn statement_slot(node: &SyntaxNode, text: &str) -> Option<(usize, String)> {
     let statement = node.ancestors().find(|a| {
-        matches!(a.kind(), SyntaxKind::EXPR_STMT | SyntaxKind::LET_STMT | SyntaxKind::STMT_LIST)
+        matches!(
+            a.kind(),
+            SyntaxKind::EXPR_STMT | SyntaxKind::LET_STMT | SyntaxKind::STMT_LIST
+        )
     })?;
     if statement.kind() != SyntaxKind::EXPR_STMT {
         return None;
@@ -476,7 +515,8 @@ mod tests {
 
     #[test]
     fn collects_use_trees_with_renames_groups_and_self() {
-        let syntax = FileSyntax::parse("use std::{io::{self, Read}, time::Instant as I, thread::*};");
+        let syntax =
+            FileSyntax::parse("use std::{io::{self, Read}, time::Instant as I, thread::*};");
         let entries: Vec<_> = syntax
             .uses
             .iter()
@@ -487,7 +527,11 @@ mod tests {
             vec![
                 ("std::io".to_string(), Some("io".to_string()), false),
                 ("std::io::Read".to_string(), Some("Read".to_string()), false),
-                ("std::time::Instant".to_string(), Some("I".to_string()), false),
+                (
+                    "std::time::Instant".to_string(),
+                    Some("I".to_string()),
+                    false
+                ),
                 ("std::thread".to_string(), None, true),
             ]
         );
@@ -498,8 +542,14 @@ mod tests {
         let text = "fn broken( { \n#[cfg(not(target_arch = \"wasm32\"))]\nfn f() { std::thread::spawn(|| ()); }\nfn g() { std::fs::read(\"x\"); }";
         let syntax = FileSyntax::parse(text);
         assert!(syntax.syntax_errors > 0);
-        let spawn = syntax.paths.iter().find(|p| p.segments.last().map(String::as_str) == Some("spawn"));
-        let read = syntax.paths.iter().find(|p| p.segments.last().map(String::as_str) == Some("read"));
+        let spawn = syntax
+            .paths
+            .iter()
+            .find(|p| p.segments.last().map(String::as_str) == Some("spawn"));
+        let read = syntax
+            .paths
+            .iter()
+            .find(|p| p.segments.last().map(String::as_str) == Some("read"));
         assert_eq!(spawn.map(|p| p.gate.0.len()), Some(1));
         assert_eq!(read.map(|p| p.gate.0.len()), Some(0));
     }
@@ -508,7 +558,9 @@ mod tests {
     fn finds_no_std_forms_and_mods() {
         let text = "#![cfg_attr(not(feature = \"std\"), no_std)]\n#[path = \"x/y.rs\"]\nmod y;\nmod inline { mod nested; }\n";
         let syntax = FileSyntax::parse(text);
-        assert!(matches!(&syntax.crate_attrs[..], [CrateAttr::NoStd { gate, .. }] if gate.0.len() == 1));
+        assert!(
+            matches!(&syntax.crate_attrs[..], [CrateAttr::NoStd { gate, .. }] if gate.0.len() == 1)
+        );
         assert_eq!(syntax.mods[0].path_attr.as_deref(), Some("x/y.rs"));
         assert_eq!(syntax.mods[1].inline_parents, vec!["inline".to_string()]);
     }

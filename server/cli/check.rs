@@ -52,8 +52,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if stdout.write_all(rendered.as_bytes()).is_err() {
         return ExitCode::from(EXIT_USAGE);
     }
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     if args.format == Format::Human {
         let _ = writeln!(
             stdout,

@@ -17,7 +17,11 @@ use std::process::ExitCode;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "triplet", version, about = "Target-aware checks for Rust workspaces")]
+#[command(
+    name = "triplet",
+    version,
+    about = "Target-aware checks for Rust workspaces"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -60,7 +64,12 @@ impl FeatureArgs {
 }
 
 /// Loads the engine for a CLI command, or prints why not and returns exit status 2.
-pub fn load_engine(path: &Path, targets: &[String], features: &FeatureArgs, rules: &[String]) -> Result<Engine, ExitCode> {
+pub fn load_engine(
+    path: &Path,
+    targets: &[String],
+    features: &FeatureArgs,
+    rules: &[String],
+) -> Result<Engine, ExitCode> {
     let usage = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_USAGE)
@@ -68,12 +77,16 @@ pub fn load_engine(path: &Path, targets: &[String], features: &FeatureArgs, rule
     let mut rule_config = RuleConfig::default();
     for rule in rules {
         let Some((code, level)) = rule.split_once('=') else {
-            return Err(usage(format!("`--rule {rule}`: expected CODE=LEVEL, e.g. T0002=off")));
+            return Err(usage(format!(
+                "`--rule {rule}`: expected CODE=LEVEL, e.g. T0002=off"
+            )));
         };
         let Some(code) = RuleCode::parse(code) else {
             return Err(usage(format!("`--rule {rule}`: unknown rule `{code}`")));
         };
-        rule_config.set(code, level).map_err(|e| usage(format!("`--rule {rule}`: {e}")))?;
+        rule_config
+            .set(code, level)
+            .map_err(|e| usage(format!("`--rule {rule}`: {e}")))?;
     }
     let options = EngineOptions {
         targets: targets.to_vec(),
@@ -82,8 +95,15 @@ pub fn load_engine(path: &Path, targets: &[String], features: &FeatureArgs, rule
         features: features.selection(),
     };
     let engine = Engine::load(path, options).map_err(|e| {
-        let at = e.manifest.as_ref().map(|m| format!(" ({})", m.display())).unwrap_or_default();
-        usage(format!("cannot load the workspace at {}{at}: {e}", path.display()))
+        let at = e
+            .manifest
+            .as_ref()
+            .map(|m| format!(" ({})", m.display()))
+            .unwrap_or_default();
+        usage(format!(
+            "cannot load the workspace at {}{at}: {e}",
+            path.display()
+        ))
     })?;
     let known = engine.known_targets();
     for target in targets {
@@ -91,7 +111,9 @@ pub fn load_engine(path: &Path, targets: &[String], features: &FeatureArgs, rule
             let hint = crate::analysis::rules::unknown_target::nearest_target(target, &known)
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
-            return Err(usage(format!("unknown target `{target}`{hint} (see `rustc --print target-list`)")));
+            return Err(usage(format!(
+                "unknown target `{target}`{hint} (see `rustc --print target-list`)"
+            )));
         }
     }
     Ok(engine)

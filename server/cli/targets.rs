@@ -52,7 +52,11 @@ pub fn run(args: TargetsArgs) -> ExitCode {
     }
     println!("toolchain: {} (host {})", toolchain.version, toolchain.host);
     for package in packages {
-        println!("\n{} ({})", package.package, package.manifest_path.display());
+        println!(
+            "\n{} ({})",
+            package.package,
+            package.manifest_path.display()
+        );
         if !package.enabled_features.is_empty() {
             println!("  features: {}", package.enabled_features.join(", "));
         }
@@ -65,12 +69,25 @@ pub fn run(args: TargetsArgs) -> ExitCode {
             } else {
                 "no std (core/alloc only)"
             };
-            let installed = if facts.installed { "installed" } else { "not installed" };
-            println!("  {:<32} from {:<34} {std}, {installed}", facts.triple, target.origin.source);
-            let key: Vec<String> = ["target_arch", "target_os", "target_env", "target_family", "panic"]
-                .iter()
-                .filter_map(|k| facts.cfg.value_of(k).map(|v| format!("{k}={v}")))
-                .collect();
+            let installed = if facts.installed {
+                "installed"
+            } else {
+                "not installed"
+            };
+            println!(
+                "  {:<32} from {:<34} {std}, {installed}",
+                facts.triple, target.origin.source
+            );
+            let key: Vec<String> = [
+                "target_arch",
+                "target_os",
+                "target_env",
+                "target_family",
+                "panic",
+            ]
+            .iter()
+            .filter_map(|k| facts.cfg.value_of(k).map(|v| format!("{k}={v}")))
+            .collect();
             if !key.is_empty() {
                 println!("  {:<32}      cfg: {}", "", key.join(" "));
             }

@@ -31,7 +31,12 @@ impl ApiTable {
     pub fn shipped() -> &'static ApiTable {
         static TABLE: OnceLock<ApiTable> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let row = |api: &str, target: &str, behaviour, message: &str, source: &str, alternative: Option<&str>| ApiRow {
+            let row = |api: &str,
+                       target: &str,
+                       behaviour,
+                       message: &str,
+                       source: &str,
+                       alternative: Option<&str>| ApiRow {
                 api: api.into(),
                 target: target.into(),
                 behaviour,
@@ -42,16 +47,39 @@ impl ApiTable {
             let wasm = "wasm32-unknown-unknown";
             ApiTable {
                 rows: vec![
-                    row("std::time::Instant::now", wasm, Behaviour::Panic, "time not implemented on this platform", "library/std/src/sys/pal/unsupported/time.rs", Some("web-time::Instant")),
-                    row("std::thread::spawn", wasm, Behaviour::Panic, "failed to spawn thread", "library/std/src/sys/thread/unsupported.rs", Some("wasm-bindgen-futures::spawn_local")),
-                    row("std::fs::read", wasm, Behaviour::Error, "operation not supported on this platform", "library/std/src/sys/fs/unsupported.rs", None),
+                    row(
+                        "std::time::Instant::now",
+                        wasm,
+                        Behaviour::Panic,
+                        "time not implemented on this platform",
+                        "library/std/src/sys/pal/unsupported/time.rs",
+                        Some("web-time::Instant"),
+                    ),
+                    row(
+                        "std::thread::spawn",
+                        wasm,
+                        Behaviour::Panic,
+                        "failed to spawn thread",
+                        "library/std/src/sys/thread/unsupported.rs",
+                        Some("wasm-bindgen-futures::spawn_local"),
+                    ),
+                    row(
+                        "std::fs::read",
+                        wasm,
+                        Behaviour::Error,
+                        "operation not supported on this platform",
+                        "library/std/src/sys/fs/unsupported.rs",
+                        None,
+                    ),
                 ],
             }
         })
     }
 
     pub fn get(&self, api: &str, target: &str) -> Option<&ApiRow> {
-        self.rows.iter().find(|r| r.api == api && r.target == target)
+        self.rows
+            .iter()
+            .find(|r| r.api == api && r.target == target)
     }
 
     pub fn rows(&self) -> &[ApiRow] {

@@ -33,8 +33,14 @@ impl TargetFacts {
             known: toolchain.is_known(triple),
             has_std,
             installed: toolchain.is_installed(triple),
-            arch: parsed.as_ref().map(|t| t.architecture.to_string()).unwrap_or_default(),
-            env: parsed.as_ref().map(|t| t.environment.to_string()).unwrap_or_default(),
+            arch: parsed
+                .as_ref()
+                .map(|t| t.architecture.to_string())
+                .unwrap_or_default(),
+            env: parsed
+                .as_ref()
+                .map(|t| t.environment.to_string())
+                .unwrap_or_default(),
             os,
             cfg,
         }
@@ -43,7 +49,9 @@ impl TargetFacts {
 
 /// Bare-metal targets (`*-none-*`, `target_os = "none"`) ship `core` and `alloc` only.
 pub fn has_std(triple: &str, target_os: &str) -> bool {
-    !(target_os == "none" || target_os == "unknown" && triple.contains("-none") || triple.split('-').any(|part| part == "none"))
+    !(target_os == "none"
+        || target_os == "unknown" && triple.contains("-none")
+        || triple.split('-').any(|part| part == "none"))
 }
 
 #[cfg(test)]

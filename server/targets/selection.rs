@@ -1,8 +1,12 @@
 //! Target selection per package, strongest source first:
-//! 1. the user's explicit choice (`--target`, the `triplet.targets` setting),
-//! 2. `[package.metadata.triplet] targets`, 3. `[workspace.metadata.triplet] targets`,
-//! 4. `.cargo/config.toml` `build.target`, 5. `rust-toolchain.toml` `targets`,
-//! 6. `[package.metadata.docs.rs] targets`; plus the host, always.
+//! 1. the user's explicit choice (`--target`, the `triplet.targets` setting);
+//! 2. `[package.metadata.triplet] targets`;
+//! 3. `[workspace.metadata.triplet] targets`;
+//! 4. `.cargo/config.toml` `build.target`;
+//! 5. `rust-toolchain.toml` `targets`;
+//! 6. `[package.metadata.docs.rs] targets`.
+//!
+//! The host is added unless the user chose explicitly.
 //! The strongest source that names any target wins; every source's triples are still
 //! validated, so a typo in a weaker one is reported too.
 
@@ -26,7 +30,9 @@ pub struct Selection {
 
 /// Reads the triples at `path` of a TOML file.
 fn from_toml(file: &Path, text: &str, path: &[&str], source: &str) -> Vec<TargetOrigin> {
-    let Ok(spans) = TomlSpans::parse(text) else { return Vec::new() };
+    let Ok(spans) = TomlSpans::parse(text) else {
+        return Vec::new();
+    };
     spans
         .string_array(path)
         .into_iter()
@@ -71,13 +77,28 @@ pub fn select(inputs: &SelectionInputs<'_>) -> Selection {
         ),
     ];
     if let Some((path, text)) = inputs.workspace_manifest {
-        sources.push(from_toml(path, text, &["workspace", "metadata", "triplet", "targets"], "[workspace.metadata.triplet]"));
+        sources.push(from_toml(
+            path,
+            text,
+            &["workspace", "metadata", "triplet", "targets"],
+            "[workspace.metadata.triplet]",
+        ));
     }
     if let Some((path, text)) = inputs.cargo_config {
-        sources.push(from_toml(path, text, &["build", "target"], ".cargo/config.toml build.target"));
+        sources.push(from_toml(
+            path,
+            text,
+            &["build", "target"],
+            ".cargo/config.toml build.target",
+        ));
     }
     if let Some((path, text)) = inputs.rust_toolchain {
-        sources.push(from_toml(path, text, &["toolchain", "targets"], "rust-toolchain.toml"));
+        sources.push(from_toml(
+            path,
+            text,
+            &["toolchain", "targets"],
+            "rust-toolchain.toml",
+        ));
     }
     sources.push(from_toml(
         manifest_path,
@@ -86,7 +107,10 @@ pub fn select(inputs: &SelectionInputs<'_>) -> Selection {
         "[package.metadata.docs.rs]",
     ));
     let all_named: Vec<TargetOrigin> = sources.iter().flatten().cloned().collect();
-    let strongest = sources.into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+    let strongest = sources
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
     let explicit_given = !inputs.explicit.is_empty();
     let mut selected: Vec<TargetOrigin> = Vec::new();
     for origin in strongest {
@@ -101,7 +125,10 @@ pub fn select(inputs: &SelectionInputs<'_>) -> Selection {
             location: None,
         });
     }
-    Selection { selected, all_named }
+    Selection {
+        selected,
+        all_named,
+    }
 }
 
 /// The `.cargo/config.toml` cargo would read for this workspace (nearest first).
@@ -127,10 +154,15 @@ pub fn find_rust_toolchain(workspace_root: &Path) -> Option<PathBuf> {
 /// `--cfg` values from `.cargo/config.toml` rustflags for a target (`[build]` and
 /// `[target.<triple>]`), e.g. `getrandom_backend="wasm_js"`.
 pub fn config_cfgs(config_text: &str, triple: &str) -> Vec<String> {
-    let Ok(value) = config_text.parse::<toml::Table>() else { return Vec::new() };
+    let Ok(value) = config_text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
     let flags_at = |table: Option<&toml::Value>| -> Vec<String> {
         match table.and_then(|t| t.get("rustflags")) {
-            Some(toml::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             Some(toml::Value::String(text)) => text.split_whitespace().map(String::from).collect(),
             _ => Vec::new(),
         }
@@ -163,18 +195,31 @@ mod tests {
             explicit_source: "--target",
             package_manifest: (Path::new("Cargo.toml"), manifest),
             workspace_manifest: None,
-            cargo_config: Some((Path::new(".cargo/config.toml"), "[build]\ntarget = \"aarch64-linux-android\"\n")),
+            cargo_config: Some((
+                Path::new(".cargo/config.toml"),
+                "[build]\ntarget = \"aarch64-linux-android\"\n",
+            )),
             rust_toolchain: None,
             host: "x86_64-unknown-linux-gnu",
         });
-        let selected: Vec<_> = selection.selected.iter().map(|o| o.triple.as_str()).collect();
-        assert_eq!(selected, vec!["thumbv7em-none-eabihf", "x86_64-unknown-linux-gnu"]);
+        let selected: Vec<_> = selection
+            .selected
+            .iter()
+            .map(|o| o.triple.as_str())
+            .collect();
+        assert_eq!(
+            selected,
+            vec!["thumbv7em-none-eabihf", "x86_64-unknown-linux-gnu"]
+        );
         assert_eq!(selection.all_named.len(), 3);
     }
 
     #[test]
     fn reads_cfgs_from_rustflags() {
         let config = "[target.wasm32-unknown-unknown]\nrustflags = ['--cfg', 'getrandom_backend=\"wasm_js\"']\n";
-        assert_eq!(config_cfgs(config, "wasm32-unknown-unknown"), vec!["getrandom_backend=\"wasm_js\""]);
+        assert_eq!(
+            config_cfgs(config, "wasm32-unknown-unknown"),
+            vec!["getrandom_backend=\"wasm_js\""]
+        );
     }
 }

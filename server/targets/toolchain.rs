@@ -29,10 +29,13 @@ impl std::fmt::Display for ToolchainError {
 impl std::error::Error for ToolchainError {}
 
 fn run(rustc: &Path, args: &[&str]) -> Result<String, ToolchainError> {
-    let output = Command::new(rustc)
-        .args(args)
-        .output()
-        .map_err(|e| ToolchainError(format!("cannot run `{} {}`: {e}", rustc.display(), args.join(" "))))?;
+    let output = Command::new(rustc).args(args).output().map_err(|e| {
+        ToolchainError(format!(
+            "cannot run `{} {}`: {e}",
+            rustc.display(),
+            args.join(" ")
+        ))
+    })?;
     if !output.status.success() {
         return Err(ToolchainError(format!(
             "`{} {}` failed: {}",
@@ -47,22 +50,36 @@ fn run(rustc: &Path, args: &[&str]) -> Result<String, ToolchainError> {
 impl Toolchain {
     /// The toolchain cargo would use: `$RUSTC`, else `rustc` on PATH.
     pub fn detect() -> Result<Toolchain, ToolchainError> {
-        let rustc = std::env::var_os("RUSTC").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("rustc"));
+        let rustc = std::env::var_os("RUSTC")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("rustc"));
         Toolchain::with_rustc(rustc)
     }
 
     pub fn with_rustc(rustc: PathBuf) -> Result<Toolchain, ToolchainError> {
         let verbose = run(&rustc, &["-vV"])?;
-        let version = verbose.lines().next().unwrap_or("rustc (unknown version)").to_string();
+        let version = verbose
+            .lines()
+            .next()
+            .unwrap_or("rustc (unknown version)")
+            .to_string();
         let host = verbose
             .lines()
             .find_map(|line| line.strip_prefix("host: "))
             .ok_or_else(|| ToolchainError("`rustc -vV` did not name the host target".into()))?
             .trim()
             .to_string();
-        let sysroot = run(&rustc, &["--print", "sysroot"]).ok().map(|s| PathBuf::from(s.trim()));
+        let sysroot = run(&rustc, &["--print", "sysroot"])
+            .ok()
+            .map(|s| PathBuf::from(s.trim()));
         let known_targets = run(&rustc, &["--print", "target-list"])
-            .map(|list| list.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+            .map(|list| {
+                list.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Toolchain {
             rustc,
@@ -89,7 +106,9 @@ impl Toolchain {
                 return cached.clone();
             }
         }
-        let cache_file = self.disk_cache_dir().map(|dir| dir.join(format!("cfg-{triple}.txt")));
+        let cache_file = self
+            .disk_cache_dir()
+            .map(|dir| dir.join(format!("cfg-{triple}.txt")));
         let text = cache_file
             .as_ref()
             .and_then(|file| std::fs::read_to_string(file).ok())
@@ -116,14 +135,22 @@ impl Toolchain {
         let key: String = self
             .version
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         Some(base.join("triplet").join(key))
     }
 
     /// Whether the target's `core` (and std, where it has one) is in the sysroot.
     pub fn is_installed(&self, triple: &str) -> bool {
-        let Some(sysroot) = &self.sysroot else { return false };
+        let Some(sysroot) = &self.sysroot else {
+            return false;
+        };
         let lib = sysroot.join("lib").join("rustlib").join(triple).join("lib");
         std::fs::read_dir(lib).is_ok_and(|entries| {
             entries
@@ -134,8 +161,12 @@ impl Toolchain {
 
     /// Targets installed in the sysroot.
     pub fn installed_targets(&self) -> Vec<String> {
-        let Some(sysroot) = &self.sysroot else { return Vec::new() };
-        let Ok(entries) = std::fs::read_dir(sysroot.join("lib").join("rustlib")) else { return Vec::new() };
+        let Some(sysroot) = &self.sysroot else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(sysroot.join("lib").join("rustlib")) else {
+            return Vec::new();
+        };
         let mut targets: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())

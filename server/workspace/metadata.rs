@@ -25,17 +25,36 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Runs `cargo metadata` for the workspace holding `manifest`, with a time limit.
-pub fn load_metadata(manifest: &Path, timeout: Duration) -> Result<Metadata, LoadError> {
+/// The feature flags are passed on so the resolved graph matches the user's build.
+pub fn load_metadata(
+    manifest: &Path,
+    features: &FeatureSelection,
+    timeout: Duration,
+) -> Result<Metadata, LoadError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    command
         .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
+        .arg(manifest);
+    if features.all_features {
+        command.arg("--all-features");
+    }
+    if features.no_default_features {
+        command.arg("--no-default-features");
+    }
+    if !features.features.is_empty() {
+        command.arg("--features").arg(features.features.join(","));
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| LoadError {
-            message: format!("cannot run `cargo metadata` ({}): {e}; is cargo on PATH?", cargo.to_string_lossy()),
+            message: format!(
+                "cannot run `cargo metadata` ({}): {e}; is cargo on PATH?",
+                cargo.to_string_lossy()
+            ),
             manifest: None,
         })?;
     // Drain both pipes on threads so a large output cannot block the child.
@@ -61,7 +80,10 @@ pub fn load_metadata(manifest: &Path, timeout: Duration) -> Result<Metadata, Loa
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(LoadError {
-                    message: format!("`cargo metadata` did not finish within {} s", timeout.as_secs()),
+                    message: format!(
+                        "`cargo metadata` did not finish within {} s",
+                        timeout.as_secs()
+                    ),
                     manifest: Some(manifest.to_path_buf()),
                 });
             }
@@ -115,18 +137,33 @@ pub struct FeatureSelection {
 }
 
 /// The features and optional dependencies a selection turns on for `package`.
-pub fn enabled_features(package: &Package, selection: &FeatureSelection) -> (BTreeSet<String>, BTreeSet<String>) {
+pub fn enabled_features(
+    package: &Package,
+    selection: &FeatureSelection,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut features = BTreeSet::new();
     let mut optional_deps = BTreeSet::new();
     let mut queue: VecDeque<String> = VecDeque::new();
     if selection.all_features {
         queue.extend(package.features.keys().cloned());
-        optional_deps.extend(package.dependencies.iter().filter(|d| d.optional).map(dep_key));
+        optional_deps.extend(
+            package
+                .dependencies
+                .iter()
+                .filter(|d| d.optional)
+                .map(dep_key),
+        );
     }
     if !selection.no_default_features && package.features.contains_key("default") {
         queue.push_back("default".to_string());
     }
-    queue.extend(selection.features.iter().flat_map(|f| f.split([',', ' ']).map(String::from)).filter(|f| !f.is_empty()));
+    queue.extend(
+        selection
+            .features
+            .iter()
+            .flat_map(|f| f.split([',', ' ']).map(String::from))
+            .filter(|f| !f.is_empty()),
+    );
     while let Some(item) = queue.pop_front() {
         if let Some(dep) = item.strip_prefix("dep:") {
             optional_deps.insert(dep.to_string());
@@ -169,19 +206,33 @@ pub fn default_enables_std(package: &Package) -> bool {
 }
 
 /// The package each normal dependency of `package` resolved to, by dependency key.
-pub fn resolved_direct_deps<'m>(metadata: &'m Metadata, package: &Package) -> HashMap<String, &'m Package> {
+pub fn resolved_direct_deps<'m>(
+    metadata: &'m Metadata,
+    package: &Package,
+) -> HashMap<String, &'m Package> {
     let mut out = HashMap::new();
-    let Some(resolve) = &metadata.resolve else { return out };
-    let Some(node) = resolve.nodes.iter().find(|n| n.id == package.id) else { return out };
+    let Some(resolve) = &metadata.resolve else {
+        return out;
+    };
+    let Some(node) = resolve.nodes.iter().find(|n| n.id == package.id) else {
+        return out;
+    };
     for dep in &node.deps {
-        let Some(target) = metadata.packages.iter().find(|p| p.id == dep.pkg) else { continue };
-        let normal = dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal);
+        let Some(target) = metadata.packages.iter().find(|p| p.id == dep.pkg) else {
+            continue;
+        };
+        let normal = dep
+            .dep_kinds
+            .iter()
+            .any(|k| k.kind == DependencyKind::Normal);
         if !normal {
             continue;
         }
         // The node names the dependency by its extern-crate name; map back to the key.
         if let Some(declared) = package.dependencies.iter().find(|d| {
-            d.kind == DependencyKind::Normal && dep_key(d).replace('-', "_") == dep.name && d.name == target.name.as_str()
+            d.kind == DependencyKind::Normal
+                && dep_key(d).replace('-', "_") == dep.name
+                && d.name == target.name.as_str()
         }) {
             out.insert(dep_key(declared), target);
         }
@@ -191,8 +242,13 @@ pub fn resolved_direct_deps<'m>(metadata: &'m Metadata, package: &Package) -> Ha
 
 /// Every crate reachable through normal dependencies, with the direct dependency that
 /// first reaches it.
-pub fn reachable_crates<'m>(metadata: &'m Metadata, package: &Package) -> Vec<(&'m Package, Vec<String>, String)> {
-    let Some(resolve) = &metadata.resolve else { return Vec::new() };
+pub fn reachable_crates<'m>(
+    metadata: &'m Metadata,
+    package: &Package,
+) -> Vec<(&'m Package, Vec<String>, String)> {
+    let Some(resolve) = &metadata.resolve else {
+        return Vec::new();
+    };
     let node_of = |id: &PackageId| resolve.nodes.iter().find(|n| &n.id == id);
     let mut seen: BTreeSet<&PackageId> = BTreeSet::new();
     let mut queue: VecDeque<(&PackageId, String)> = VecDeque::new();
@@ -205,10 +261,20 @@ pub fn reachable_crates<'m>(metadata: &'m Metadata, package: &Package) -> Vec<(&
             continue;
         }
         let Some(node) = node_of(id) else { continue };
-        let Some(pkg) = metadata.packages.iter().find(|p| &p.id == id) else { continue };
-        out.push((pkg, node.features.iter().map(|f| f.to_string()).collect(), via.clone()));
+        let Some(pkg) = metadata.packages.iter().find(|p| &p.id == id) else {
+            continue;
+        };
+        out.push((
+            pkg,
+            node.features.iter().map(|f| f.to_string()).collect(),
+            via.clone(),
+        ));
         for dep in &node.deps {
-            if dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal) {
+            if dep
+                .dep_kinds
+                .iter()
+                .any(|k| k.kind == DependencyKind::Normal)
+            {
                 queue.push_back((&dep.pkg, via.clone()));
             }
         }

@@ -15,15 +15,15 @@ pub struct ModuleFile {
     pub syntax: Arc<FileSyntax>,
 }
 
+/// Reads and parses one file; `None` when it cannot be read.
+pub type LoadFile<'a> = dyn FnMut(&Path) -> Option<(Arc<str>, Arc<FileSyntax>)> + 'a;
+
 /// Deep enough for any real crate; stops runaway `#[path]` cycles.
 const MAX_DEPTH: usize = 64;
 
 /// Walks the module tree from `root`. `load` returns a file's text and parsed facts, or
 /// `None` when the file cannot be read (then that module is skipped).
-pub fn module_tree(
-    root: &Path,
-    load: &mut dyn FnMut(&Path) -> Option<(Arc<str>, Arc<FileSyntax>)>,
-) -> Vec<ModuleFile> {
+pub fn module_tree(root: &Path, load: &mut LoadFile<'_>) -> Vec<ModuleFile> {
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     visit(root, Gate::default(), true, 0, load, &mut seen, &mut files);
@@ -35,14 +35,16 @@ fn visit(
     gate: Gate,
     owns_directory: bool,
     depth: usize,
-    load: &mut dyn FnMut(&Path) -> Option<(Arc<str>, Arc<FileSyntax>)>,
+    load: &mut LoadFile<'_>,
     seen: &mut HashSet<PathBuf>,
     files: &mut Vec<ModuleFile>,
 ) {
     if depth > MAX_DEPTH || !seen.insert(path.to_path_buf()) {
         return;
     }
-    let Some((text, syntax)) = load(path) else { return };
+    let Some((text, syntax)) = load(path) else {
+        return;
+    };
     // `lib.rs`, `main.rs` and `mod.rs` own their directory; `foo.rs` owns `foo/`.
     let directory = match (owns_directory, path.parent(), path.file_stem()) {
         (true, Some(parent), _) => parent.to_path_buf(),
@@ -67,7 +69,11 @@ fn visit(
         if let Some(explicit) = &declaration.path_attr {
             // `#[path]` is relative to the current file's directory (or, inside an inline
             // module, to that module's directory).
-            let relative_to = if declaration.inline_parents.is_empty() { &file_directory } else { &base };
+            let relative_to = if declaration.inline_parents.is_empty() {
+                &file_directory
+            } else {
+                &base
+            };
             let child = relative_to.join(explicit);
             let owns = child.file_name().is_some_and(|n| n == "mod.rs");
             visit(&child, child_gate, owns, depth + 1, load, seen, files);

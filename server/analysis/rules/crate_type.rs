@@ -3,24 +3,38 @@
 //! JNI), `staticlib` for iOS (Xcode), `cdylib` for wasm32 + wasm-bindgen (wasm-pack).
 
 use super::{format_targets, FindingSet};
-use crate::analysis::finding::Finding;
 use crate::analysis::context::{ManifestInput, TargetView};
+use crate::analysis::finding::Finding;
 use crate::analysis::finding::{Fix, RuleCode, TextEdit};
 use crate::analysis::manifest::{edit_toml, TomlSpans};
 
 /// The crate type a target needs, and why.
-fn required_crate_type(input: &ManifestInput<'_>, target: &TargetView) -> Option<(&'static str, &'static str)> {
+fn required_crate_type(
+    input: &ManifestInput<'_>,
+    target: &TargetView,
+) -> Option<(&'static str, &'static str)> {
     match target.cfg.value_of("target_os") {
-        Some("android") => return Some(("cdylib", "Android loads Rust libraries as shared objects (cargo-ndk, JNI)")),
-        Some("ios") => return Some(("staticlib", "Xcode links Rust libraries for iOS as static libraries")),
+        Some("android") => {
+            return Some((
+                "cdylib",
+                "Android loads Rust libraries as shared objects (cargo-ndk, JNI)",
+            ))
+        }
+        Some("ios") => {
+            return Some((
+                "staticlib",
+                "Xcode links Rust libraries for iOS as static libraries",
+            ))
+        }
         _ => {}
     }
-    let uses_wasm_bindgen = input
-        .dependencies
-        .iter()
-        .any(|d| d.package_name == "wasm-bindgen" && d.enabled && d.applies_to(&target.triple, &target.cfg));
-    (target.cfg.value_of("target_arch") == Some("wasm32") && uses_wasm_bindgen)
-        .then_some(("cdylib", "wasm-pack needs a cdylib to produce a .wasm module for wasm-bindgen"))
+    let uses_wasm_bindgen = input.dependencies.iter().any(|d| {
+        d.package_name == "wasm-bindgen" && d.enabled && d.applies_to(&target.triple, &target.cfg)
+    });
+    (target.cfg.value_of("target_arch") == Some("wasm32") && uses_wasm_bindgen).then_some((
+        "cdylib",
+        "wasm-pack needs a cdylib to produce a .wasm module for wasm-bindgen",
+    ))
 }
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
@@ -79,7 +93,10 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
             .map(|(triple, _, _)| triple.to_string())
             .collect();
         if let Some((_, _, why)) = missing.iter().find(|(_, t, _)| *t == crate_type) {
-            parts.push(format!("`{crate_type}`, needed for {} ({why})", format_targets(&needing)));
+            parts.push(format!(
+                "`{crate_type}`, needed for {} ({why})",
+                format_targets(&needing)
+            ));
         }
     }
     out.push(Finding {
@@ -87,7 +104,10 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
         severity: RuleCode::T0003.default_severity(),
         message: format!("`[lib] crate-type` lacks {}", parts.join(", and ")),
         package: input.package.to_string(),
-        targets: missing.iter().map(|(triple, _, _)| triple.to_string()).collect(),
+        targets: missing
+            .iter()
+            .map(|(triple, _, _)| triple.to_string())
+            .collect(),
         file: input.path.to_path_buf(),
         range,
         fixes: fix.into_iter().collect(),
@@ -96,5 +116,9 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
 }
 
 fn quoted_list(items: &[String]) -> String {
-    items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

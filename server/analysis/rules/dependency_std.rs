@@ -11,7 +11,10 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
         if !dependency.enabled || !dependency.default_features || !dependency.default_enables_std {
             continue;
         }
-        let Some(range) = spans.dependency_range(&dependency.key, dependency.platform.as_deref()) else { continue };
+        let Some(range) = spans.dependency_range(&dependency.key, dependency.platform.as_deref())
+        else {
+            continue;
+        };
         for target in input.targets.iter().filter(|t| !t.has_std) {
             if !dependency.applies_to(&target.triple, &target.cfg) {
                 continue;
@@ -36,7 +39,10 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
 }
 
 /// `default-features = false` on the dependency, keeping its other keys.
-fn disable_default_features(input: &ManifestInput<'_>, dependency: &DependencyFacts) -> Option<Fix> {
+fn disable_default_features(
+    input: &ManifestInput<'_>,
+    dependency: &DependencyFacts,
+) -> Option<Fix> {
     let (range, new_text) = edit_toml(input.text, |doc| {
         let table = match &dependency.platform {
             None => doc.get_mut("dependencies"),
@@ -45,14 +51,18 @@ fn disable_default_features(input: &ManifestInput<'_>, dependency: &DependencyFa
                 .and_then(|targets| targets.as_table_like_mut())
                 .and_then(|targets| {
                     let wanted: String = platform.chars().filter(|c| !c.is_whitespace()).collect();
-                    let key = targets
-                        .iter()
-                        .map(|(key, _)| key.to_string())
-                        .find(|key| key.chars().filter(|c| !c.is_whitespace()).collect::<String>() == wanted)?;
+                    let key = targets.iter().map(|(key, _)| key.to_string()).find(|key| {
+                        key.chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect::<String>()
+                            == wanted
+                    })?;
                     targets.get_mut(&key)?.get_mut("dependencies")
                 }),
         };
-        let Some(entry) = table.and_then(|t| t.get_mut(&dependency.key)) else { return };
+        let Some(entry) = table.and_then(|t| t.get_mut(&dependency.key)) else {
+            return;
+        };
         match entry {
             toml_edit::Item::Value(toml_edit::Value::String(version)) => {
                 let mut inline = toml_edit::InlineTable::new();

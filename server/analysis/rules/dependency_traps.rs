@@ -10,14 +10,19 @@ use crate::analysis::manifest::{edit_toml, TomlSpans};
 const WASM_UNKNOWN_CFG: &str = r#"cfg(all(target_arch = "wasm32", target_os = "unknown"))"#;
 
 fn is_wasm_unknown(target: &TargetView) -> bool {
-    target.cfg.value_of("target_arch") == Some("wasm32") && target.cfg.value_of("target_os") == Some("unknown")
+    target.cfg.value_of("target_arch") == Some("wasm32")
+        && target.cfg.value_of("target_os") == Some("unknown")
 }
 
 fn version_triple(version: &str) -> (u64, u64, u64) {
     let mut parts = version
         .split(['.', '-', '+'])
         .map(|part| part.parse::<u64>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
 }
 
 /// What getrandom needs on wasm32-unknown-unknown: (feature, needs the rustflags cfg).
@@ -34,7 +39,9 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
     for target in input.targets {
         for krate in &input.resolved {
             match krate.name.as_str() {
-                "getrandom" if is_wasm_unknown(target) => check_getrandom(input, spans, target, krate, out),
+                "getrandom" if is_wasm_unknown(target) => {
+                    check_getrandom(input, spans, target, krate, out)
+                }
                 "tokio" if target.cfg.value_of("target_arch") == Some("wasm32") => {
                     check_tokio(input, spans, target, krate, out)
                 }
@@ -44,7 +51,11 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
     }
 }
 
-fn via_range(input: &ManifestInput<'_>, spans: &TomlSpans, via: &str) -> Option<std::ops::Range<usize>> {
+fn via_range(
+    input: &ManifestInput<'_>,
+    spans: &TomlSpans,
+    via: &str,
+) -> Option<std::ops::Range<usize>> {
     let dependency = input.dependencies.iter().find(|d| d.key == via)?;
     spans.dependency_range(&dependency.key, dependency.platform.as_deref())
 }
@@ -60,18 +71,26 @@ fn check_getrandom(
     let has_feature = krate.features.iter().any(|f| f == feature);
     let has_cfg = !needs_cfg
         || input.rustflags.iter().any(|(triple, flags)| {
-            triple == &target.triple && flags.iter().any(|f| f.replace(' ', "") == "getrandom_backend=\"wasm_js\"")
+            triple == &target.triple
+                && flags
+                    .iter()
+                    .any(|f| f.replace(' ', "") == "getrandom_backend=\"wasm_js\"")
         });
     if has_feature && has_cfg {
         return;
     }
-    let Some(range) = via_range(input, spans, &krate.via) else { return };
+    let Some(range) = via_range(input, spans, &krate.via) else {
+        return;
+    };
     let mut needs = Vec::new();
     if !has_feature {
         needs.push(format!("its `{feature}` feature"));
     }
     if !has_cfg {
-        needs.push("`--cfg getrandom_backend=\"wasm_js\"` in the target's rustflags (.cargo/config.toml)".to_string());
+        needs.push(
+            "`--cfg getrandom_backend=\"wasm_js\"` in the target's rustflags (.cargo/config.toml)"
+                .to_string(),
+        );
     }
     let version = krate.version.clone();
     let via = krate.via.clone();
@@ -82,14 +101,24 @@ fn check_getrandom(
         range,
         &target.triple,
         |targets| {
-            let through = if via == "getrandom" { String::new() } else { format!(" (pulled in by `{via}`)") };
+            let through = if via == "getrandom" {
+                String::new()
+            } else {
+                format!(" (pulled in by `{via}`)")
+            };
             format!(
                 "getrandom {version}{through} does not build for {} without {}",
                 format_targets(targets),
                 needs.join(" and ")
             )
         },
-        || (!has_feature).then(|| getrandom_fix(input, &version, feature)).flatten().into_iter().collect(),
+        || {
+            (!has_feature)
+                .then(|| getrandom_fix(input, &version, feature))
+                .flatten()
+                .into_iter()
+                .collect()
+        },
     );
 }
 
@@ -118,24 +147,28 @@ fn getrandom_fix(input: &ManifestInput<'_>, version: &str, feature: &str) -> Opt
         } else {
             "getrandom".to_string()
         };
-        let targets = doc
-            .entry("target")
-            .or_insert_with(|| {
-                let mut table = toml_edit::Table::new();
-                table.set_implicit(true);
-                toml_edit::Item::Table(table)
-            });
-        let Some(targets) = targets.as_table_like_mut() else { return };
+        let targets = doc.entry("target").or_insert_with(|| {
+            let mut table = toml_edit::Table::new();
+            table.set_implicit(true);
+            toml_edit::Item::Table(table)
+        });
+        let Some(targets) = targets.as_table_like_mut() else {
+            return;
+        };
         let platform = targets.entry(WASM_UNKNOWN_CFG).or_insert_with(|| {
             let mut table = toml_edit::Table::new();
             table.set_implicit(true);
             toml_edit::Item::Table(table)
         });
-        let Some(platform) = platform.as_table_like_mut() else { return };
+        let Some(platform) = platform.as_table_like_mut() else {
+            return;
+        };
         let dependencies = platform
             .entry("dependencies")
             .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
-        let Some(dependencies) = dependencies.as_table_like_mut() else { return };
+        let Some(dependencies) = dependencies.as_table_like_mut() else {
+            return;
+        };
         let mut inline = toml_edit::InlineTable::new();
         if key != "getrandom" {
             inline.insert("package", "getrandom".into());
@@ -146,7 +179,9 @@ fn getrandom_fix(input: &ManifestInput<'_>, version: &str, feature: &str) -> Opt
         dependencies.insert(&key, toml_edit::value(inline));
     })?;
     Some(Fix {
-        title: format!("Enable getrandom {requirement}'s `{feature}` feature for wasm32-unknown-unknown"),
+        title: format!(
+            "Enable getrandom {requirement}'s `{feature}` feature for wasm32-unknown-unknown"
+        ),
         edits: vec![TextEdit {
             file: input.path.to_path_buf(),
             range,
@@ -162,7 +197,9 @@ fn add_feature(entry: &mut toml_edit::Item, feature: &str) {
         inline.insert("version", version.value().as_str().into());
         *entry = toml_edit::value(inline);
     }
-    let Some(table) = entry.as_table_like_mut() else { return };
+    let Some(table) = entry.as_table_like_mut() else {
+        return;
+    };
     let features = table
         .entry("features")
         .or_insert_with(|| toml_edit::value(toml_edit::Array::new()));
@@ -197,8 +234,14 @@ fn check_tokio(
     if unsupported.is_empty() {
         return;
     }
-    let Some(range) = via_range(input, spans, &krate.via) else { return };
-    let list = unsupported.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+    let Some(range) = via_range(input, spans, &krate.via) else {
+        return;
+    };
+    let list = unsupported
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     out.add(
         RuleCode::T0005,
         input.package,

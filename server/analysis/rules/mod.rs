@@ -54,7 +54,12 @@ impl FindingSet {
 
     /// Adds a finding that was built whole (all its targets known).
     pub fn push(&mut self, finding: Finding) {
-        let key = (finding.file.clone(), finding.range.start, finding.range.end, finding.code);
+        let key = (
+            finding.file.clone(),
+            finding.range.start,
+            finding.range.end,
+            finding.code,
+        );
         self.findings.insert(key, finding);
     }
 

@@ -10,7 +10,7 @@ use crate::analysis::finding::{Fix, RuleCode, TextEdit};
 use crate::analysis::resolve::Resolver;
 use crate::analysis::std_paths::{Home, StdPaths};
 use crate::analysis::syntax::{CrateAttr, PathKind, STD_ONLY_MACROS};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// How the crate stands with respect to std on one target.
@@ -26,11 +26,14 @@ fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
     let no_std = root.syntax.crate_attrs.iter().any(|attr| match attr {
         CrateAttr::NoStd { gate, .. } => gate.is_on(&target.cfg),
     });
-    let active_externs = root
-        .syntax
-        .extern_crates
-        .iter()
-        .filter(|krate| krate.gate.is_on(&target.cfg) && root.syntax.scopes.get(krate.scope).is_some_and(|s| s.parent.is_none()));
+    let active_externs = root.syntax.extern_crates.iter().filter(|krate| {
+        krate.gate.is_on(&target.cfg)
+            && root
+                .syntax
+                .scopes
+                .get(krate.scope)
+                .is_some_and(|s| s.parent.is_none())
+    });
     let mut state = CrateStd {
         no_std,
         extern_std: Vec::new(),
@@ -54,7 +57,9 @@ fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
 }
 
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
-    let Some(root) = input.files.first() else { return };
+    let Some(root) = input.files.first() else {
+        return;
+    };
     let table = StdPaths::embedded();
     for target in input.targets {
         let state = crate_std(root, target);
@@ -104,16 +109,43 @@ fn check_file(
 ) {
     let resolver = Resolver::new(file.syntax, &target.cfg, &state.aliases);
     let mut imported_macros = BTreeSet::new();
+    // Entries of one `use std::{…}` group share the `std` segment: collect them first so
+    // the rewrite fits every entry of the group.
+    let mut groups: BTreeMap<(usize, usize), Vec<Vec<String>>> = BTreeMap::new();
     for entry in &file.syntax.uses {
-        let Some(resolved) = resolver.resolve_use(entry) else { continue };
+        let Some(resolved) = resolver.resolve_use(entry) else {
+            continue;
+        };
         if let Some(bound) = &entry.binds {
             imported_macros.insert(bound.clone());
         }
         if resolved.krate() != "std" || !resolved.direct {
             continue;
         }
-        let Some(std_range) = entry.segment_ranges.first().cloned() else { continue };
-        report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+        let Some(std_range) = entry.segment_ranges.first() else {
+            continue;
+        };
+        groups
+            .entry((std_range.start, std_range.end))
+            .or_default()
+            .push(resolved.canonical);
+    }
+    for ((start, end), members) in groups {
+        let target_crate = group_crate(table, &members);
+        for canonical in &members {
+            report_std_path(
+                input,
+                root,
+                file,
+                target,
+                state,
+                table,
+                canonical,
+                start..end,
+                target_crate,
+                out,
+            );
+        }
     }
     for path in &file.syntax.paths {
         if !path.gate.is_on(&target.cfg) {
@@ -121,20 +153,48 @@ fn check_file(
         }
         if let Some(resolved) = resolver.resolve_path(path) {
             if resolved.krate() == "std" && resolved.direct {
-                let Some(std_range) = path.segment_ranges.first().cloned() else { continue };
-                report_std_path(input, root, file, target, state, table, &resolved.canonical, std_range, out);
+                let Some(std_range) = path.segment_ranges.first().cloned() else {
+                    continue;
+                };
+                let target_crate = group_crate(table, std::slice::from_ref(&resolved.canonical));
+                report_std_path(
+                    input,
+                    root,
+                    file,
+                    target,
+                    state,
+                    table,
+                    &resolved.canonical,
+                    std_range,
+                    target_crate,
+                    out,
+                );
             }
             continue;
         }
         // `println!` and friends without an import: std's prelude macros.
-        let [name] = path.segments.as_slice() else { continue };
+        let [name] = path.segments.as_slice() else {
+            continue;
+        };
         if path.kind == PathKind::Macro
             && STD_ONLY_MACROS.contains(&name.as_str())
             && !imported_macros.contains(name)
         {
             let canonical = vec!["std".to_string(), name.clone()];
             let insert_at = path.range.start..path.range.start;
-            report_std_path(input, root, file, target, state, table, &canonical, insert_at, out);
+            let target_crate = group_crate(table, std::slice::from_ref(&canonical));
+            report_std_path(
+                input,
+                root,
+                file,
+                target,
+                state,
+                table,
+                &canonical,
+                insert_at,
+                target_crate,
+                out,
+            );
         }
     }
 }
@@ -151,6 +211,7 @@ fn report_std_path(
     table: &StdPaths,
     canonical: &[String],
     std_range: Range<usize>,
+    new_crate: Option<&'static str>,
     out: &mut FindingSet,
 ) {
     let rest = &canonical[1..];
@@ -162,15 +223,16 @@ fn report_std_path(
     } else {
         std_range.clone()
     };
-    let new_crate = match placement.map(|p| p.home) {
-        Some(Home::Core) => Some("core"),
-        Some(Home::Alloc) => Some("alloc"),
-        _ => None,
-    };
     let alternative = placement.and_then(|p| p.alternative.clone());
     let fixes = || {
-        let Some(new_crate) = new_crate else { return Vec::new() };
-        let replacement = if bare_macro { format!("{new_crate}::") } else { new_crate.to_string() };
+        let Some(new_crate) = new_crate else {
+            return Vec::new();
+        };
+        let replacement = if bare_macro {
+            format!("{new_crate}::")
+        } else {
+            new_crate.to_string()
+        };
         let mut edits = vec![TextEdit {
             file: file.path.to_path_buf(),
             range: std_range.clone(),
@@ -192,9 +254,16 @@ fn report_std_path(
         location,
         &target.triple,
         |targets| {
-            let advice = match (new_crate, &alternative) {
+            let own_home = match placement.map(|p| p.home) {
+                Some(Home::Core) => Some("core"),
+                Some(Home::Alloc) => Some("alloc"),
+                _ => None,
+            };
+            let advice = match (new_crate.or(own_home), &alternative) {
                 (Some(krate), _) => format!("use `{krate}::{}`", rest.join("::")),
-                (None, Some(alternative)) => format!("it exists only in std; on no_std use {alternative}"),
+                (None, Some(alternative)) => {
+                    format!("it exists only in std; on no_std use {alternative}")
+                }
                 (None, None) => "it may exist in `core` or `alloc`".to_string(),
             };
             format!(
@@ -204,6 +273,32 @@ fn report_std_path(
         },
         fixes,
     );
+}
+
+/// Modules that `alloc` re-exports from `core` under the same path.
+const ALLOC_REEXPORTS_CORE: &[&str] = &["fmt", "slice", "str", "borrow"];
+
+/// The crate that can replace `std` for every path of a `use` group: `core` when all live
+/// there, else `alloc` when it has them all, else none (the user splits the import).
+fn group_crate(table: &StdPaths, members: &[Vec<String>]) -> Option<&'static str> {
+    let homes: Vec<(Option<Home>, Option<&String>)> = members
+        .iter()
+        .map(|canonical| {
+            (
+                table.placement(&canonical[1..]).map(|p| p.home),
+                canonical.get(1),
+            )
+        })
+        .collect();
+    if homes.iter().all(|(home, _)| *home == Some(Home::Core)) {
+        return Some("core");
+    }
+    let in_alloc = |(home, module): &(Option<Home>, Option<&String>)| match home {
+        Some(Home::Alloc) => true,
+        Some(Home::Core) => module.is_some_and(|m| ALLOC_REEXPORTS_CORE.contains(&m.as_str())),
+        _ => false,
+    };
+    homes.iter().all(in_alloc).then_some("alloc")
 }
 
 /// `extern crate alloc;` on its own line after the crate's inner attributes.
@@ -222,13 +317,20 @@ fn extern_alloc_edit(root: &CrateFile<'_>) -> TextEdit {
 }
 
 /// One error at the crate root for a std crate built for a target without std.
-fn crate_needs_std(input: &CrateInput<'_>, root: &CrateFile<'_>, target: &TargetView, out: &mut FindingSet) {
+fn crate_needs_std(
+    input: &CrateInput<'_>,
+    root: &CrateFile<'_>,
+    target: &TargetView,
+    out: &mut FindingSet,
+) {
     let conditional = root.syntax.crate_attrs.iter().find_map(|attr| match attr {
         CrateAttr::NoStd { gate, range } if !gate.0.is_empty() => Some(range.clone()),
         _ => None,
     });
     let first_line_end = root.text.find('\n').unwrap_or(root.text.len());
-    let range = conditional.clone().unwrap_or(0..first_line_end.min(root.text.len()));
+    let range = conditional
+        .clone()
+        .unwrap_or(0..first_line_end.min(root.text.len()));
     let has_condition = conditional.is_some();
     let fixes = || {
         if has_condition {
@@ -267,4 +369,36 @@ fn crate_needs_std(input: &CrateInput<'_>, root: &CrateFile<'_>, target: &Target
         },
         fixes,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<Vec<String>> {
+        list.iter()
+            .map(|p| p.split("::").map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn use_groups_get_one_crate_that_fits_every_member() {
+        let table = StdPaths::embedded();
+        assert_eq!(
+            group_crate(table, &paths(&["std::fmt", "std::cmp::Ordering"])),
+            Some("core")
+        );
+        assert_eq!(
+            group_crate(table, &paths(&["std::fmt", "std::string::String"])),
+            Some("alloc")
+        );
+        assert_eq!(
+            group_crate(table, &paths(&["std::cmp::Ordering", "std::vec::Vec"])),
+            None
+        );
+        assert_eq!(
+            group_crate(table, &paths(&["std::collections::HashMap"])),
+            None
+        );
+    }
 }

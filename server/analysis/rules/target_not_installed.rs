@@ -12,13 +12,20 @@ pub struct InstallFacts<'a> {
     pub build_std_available: bool,
 }
 
-pub fn check(package: &str, origins: &[TargetOrigin], facts: &InstallFacts<'_>, out: &mut FindingSet) {
+pub fn check(
+    package: &str,
+    origins: &[TargetOrigin],
+    facts: &InstallFacts<'_>,
+    out: &mut FindingSet,
+) {
     for origin in origins {
         let unknown = !facts.known.is_empty() && !facts.known.iter().any(|k| k == &origin.triple);
         if unknown || facts.installed.iter().any(|t| t == &origin.triple) {
             continue;
         }
-        let Some((file, range)) = &origin.location else { continue };
+        let Some((file, range)) = &origin.location else {
+            continue;
+        };
         let build_std = facts.build_std_available;
         out.add(
             RuleCode::T0006,

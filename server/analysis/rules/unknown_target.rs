@@ -13,7 +13,9 @@ pub fn check(package: &str, origins: &[TargetOrigin], known: &[String], out: &mu
         if origin.triple.ends_with(".json") || known.iter().any(|k| k == &origin.triple) {
             continue;
         }
-        let Some((file, range)) = &origin.location else { continue };
+        let Some((file, range)) = &origin.location else {
+            continue;
+        };
         let nearest = nearest_target(&origin.triple, known);
         out.add(
             RuleCode::T0007,
@@ -26,7 +28,10 @@ pub fn check(package: &str, origins: &[TargetOrigin], known: &[String], out: &mu
                     "`{}` is not a target rustc knows (from {}); did you mean `{nearest}`?",
                     origin.triple, origin.source
                 ),
-                None => format!("`{}` is not a target rustc knows (from {})", origin.triple, origin.source),
+                None => format!(
+                    "`{}` is not a target rustc knows (from {})",
+                    origin.triple, origin.source
+                ),
             },
             || {
                 nearest
@@ -75,11 +80,21 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_triple() {
-        let known: Vec<String> = ["thumbv7em-none-eabihf", "thumbv7em-none-eabi", "wasm32-unknown-unknown"]
-            .map(String::from)
-            .to_vec();
-        assert_eq!(nearest_target("thumbv7em-none-eabhf", &known).as_deref(), Some("thumbv7em-none-eabihf"));
-        assert_eq!(nearest_target("wasm32-unknow-unknown", &known).as_deref(), Some("wasm32-unknown-unknown"));
+        let known: Vec<String> = [
+            "thumbv7em-none-eabihf",
+            "thumbv7em-none-eabi",
+            "wasm32-unknown-unknown",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            nearest_target("thumbv7em-none-eabhf", &known).as_deref(),
+            Some("thumbv7em-none-eabihf")
+        );
+        assert_eq!(
+            nearest_target("wasm32-unknow-unknown", &known).as_deref(),
+            Some("wasm32-unknown-unknown")
+        );
         assert_eq!(nearest_target("completely-different-thing-x", &known), None);
     }
 }

@@ -9,7 +9,9 @@ use crate::analysis::resolve::{Certainty, Resolver};
 use crate::analysis::syntax::{CrateAttr, PathKind, PathRef};
 
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
-    let Some(root) = input.files.first() else { return };
+    let Some(root) = input.files.first() else {
+        return;
+    };
     // Targets where the crate is no_std are T0001's business, not this rule's.
     let std_targets: Vec<&TargetView> = input
         .targets
@@ -20,7 +22,12 @@ pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
         return;
     }
     for file in &input.files {
-        for path in file.syntax.paths.iter().filter(|p| p.kind == PathKind::Value) {
+        for path in file
+            .syntax
+            .paths
+            .iter()
+            .filter(|p| p.kind == PathKind::Value)
+        {
             if let Some(finding) = check_path(input, file, path, &std_targets) {
                 out.push(finding);
             }
@@ -48,7 +55,9 @@ fn check_path(
             continue;
         }
         let resolver = Resolver::new(file.syntax, &target.cfg, &[]);
-        let Some(resolved) = resolver.resolve_path(path) else { continue };
+        let Some(resolved) = resolver.resolve_path(path) else {
+            continue;
+        };
         if resolved.krate() != "std" {
             continue;
         }
@@ -93,7 +102,9 @@ fn check_path(
         .map(|t| &t.cfg)
         .collect();
     let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|(t, _)| &t.cfg).collect();
-    let fixes = gate_fix(file, path, &failing_cfgs, &ok_cfgs).into_iter().collect();
+    let fixes = gate_fix(file, path, &failing_cfgs, &ok_cfgs)
+        .into_iter()
+        .collect();
     Some(Finding {
         code: RuleCode::T0002,
         severity: RuleCode::T0002.default_severity(),
@@ -135,7 +146,11 @@ fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
                 "error" => "returns an `Unsupported` error at run time",
                 _ => "silently does nothing at run time",
             };
-            let detail = if message.is_empty() { String::new() } else { format!(" ({message:?})") };
+            let detail = if message.is_empty() {
+                String::new()
+            } else {
+                format!(" ({message:?})")
+            };
             format!("{what} on {}{detail}", format_targets(targets))
         })
         .collect::<Vec<_>>()
@@ -144,7 +159,12 @@ fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
 
 /// `#[cfg(not(…))]` on the expression statement, with a predicate true on every failing
 /// target and false on every target where the API works.
-fn gate_fix(file: &CrateFile<'_>, path: &PathRef, failing: &[&CfgSet], ok: &[&CfgSet]) -> Option<Fix> {
+fn gate_fix(
+    file: &CrateFile<'_>,
+    path: &PathRef,
+    failing: &[&CfgSet],
+    ok: &[&CfgSet],
+) -> Option<Fix> {
     let (offset, indent) = path.statement.clone()?;
     let predicate = separating_predicate(failing, ok)?;
     Some(Fix {
@@ -182,7 +202,9 @@ pub fn separating_predicate(failing: &[&CfgSet], ok: &[&CfgSet]) -> Option<Strin
         candidates.push(format!("any({})", per_target.join(", ")));
     }
     candidates.into_iter().find(|text| {
-        let Ok(expr) = CfgExpr::parse(text) else { return false };
+        let Ok(expr) = CfgExpr::parse(text) else {
+            return false;
+        };
         failing.iter().all(|cfg| expr.eval(cfg)) && ok.iter().all(|cfg| !expr.eval(cfg))
     })
 }

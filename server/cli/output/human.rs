@@ -18,9 +18,25 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> S
             .trim_end_matches('\r')
             .to_string();
         let gutter = " ".repeat(start.line.to_string().len());
-        let width = if end.line == start.line { end.column.saturating_sub(start.column).max(1) } else { 1 };
-        let _ = writeln!(out, "{}[{}]: {}", finding.severity.as_str(), finding.code.as_str(), finding.message);
-        let _ = writeln!(out, "{gutter}--> {}:{}:{}", relative(root, &finding.file), start.line, start.column);
+        let width = if end.line == start.line {
+            end.column.saturating_sub(start.column).max(1)
+        } else {
+            1
+        };
+        let _ = writeln!(
+            out,
+            "{}[{}]: {}",
+            finding.severity.as_str(),
+            finding.code.as_str(),
+            finding.message
+        );
+        let _ = writeln!(
+            out,
+            "{gutter}--> {}:{}:{}",
+            relative(root, &finding.file),
+            start.line,
+            start.column
+        );
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{} | {line_text}", start.line);
         let _ = writeln!(

@@ -6,8 +6,16 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> Value {
-    let items: Vec<Value> = findings.iter().map(|f| finding_json(root, f, positions)).collect();
-    let count = |severity: &str| findings.iter().filter(|f| f.severity.as_str() == severity).count();
+    let items: Vec<Value> = findings
+        .iter()
+        .map(|f| finding_json(root, f, positions))
+        .collect();
+    let count = |severity: &str| {
+        findings
+            .iter()
+            .filter(|f| f.severity.as_str() == severity)
+            .count()
+    };
     json!({
         "version": 1,
         "workspace_root": root.display().to_string(),

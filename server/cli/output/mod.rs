@@ -68,7 +68,11 @@ pub struct PlacedEdit<'a> {
     pub end: Position,
 }
 
-pub fn place_edits<'a>(finding: &'a Finding, fix_index: usize, positions: &mut Positions) -> Vec<PlacedEdit<'a>> {
+pub fn place_edits<'a>(
+    finding: &'a Finding,
+    fix_index: usize,
+    positions: &mut Positions,
+) -> Vec<PlacedEdit<'a>> {
     finding.fixes[fix_index]
         .edits
         .iter()
@@ -90,7 +94,10 @@ mod tests {
         assert_eq!(position_in(text, 0), Position { line: 1, column: 1 });
         let x = text.find('x').unwrap();
         assert_eq!(position_in(text, x), Position { line: 2, column: 4 });
-        assert_eq!(position_in(text, text.len() + 10), Position { line: 3, column: 2 });
+        assert_eq!(
+            position_in(text, text.len() + 10),
+            Position { line: 3, column: 2 }
+        );
         assert_eq!(position_in(text, 3), Position { line: 2, column: 1 }); // inside the crab
     }
 }

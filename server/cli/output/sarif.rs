@@ -19,7 +19,10 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> V
             })
         })
         .collect();
-    let results: Vec<Value> = findings.iter().map(|f| result(root, f, positions)).collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| result(root, f, positions))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -1,0 +1,481 @@
+//! Plans the cargo invocations for a request and runs them one after another, streaming
+//! progress and diagnostics to an observer.
+
+use super::collect::Collector;
+use super::diagnostic::Severity;
+use super::messages::MessageContext;
+use super::process::{CancelHandle, ProcessGroup};
+use super::tool::{
+    build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
+    InvocationContext, ToolChoice, ToolKind,
+};
+use super::toolchain::{build_std_available, find_on_path, BuildStdToolchain, Toolchain};
+use super::workspace::WorkspaceFacts;
+use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
+use super::{BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// What to build, where and how.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    /// A workspace directory or a Cargo.toml.
+    pub workspace: PathBuf,
+    /// Target triples; empty means the host.
+    pub targets: Vec<String>,
+    pub mode: BuildMode,
+    /// Build std from source (`-Zbuild-std`, RUSTC_BOOTSTRAP=1) for targets whose std is
+    /// not installed. Only on the user's explicit request.
+    pub build_std: bool,
+    /// Each run is killed (status `TimedOut`) after this long.
+    pub timeout: Option<Duration>,
+    /// The triplet binary, used as `RUSTC_WRAPPER` to label messages with their target;
+    /// without it every target gets its own cargo invocation.
+    pub rustc_wrapper: Option<PathBuf>,
+    /// Overrides `<workspace target dir>/triplet`.
+    pub target_dir: Option<PathBuf>,
+    /// Extra environment for the tool (e.g. from the client's settings).
+    pub env: Vec<(String, String)>,
+}
+
+impl BuildRequest {
+    pub fn new(workspace: impl Into<PathBuf>, mode: BuildMode) -> BuildRequest {
+        BuildRequest {
+            workspace: workspace.into(),
+            targets: Vec::new(),
+            mode,
+            build_std: false,
+            timeout: None,
+            rustc_wrapper: None,
+            target_dir: None,
+            env: Vec::new(),
+        }
+    }
+}
+
+/// One cargo (or cargo-ndk / wasm-pack) invocation to make, or a target that cannot be
+/// built, with the reason.
+#[derive(Debug, Clone)]
+pub struct PlannedRun {
+    pub targets: Vec<String>,
+    pub choice: Option<ToolChoice>,
+    /// Set when the run cannot start (std not installed…); it is reported as failed.
+    pub blocked: Option<String>,
+}
+
+/// The runs a request turns into, and the facts they were planned from.
+#[derive(Debug, Clone)]
+pub struct BuildPlan {
+    pub workspace: WorkspaceFacts,
+    pub target_dir: PathBuf,
+    pub cargo: PathBuf,
+    pub runs: Vec<PlannedRun>,
+}
+
+/// Works out the runs without starting any: checks cargo, the workspace, the toolchain,
+/// and whether each target's std is installed.
+pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
+    let cargo = std::env::var_os("CARGO")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| find_on_path("cargo"))
+        .ok_or(BuildError::CargoNotFound)?;
+    let toolchain = Toolchain::detect().map_err(BuildError::Toolchain)?;
+    let workspace =
+        WorkspaceFacts::load(&request.workspace, &cargo).map_err(BuildError::Workspace)?;
+    let target_dir = request
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| workspace.target_directory.join("triplet"));
+    let targets = if request.targets.is_empty() {
+        vec![toolchain.host.clone()]
+    } else {
+        dedup(&request.targets)
+    };
+    let build_std = if request.build_std {
+        build_std_available()
+    } else {
+        None
+    };
+    let unknown: Vec<String> = targets
+        .iter()
+        .filter(|target| !toolchain.std_installed(target) && !toolchain.knows_target(target))
+        .cloned()
+        .collect();
+    let runs = group_runs(
+        &targets,
+        &unknown,
+        request,
+        &toolchain,
+        build_std.as_ref(),
+        &workspace.wasm_bindgen_crates(),
+        &AvailableTools::from_path(),
+    );
+    Ok(BuildPlan {
+        workspace,
+        target_dir,
+        cargo,
+        runs,
+    })
+}
+
+fn dedup(targets: &[String]) -> Vec<String> {
+    let mut unique: Vec<String> = Vec::new();
+    for target in targets {
+        if !unique.contains(target) {
+            unique.push(target.clone());
+        }
+    }
+    unique
+}
+
+/// Targets that use the same tool share one invocation when the wrapper can tell their
+/// messages apart; cargo-ndk and wasm-pack runs are per target.
+fn group_runs(
+    targets: &[String],
+    unknown: &[String],
+    request: &BuildRequest,
+    toolchain: &Toolchain,
+    build_std: Option<&BuildStdToolchain>,
+    wasm_bindgen_crates: &[PathBuf],
+    available: &AvailableTools,
+) -> Vec<PlannedRun> {
+    let mut runs: Vec<PlannedRun> = Vec::new();
+    let shareable = request.rustc_wrapper.is_some();
+    for target in targets {
+        if unknown.contains(target) {
+            runs.push(blocked(
+                target,
+                format!("unknown target triple `{target}` (not in `rustc --print target-list`)"),
+            ));
+            continue;
+        }
+        let choices = if toolchain.std_installed(target) {
+            choose_tool(request.mode, target, wasm_bindgen_crates, available)
+        } else {
+            match (request.build_std, build_std) {
+                (true, Some(build_std)) => vec![build_std_choice(target, build_std)],
+                (true, None) => {
+                    runs.push(blocked(
+                        target,
+                        format!(
+                        "target {target} is not installed and no rustc with rust-src was found \
+                         for -Zbuild-std: run `rustup target add {target}` or \
+                         `rustup component add rust-src`"
+                    ),
+                    ));
+                    continue;
+                }
+                (false, _) => {
+                    runs.push(blocked(
+                        target,
+                        format!(
+                            "target {target} is not installed: run `rustup target add {target}`, \
+                         or check with -Zbuild-std (`triplet build --check --build-std`)"
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        };
+        for choice in choices {
+            let joinable = runs.iter_mut().find(|run| {
+                shareable
+                    && run.blocked.is_none()
+                    && run.choice.as_ref().is_some_and(|existing| {
+                        same_invocation(&existing.kind, &choice.kind, &run.targets[0], target)
+                    })
+            });
+            match joinable {
+                Some(run) => run.targets.push(target.clone()),
+                None => runs.push(PlannedRun {
+                    targets: vec![target.clone()],
+                    choice: Some(choice),
+                    blocked: None,
+                }),
+            }
+        }
+    }
+    runs
+}
+
+fn blocked(target: &str, reason: String) -> PlannedRun {
+    PlannedRun {
+        targets: vec![target.to_string()],
+        choice: None,
+        blocked: Some(reason),
+    }
+}
+
+/// Plain cargo runs share; build-std runs share when they build the same std crates.
+fn same_invocation(
+    existing: &ToolKind,
+    new: &ToolKind,
+    existing_target: &str,
+    target: &str,
+) -> bool {
+    match (existing, new) {
+        (ToolKind::Cargo, ToolKind::Cargo) => true,
+        (ToolKind::CargoBuildStd(a), ToolKind::CargoBuildStd(b)) => {
+            a == b
+                && super::tool::build_std_crates(existing_target)
+                    == super::tool::build_std_crates(target)
+        }
+        _ => false,
+    }
+}
+
+/// Plans and runs every invocation in turn. After a cancel, the remaining runs are
+/// reported as cancelled without starting.
+pub fn run_build(
+    request: &BuildRequest,
+    observer: &mut dyn BuildObserver,
+    cancel: &CancelHandle,
+) -> Result<BuildReport, BuildError> {
+    let plan = plan(request)?;
+    let mut report = BuildReport { runs: Vec::new() };
+    for (index, planned) in plan.runs.iter().enumerate() {
+        let result = execute(index, planned, &plan, request, observer, cancel);
+        observer.run_finished(index, &result);
+        report.runs.push(result);
+    }
+    Ok(report)
+}
+
+fn execute(
+    index: usize,
+    planned: &PlannedRun,
+    plan: &BuildPlan,
+    request: &BuildRequest,
+    observer: &mut dyn BuildObserver,
+    cancel: &CancelHandle,
+) -> RunResult {
+    let mut result = RunResult {
+        targets: planned.targets.clone(),
+        tool: String::new(),
+        tool_reason: String::new(),
+        command: String::new(),
+        uses_rustc_bootstrap: false,
+        status: RunStatus::Failed,
+        reason: planned.blocked.clone(),
+        diagnostics: Vec::new(),
+        duration_ms: 0,
+        process_group: None,
+    };
+    let Some(choice) = &planned.choice else {
+        return result;
+    };
+    let context = InvocationContext {
+        cargo: &plan.cargo,
+        manifest_path: &plan.workspace.manifest_path,
+        target_dir: &plan.target_dir,
+        mode: request.mode,
+    };
+    let mut invocation = invocation(&choice.kind, &planned.targets, &context);
+    add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
+    result.tool = invocation.label.clone();
+    result.tool_reason = choice.reason.clone();
+    result.command = invocation.display();
+    result.uses_rustc_bootstrap = invocation.uses_rustc_bootstrap;
+    if cancel.is_cancelled() {
+        result.status = RunStatus::Cancelled;
+        result.reason = Some("cancelled before it started".into());
+        return result;
+    }
+    observer.run_started(index, &result);
+
+    let mut command = Command::new(&invocation.program);
+    command
+        .args(&invocation.args)
+        .envs(request.env.iter().map(|(key, value)| (key, value)))
+        .envs(invocation.env.iter().map(|(key, value)| (key, value)))
+        .current_dir(&plan.workspace.workspace_root);
+    let started = Instant::now();
+    let (mut group, lines) = match ProcessGroup::spawn(command) {
+        Ok(spawned) => spawned,
+        Err(error) => {
+            result.reason = Some(format!(
+                "cannot start `{}`: {error}",
+                invocation.program.display()
+            ));
+            return result;
+        }
+    };
+    result.process_group = Some(group.id());
+
+    let message_context = MessageContext {
+        workspace_root: plan.workspace.workspace_root.clone(),
+        target_dir: plan.target_dir.clone(),
+        run_targets: planned.targets.clone(),
+    };
+    let mut collector = Collector::new(index, &message_context, &plan.workspace);
+    let mut interrupted = None;
+    loop {
+        if cancel.is_cancelled() {
+            interrupted = Some(RunStatus::Cancelled);
+        } else if request
+            .timeout
+            .is_some_and(|timeout| started.elapsed() >= timeout)
+        {
+            interrupted = Some(RunStatus::TimedOut);
+        }
+        if interrupted.is_some() {
+            group.kill_group();
+            break;
+        }
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => collector.accept(line, observer),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let exit = group.wait();
+    result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    result.diagnostics = collector.finish(&planned.targets);
+    // Compiler errors after collapsing over targets (cargo's own "could not compile" aside).
+    let failed_tally = result
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .filter(|diagnostic| !diagnostic.package_id.is_empty())
+        .count();
+    match interrupted {
+        Some(RunStatus::Cancelled) => {
+            result.status = RunStatus::Cancelled;
+            result.reason = Some("stopped on request; the whole process group was killed".into());
+        }
+        Some(status) => {
+            result.status = status;
+            result.reason = Some(format!(
+                "timed out after {} s; the whole process group was killed",
+                request.timeout.map_or(0, |timeout| timeout.as_secs())
+            ));
+        }
+        None => match exit {
+            Ok(status) if status.success() => result.status = RunStatus::Ok,
+            Ok(status) => {
+                result.reason = Some(match failed_tally {
+                    0 => format!("{} exited with {status}", invocation.label),
+                    1 => "the compiler reported 1 error".to_string(),
+                    count => format!("the compiler reported {count} errors"),
+                });
+            }
+            Err(error) => result.reason = Some(format!("cannot wait for cargo: {error}")),
+        },
+    }
+    result
+}
+
+/// Points cargo at our wrapper, keeping a wrapper the user had (sccache…) inside it.
+fn add_wrapper(invocation: &mut Invocation, wrapper: Option<&PathBuf>) {
+    let Some(wrapper) = wrapper else { return };
+    if let Some(inner) = std::env::var_os("RUSTC_WRAPPER").filter(|inner| !inner.is_empty()) {
+        invocation.env.push((INNER_WRAPPER_ENV.into(), inner));
+    }
+    invocation
+        .env
+        .push(("RUSTC_WRAPPER".into(), wrapper.clone().into_os_string()));
+    invocation.env.push((WRAPPER_MODE_ENV.into(), "1".into()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toolchain_without_std(host: &str) -> Toolchain {
+        Toolchain {
+            rustc: "rustc".into(),
+            sysroot: "/nonexistent".into(),
+            host: host.into(),
+            version: "rustc 0".into(),
+        }
+    }
+
+    #[test]
+    fn missing_std_is_blocked_before_running() {
+        let request = BuildRequest::new("/w", BuildMode::Check);
+        let targets = vec!["thumbv7em-none-eabihf".to_string()];
+        let runs = group_runs(
+            &targets,
+            &[],
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            None,
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(runs.len(), 1);
+        let reason = runs[0].blocked.clone().unwrap_or_default();
+        assert!(
+            reason.contains("rustup target add thumbv7em-none-eabihf"),
+            "{reason}"
+        );
+        assert!(reason.contains("-Zbuild-std"), "{reason}");
+    }
+
+    #[test]
+    fn unknown_targets_are_blocked() {
+        let request = BuildRequest::new("/w", BuildMode::Check);
+        let targets = vec!["thumbv7em-none-eabihff".to_string()];
+        let runs = group_runs(
+            &targets,
+            &targets,
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            None,
+            &[],
+            &AvailableTools::default(),
+        );
+        let reason = runs[0].blocked.clone().unwrap_or_default();
+        assert!(reason.starts_with("unknown target triple"), "{reason}");
+    }
+
+    #[test]
+    fn build_std_targets_share_one_invocation_per_std_flavour() {
+        let mut request = BuildRequest::new("/w", BuildMode::Check);
+        request.build_std = true;
+        request.rustc_wrapper = Some("/bin/triplet".into());
+        let build_std = BuildStdToolchain {
+            rustc: "/usr/bin/rustc".into(),
+            library: "/usr/lib/rustlib/src/rust/library".into(),
+            version: "rustc 1.96.0".into(),
+        };
+        let targets: Vec<String> = [
+            "thumbv7em-none-eabihf",
+            "thumbv6m-none-eabi",
+            "wasm32-unknown-unknown",
+        ]
+        .iter()
+        .map(|target| target.to_string())
+        .collect();
+        let runs = group_runs(
+            &targets,
+            &[],
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            Some(&build_std),
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(runs.len(), 2);
+        assert_eq!(
+            runs[0].targets,
+            vec!["thumbv7em-none-eabihf", "thumbv6m-none-eabi"]
+        );
+        assert_eq!(runs[1].targets, vec!["wasm32-unknown-unknown"]);
+
+        request.rustc_wrapper = None;
+        let separate = group_runs(
+            &targets,
+            &[],
+            &request,
+            &toolchain_without_std("x86_64-unknown-linux-gnu"),
+            Some(&build_std),
+            &[],
+            &AvailableTools::default(),
+        );
+        assert_eq!(separate.len(), 3);
+    }
+}
