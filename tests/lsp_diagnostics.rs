@@ -504,3 +504,16 @@ fn client_watcher_registration_and_folder_changes() {
     });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_session_without_folders_serves_the_package_of_an_opened_file() {
+    let (_dir, root) = fixture("lsp-no-std");
+    let lib = root.join("src/lib.rs");
+    let mut client = LspClient::spawn();
+    client.initialize(&[], capabilities(false, false), Value::Null);
+    client.open(&lib, 1);
+    client.wait_for_diagnostics(&file_uri(&lib), |p| {
+        p["version"] == 1 && has_code(p, "T0001")
+    });
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -13,7 +13,7 @@ use super::schedule::{ChangeQueue, CheckScheduler};
 use super::transport::Transport;
 use super::watch::FileWatcher;
 use super::worker::{self, FileReport, Job, LoadFailure, Outcome};
-use super::workspaces::{classify, fingerprint, FileKind};
+use super::workspaces::{classify, fingerprint, package_dir_of, FileKind};
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
@@ -77,6 +77,9 @@ pub struct Server<'a> {
     documents: Documents,
     config: Config,
     folders: Vec<PathBuf>,
+    /// The client named no folder (a single-file session): a file's own package
+    /// becomes a folder when the file is opened.
+    folders_from_files: bool,
     jobs: Sender<Job>,
     outcomes: Receiver<Outcome>,
     file_events: Receiver<Vec<PathBuf>>,
@@ -131,6 +134,7 @@ impl<'a> Server<'a> {
             documents: Documents::default(),
             config: Config::default(),
             folders: Vec::new(),
+            folders_from_files: false,
             jobs,
             outcomes,
             file_events: never(),
@@ -175,7 +179,14 @@ impl<'a> Server<'a> {
                     }
                 },
                 recv(self.file_events) -> paths => match paths {
-                    Ok(paths) => paths.into_iter().for_each(|path| self.file_changed(path)),
+                    Ok(paths) => {
+                        for path in paths {
+                            if let Some(watcher) = self.watcher.as_mut() {
+                                watcher.notice(&path);
+                            }
+                            self.file_changed(path);
+                        }
+                    }
                     Err(_) => self.file_events = never(),
                 },
                 default(wait) => {}
@@ -468,6 +479,7 @@ impl<'a> Server<'a> {
                 .unwrap_or(false),
         };
         self.folders = initial_folders(&params);
+        self.folders_from_files = self.folders.is_empty();
         if let Some(options) = &params.initialization_options {
             match Settings::from_json(options) {
                 Ok(settings) => self.config.global = settings,
@@ -677,6 +689,13 @@ impl<'a> Server<'a> {
         };
         self.documents
             .open(path.clone(), document.uri, document.version, document.text);
+        if self.folders_from_files && !self.folders.iter().any(|folder| path.starts_with(folder)) {
+            if let Some(package) = package_dir_of(&path) {
+                self.folders.push(package);
+                self.watch_folders();
+                self.sync_workspaces();
+            }
+        }
         self.schedule_check(path, Duration::ZERO);
     }
 

@@ -78,6 +78,14 @@ fn declares_workspace(manifest: &Path) -> bool {
     })
 }
 
+/// The nearest directory above `file` that holds a Cargo.toml (a package or workspace).
+pub fn package_dir_of(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
 /// The deepest root that holds `path`.
 pub fn root_for<'a>(
     roots: impl IntoIterator<Item = &'a PathBuf>,
@@ -170,6 +178,23 @@ mod tests {
         assert_eq!(roots, vec![root.join("solo"), root.join("ws")]);
         // A folder opened on a member crate maps to its workspace.
         assert_eq!(discover_roots(&[root.join("ws/a")]), vec![root.join("ws")]);
+    }
+
+    #[test]
+    fn a_file_belongs_to_the_nearest_package_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(&root.join("pkg/Cargo.toml"), "[package]\n");
+        write(&root.join("pkg/src/deep/mod.rs"), "");
+        assert_eq!(
+            package_dir_of(&root.join("pkg/src/deep/mod.rs")),
+            Some(root.join("pkg"))
+        );
+        assert_eq!(
+            package_dir_of(&root.join("pkg/Cargo.toml")),
+            Some(root.join("pkg"))
+        );
+        assert_eq!(package_dir_of(&root.join("loose.rs")), None);
     }
 
     #[test]
