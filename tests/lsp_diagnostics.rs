@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-use support::lsp_client::{apply_edits, capabilities, edits_for, file_uri, fixture, LspClient};
+use support::lsp_client::{
+    apply_edits, capabilities, edits_for, file_uri, fixture, fixture_into, LspClient,
+};
 
 fn with_code<'a>(params: &'a Value, code: &str) -> Vec<&'a Value> {
     params["diagnostics"]
@@ -515,5 +517,44 @@ fn a_session_without_folders_serves_the_package_of_an_opened_file() {
     client.wait_for_diagnostics(&file_uri(&lib), |p| {
         p["version"] == 1 && has_code(p, "T0001")
     });
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn one_folder_with_two_cargo_workspaces_gets_an_engine_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_std = fixture_into("lsp-no-std", dir.path());
+    let wasm = fixture_into("lsp-wasm", dir.path());
+    let mut client = LspClient::spawn();
+    client.initialize(&[dir.path()], capabilities(false, false), Value::Null);
+    client.open(&no_std.join("src/lib.rs"), 1);
+    client.open(&wasm.join("src/lib.rs"), 1);
+    client.wait_for_diagnostics(&file_uri(&no_std.join("src/lib.rs")), |p| {
+        has_code(p, "T0001")
+    });
+    client.wait_for_diagnostics(&file_uri(&wasm.join("src/lib.rs")), |p| {
+        has_code(p, "T0002")
+    });
+    // Each workspace answers for its own files.
+    let wasm_targets = client
+        .request(
+            "triplet/targets",
+            json!({"uri": file_uri(&wasm.join("src/lib.rs"))}),
+        )
+        .unwrap();
+    assert!(wasm_targets["selected"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("wasm32-unknown-unknown")));
+    let no_std_targets = client
+        .request(
+            "triplet/targets",
+            json!({"uri": file_uri(&no_std.join("src/lib.rs"))}),
+        )
+        .unwrap();
+    assert!(!no_std_targets["selected"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("wasm32-unknown-unknown")));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -235,7 +235,22 @@ impl<'a> Server<'a> {
 
     fn on_request(&mut self, request: Request) {
         let id = request.id.clone();
-        let response = match (self.phase, request.method.as_str()) {
+        let response = match catch_unwind(AssertUnwindSafe(|| self.route_request(request))) {
+            Ok(response) => response,
+            Err(panic) => Some(error(
+                id,
+                ErrorCode::InternalError,
+                format!("internal error: {}", panic_message(&panic)),
+            )),
+        };
+        if let Some(response) = response {
+            self.transport.send(response.into());
+        }
+    }
+
+    fn route_request(&mut self, request: Request) -> Option<Response> {
+        let id = request.id.clone();
+        match (self.phase, request.method.as_str()) {
             (Phase::Uninitialized, request::Initialize::METHOD) => Some(self.initialize(request)),
             (Phase::Uninitialized, _) => Some(error(
                 id,
@@ -256,19 +271,7 @@ impl<'a> Server<'a> {
                 self.phase = Phase::ShuttingDown;
                 Some(Response::new_ok(id, Value::Null))
             }
-            (Phase::Running, _) => {
-                match catch_unwind(AssertUnwindSafe(|| self.dispatch_request(request))) {
-                    Ok(response) => response,
-                    Err(panic) => Some(error(
-                        id,
-                        ErrorCode::InternalError,
-                        format!("internal error: {}", panic_message(&panic)),
-                    )),
-                }
-            }
-        };
-        if let Some(response) = response {
-            self.transport.send(response.into());
+            (Phase::Running, _) => self.dispatch_request(request),
         }
     }
 
@@ -292,8 +295,18 @@ impl<'a> Server<'a> {
                             .and_then(|params| params.uri)
                             .and_then(|uri| uri_to_path(&uri));
                         self.worker_requests.insert(id.clone());
-                        self.submit(Job::Targets { id, path });
-                        None
+                        if self.submit(Job::Targets {
+                            id: id.clone(),
+                            path,
+                        }) {
+                            return None;
+                        }
+                        self.worker_requests.remove(&id);
+                        Some(error(
+                            id,
+                            ErrorCode::InternalError,
+                            "the analysis thread is gone".into(),
+                        ))
                     }
                     Err(response) => Some(response),
                 }
@@ -774,10 +787,13 @@ impl<'a> Server<'a> {
         self.next_seq
     }
 
-    fn submit(&mut self, job: Job) {
-        if self.jobs.send(job).is_err() {
+    /// False when the analysis thread is gone (the job is dropped).
+    fn submit(&mut self, job: Job) -> bool {
+        let sent = self.jobs.send(job).is_ok();
+        if !sent {
             self.log(MessageType::ERROR, "the analysis thread is gone".into());
         }
+        sent
     }
 
     // ----- results -----

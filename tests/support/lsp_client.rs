@@ -432,13 +432,19 @@ pub fn edits_for(edit: &Value, uri: &str) -> Vec<Value> {
 
 /// Copies `tests/fixtures/<name>` into a fresh temporary directory.
 pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fixture_into(name, dir.path());
+    (dir, root)
+}
+
+/// Copies `tests/fixtures/<name>` to `<parent>/<name>`.
+pub fn fixture_into(name: &str, parent: &Path) -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join(name);
+    let root = parent.join(name);
     copy_dir(&source, &root);
-    (dir, root)
+    root
 }
 
 fn copy_dir(from: &Path, to: &Path) {
