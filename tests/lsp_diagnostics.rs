@@ -116,6 +116,14 @@ fn quick_fix_makes_the_file_clean_and_compilable() {
         )
         .unwrap();
     let actions = actions.as_array().unwrap();
+    let only_refactors = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                   "context": {"diagnostics": [], "only": ["refactor"]}}),
+        )
+        .unwrap();
+    assert_eq!(only_refactors, json!([]));
     let fix = actions
         .iter()
         .find(|action| action["isPreferred"] == true)

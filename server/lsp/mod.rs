@@ -14,6 +14,7 @@ pub mod hover;
 pub mod line_index;
 pub mod schedule;
 mod server;
+mod sources;
 pub mod transport;
 pub mod watch;
 mod worker;

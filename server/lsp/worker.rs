@@ -3,23 +3,24 @@
 
 use super::code_actions::AnalyzedText;
 use super::config::{Config, Settings};
+use super::diagnostics::toml_error_range;
 use super::documents::Overlay;
 use super::ext::TargetsResult;
 use super::line_index::LineIndex;
+use super::sources::{report, unowned_report, RecordingSources};
 use super::workspaces::{
     classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
 };
 use crate::analysis::finding::Finding;
-use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig, SourceProvider};
+use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig};
 use crate::targets::Toolchain;
 use crossbeam_channel::{Receiver, Sender};
 use lsp_server::RequestId;
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub enum Job {
     /// The editor's folders and settings: find the Cargo workspaces in them, load new
@@ -453,45 +454,6 @@ impl Worker {
     }
 }
 
-/// Where a manifest error points ("TOML parse error at line L, column C", or
-/// "--> path:L:C"), as a byte range from that column to the end of its line.
-fn toml_error_range(message: &str, text: &str) -> Option<Range<usize>> {
-    let (line, column) = line_and_column(message)?;
-    if line == 0 || line > text.split('\n').count() {
-        return None;
-    }
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum::<usize>();
-    let line_text = text.get(line_start..)?.split('\n').next()?;
-    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
-    let start = line_text
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line_text.len(), |(index, _)| index);
-    Some(line_start + start..line_start + line_text.len())
-}
-
-fn line_and_column(message: &str) -> Option<(usize, usize)> {
-    let number = |text: &str| -> Option<usize> {
-        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse().ok()
-    };
-    if let Some(at) = message.find("at line ") {
-        let (line, rest) = message[at + "at line ".len()..].split_once(", column ")?;
-        return Some((line.trim().parse().ok()?, number(rest)?));
-    }
-    let arrow = message
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
-    let mut parts = arrow.trim_end().rsplitn(3, ':');
-    let column = number(parts.next()?)?;
-    let line = number(parts.next()?)?;
-    Some((line, column))
-}
-
 /// The workspaces a changed manifest or config file governs.
 fn affected_roots(roots: &[PathBuf], path: &Path) -> Vec<PathBuf> {
     let mut affected: Vec<PathBuf> = root_for(roots, path).into_iter().cloned().collect();
@@ -517,119 +479,5 @@ fn merge(into: &mut Vec<String>, more: Vec<String>) {
         if !into.contains(&item) {
             into.push(item);
         }
-    }
-}
-
-fn report(
-    path: PathBuf,
-    root: Option<PathBuf>,
-    findings: Vec<Finding>,
-    sources: &RecordingSources,
-) -> FileReport {
-    let mut files: Vec<&Path> = vec![&path];
-    for finding in &findings {
-        for fix in &finding.fixes {
-            files.extend(fix.edits.iter().map(|edit| edit.file.as_path()));
-        }
-    }
-    let mut texts = HashMap::new();
-    for file in files {
-        // A pinned (last good) text is not what the editor shows: no edits against it.
-        if texts.contains_key(file) || sources.is_pinned(file) {
-            continue;
-        }
-        if let Some(text) = sources.text(file) {
-            let analyzed = AnalyzedText {
-                version: sources.overlay.version(file),
-                index: LineIndex::new(text),
-            };
-            texts.insert(file.to_path_buf(), analyzed);
-        }
-    }
-    FileReport {
-        version: sources.overlay.version(&path),
-        path,
-        root,
-        findings,
-        texts,
-    }
-}
-
-fn unowned_report(path: &Path, overlay: &Overlay) -> FileReport {
-    FileReport {
-        path: path.to_path_buf(),
-        version: overlay.version(path),
-        root: None,
-        findings: Vec::new(),
-        texts: HashMap::new(),
-    }
-}
-
-/// Pinned texts first, then open buffers, then disk; remembers every text it served so that
-/// ranges are converted against exactly the text the engine analysed.
-struct RecordingSources<'a> {
-    pins: Option<&'a HashMap<PathBuf, Arc<str>>>,
-    overlay: &'a Overlay,
-    served: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
-}
-
-impl<'a> RecordingSources<'a> {
-    fn new(
-        overlay: &'a Overlay,
-        pins: Option<&'a HashMap<PathBuf, Arc<str>>>,
-    ) -> RecordingSources<'a> {
-        RecordingSources {
-            pins,
-            overlay,
-            served: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn text(&self, path: &Path) -> Option<Arc<str>> {
-        // A poisoned lock only means another reader panicked; the map is still whole.
-        let mut served = self
-            .served
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if let Some(known) = served.get(path) {
-            return known.clone();
-        }
-        let pinned = self.pins.and_then(|pins| pins.get(path));
-        let text = match pinned.or_else(|| self.overlay.text(path)) {
-            Some(text) => Some(Arc::clone(text)),
-            None => fs::read_to_string(path).ok().map(Arc::from),
-        };
-        served.insert(path.to_path_buf(), text.clone());
-        text
-    }
-}
-
-impl RecordingSources<'_> {
-    fn is_pinned(&self, path: &Path) -> bool {
-        self.pins.is_some_and(|pins| pins.contains_key(path))
-    }
-}
-
-impl SourceProvider for RecordingSources<'_> {
-    fn read(&self, path: &Path) -> Option<String> {
-        self.text(path).map(|text| text.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toml_error_positions_become_byte_ranges() {
-        let text = "[package]\nnäme = \n";
-        let message = "failed to parse manifest\n\nCaused by:\n  TOML parse error at line 2, column 8\n  |\n2 | näme =";
-        assert_eq!(toml_error_range(message, text), Some(10 + 8..10 + 8));
-        let message = "TOML parse error at line 2, column 1";
-        assert_eq!(toml_error_range(message, text), Some(10..10 + 8));
-        assert_eq!(toml_error_range("no position here", text), None);
-        let arrow = "string values must be quoted\n --> ws/Cargo.toml:2:8\n  |\n2 | näme = \n";
-        assert_eq!(toml_error_range(arrow, text), Some(18..18));
-        assert_eq!(toml_error_range("at line 9, column 1", text), None);
     }
 }

@@ -7,6 +7,16 @@ impl Server<'_> {
         &mut self,
         params: CodeActionParams,
     ) -> Option<Vec<CodeActionOrCommand>> {
+        // Every action here is a quickfix: a client asking for other kinds gets none.
+        if let Some(only) = &params.context.only {
+            let quickfix = lsp_types::CodeActionKind::QUICKFIX;
+            if !only
+                .iter()
+                .any(|kind| kind.as_str().is_empty() || *kind == quickfix)
+            {
+                return Some(Vec::new());
+            }
+        }
         let path = uri_to_path(&params.text_document.uri)?;
         let report = self.fresh_report(&path)?;
         let file_index = &report.texts.get(&path)?.index;
