@@ -104,7 +104,9 @@ impl CfgExpr {
         let expr = parser.expr()?;
         parser.eat(&Token::Comma);
         if parser.pos != parser.tokens.len() {
-            return Err(CfgParseError(format!("unexpected input after predicate in `{text}`")));
+            return Err(CfgParseError(format!(
+                "unexpected input after predicate in `{text}`"
+            )));
         }
         Ok(expr)
     }
@@ -124,7 +126,9 @@ impl CfgExpr {
         match self {
             CfgExpr::Atom(CfgAtom::KeyValue(key, _)) => key == "feature",
             CfgExpr::Atom(_) | CfgExpr::Literal(_) => false,
-            CfgExpr::All(items) | CfgExpr::Any(items) => items.iter().any(CfgExpr::mentions_feature),
+            CfgExpr::All(items) | CfgExpr::Any(items) => {
+                items.iter().any(CfgExpr::mentions_feature)
+            }
             CfgExpr::Not(inner) => inner.mentions_feature(),
         }
     }
@@ -302,7 +306,11 @@ impl Parser {
     fn expr(&mut self) -> Result<CfgExpr, CfgParseError> {
         let name = match self.tokens.get(self.pos) {
             Some(Token::Ident(name)) => name.clone(),
-            other => return Err(CfgParseError(format!("expected a cfg name, found {other:?}"))),
+            other => {
+                return Err(CfgParseError(format!(
+                    "expected a cfg name, found {other:?}"
+                )))
+            }
         };
         self.pos += 1;
         if self.eat(&Token::Eq) {
@@ -312,7 +320,9 @@ impl Parser {
                     self.pos += 1;
                     Ok(CfgExpr::Atom(CfgAtom::KeyValue(name, value)))
                 }
-                other => Err(CfgParseError(format!("expected a string after `{name} =`, found {other:?}"))),
+                other => Err(CfgParseError(format!(
+                    "expected a string after `{name} =`, found {other:?}"
+                ))),
             };
         }
         if self.eat(&Token::Open) {
@@ -355,9 +365,14 @@ mod tests {
     #[test]
     fn evaluates_nested_predicates() {
         let cfg = wasm().with_features(["std"]);
-        let expr = CfgExpr::parse(r#"all(target_arch = "wasm32", not(unix), any(feature = "std", feature = "alloc"),)"#).unwrap();
+        let expr = CfgExpr::parse(
+            r#"all(target_arch = "wasm32", not(unix), any(feature = "std", feature = "alloc"),)"#,
+        )
+        .unwrap();
         assert!(expr.eval(&cfg));
-        assert!(!CfgExpr::parse("not(target_arch = \"wasm32\")").unwrap().eval(&cfg));
+        assert!(!CfgExpr::parse("not(target_arch = \"wasm32\")")
+            .unwrap()
+            .eval(&cfg));
         assert!(CfgExpr::parse("all()").unwrap().eval(&cfg));
         assert!(!CfgExpr::parse("any()").unwrap().eval(&cfg));
         assert!(!CfgExpr::parse("getrandom_backend").unwrap().eval(&cfg));
@@ -374,7 +389,8 @@ mod tests {
 
     #[test]
     fn splits_cfg_attr() {
-        let attr = CfgAttr::parse(r#"not(feature = "std"), no_std, allow(unused, dead_code)"#).unwrap();
+        let attr =
+            CfgAttr::parse(r#"not(feature = "std"), no_std, allow(unused, dead_code)"#).unwrap();
         assert_eq!(attr.attributes, vec!["no_std", "allow(unused, dead_code)"]);
         assert!(attr.predicate.mentions_feature());
     }

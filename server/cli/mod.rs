@@ -10,7 +10,11 @@ use std::process::ExitCode;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "triplet", version, about = "Target-aware checks for Rust workspaces")]
+#[command(
+    name = "triplet",
+    version,
+    about = "Target-aware checks for Rust workspaces"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -1,1 +1,3 @@
-//! TODO
+//! The run-time API table behind T0002 (`unsupported-api`).
+
+pub mod select;
