@@ -1,4 +1,128 @@
-//! The run-time API table behind T0002 (`unsupported-api`).
+//! The run-time API table behind T0002 (`unsupported-api`): which std APIs compile for a
+//! target but fail (or do nothing) when called there. Derived from std's own `sys` sources
+//! (see `derive`), with a generated copy shipped for toolchains without rust-src.
+//! docs/runtime-api.md explains the derivation and how to regenerate the shipped table.
 
+pub mod classify;
+pub mod derive;
+pub mod mapping;
 pub mod modules;
 pub mod select;
+pub mod targets;
+
+use crate::analysis::cfg::CfgSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Behaviour {
+    Ok,
+    Error,
+    Panic,
+    Noop,
+    Absent,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ApiRow {
+    /// Canonical public path, e.g. "std::time::Instant::now".
+    pub api: String,
+    pub target: String,
+    pub behaviour: Behaviour,
+    pub message: String,
+    /// Where the behaviour was read, e.g. "library/std/src/sys/time/unsupported.rs:12".
+    pub source: String,
+    pub alternative: Option<String>,
+}
+
+/// The shipped table's JSON shape (also what `triplet api-table --format json` prints).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TableFile {
+    pub rows: Vec<ApiRow>,
+}
+
+const SHIPPED_JSON: &str = include_str!("../../data/runtime-api/table.json");
+
+#[derive(Debug, Clone, Default)]
+pub struct ApiTable {
+    rows: Vec<ApiRow>,
+    by_api_and_target: HashMap<(String, String), usize>,
+    targets: BTreeSet<String>,
+}
+
+impl ApiTable {
+    pub fn from_rows(rows: Vec<ApiRow>) -> ApiTable {
+        let by_api_and_target = rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| ((row.api.clone(), row.target.clone()), index))
+            .collect();
+        let targets = rows.iter().map(|row| row.target.clone()).collect();
+        ApiTable {
+            rows,
+            by_api_and_target,
+            targets,
+        }
+    }
+
+    /// The table generated from the pinned rust-src and embedded in the binary.
+    pub fn shipped() -> &'static ApiTable {
+        static SHIPPED: OnceLock<ApiTable> = OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            // The embedded file is checked by tests; an unreadable one means an empty table.
+            let rows = serde_json::from_str::<TableFile>(SHIPPED_JSON)
+                .map(|file| file.rows)
+                .unwrap_or_default();
+            ApiTable::from_rows(rows)
+        })
+    }
+
+    /// Derives the table from a rust-src `library/` directory for the given targets.
+    pub fn derive(
+        rust_src_library: &Path,
+        targets: &[(String, CfgSet)],
+    ) -> anyhow::Result<ApiTable> {
+        derive::derive_rows(rust_src_library, targets).map(ApiTable::from_rows)
+    }
+
+    pub fn get(&self, api: &str, target: &str) -> Option<&ApiRow> {
+        self.by_api_and_target
+            .get(&(api.to_string(), target.to_string()))
+            .and_then(|index| self.rows.get(*index))
+    }
+
+    pub fn rows(&self) -> &[ApiRow] {
+        &self.rows
+    }
+
+    pub fn knows_target(&self, target: &str) -> bool {
+        self.targets.contains(target)
+    }
+
+    /// Distinct canonical API paths, in first-seen order.
+    pub fn apis(&self) -> impl Iterator<Item = &str> {
+        let mut seen = BTreeSet::new();
+        self.rows
+            .iter()
+            .map(|row| row.api.as_str())
+            .filter(move |api| seen.insert(*api))
+    }
+
+    /// The targets the table covers, sorted.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(String::as_str)
+    }
+
+    /// The JSON document `{"rows": [...]}`, pretty-printed with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let file = TableFile {
+            rows: self.rows.clone(),
+        };
+        let mut text =
+            serde_json::to_string_pretty(&file).unwrap_or_else(|_| "{\"rows\":[]}".to_string());
+        text.push('\n');
+        text
+    }
+}
