@@ -1,0 +1,343 @@
+//! The run-time API table against the pinned rust-src (Debian `rust-web-src`, rustc 1.96 at
+//! /usr/lib/rustlib/src/rust; CI installs it): known facts, drift of the shipped table and
+//! of the recorded cfg sets, and the `triplet api-table` CLI as a process.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use triplet::runtime_api::targets::{pinned_cfg_sets, PINNED_TARGETS};
+use triplet::runtime_api::{ApiTable, Behaviour, TableFile};
+
+const PINNED_RUST_SRC: &str = "/usr/lib/rustlib/src/rust";
+const PINNED_RUSTC: &str = "/usr/bin/rustc";
+
+fn pinned_library() -> Option<PathBuf> {
+    let library = Path::new(PINNED_RUST_SRC).join("library");
+    if library.join("std/src/sys/mod.rs").is_file() {
+        Some(library)
+    } else {
+        eprintln!("skipping: {PINNED_RUST_SRC} is missing (apt-get install rust-web-src)");
+        None
+    }
+}
+
+fn derived() -> Option<ApiTable> {
+    let library = pinned_library()?;
+    Some(
+        ApiTable::derive(&library, &pinned_cfg_sets())
+            .expect("derivation from the pinned rust-src"),
+    )
+}
+
+fn repo_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn behaviour(table: &ApiTable, api: &str, target: &str) -> Behaviour {
+    table
+        .get(api, target)
+        .unwrap_or_else(|| panic!("no row for {api} on {target}"))
+        .behaviour
+}
+
+#[test]
+fn derived_table_states_known_facts() {
+    let Some(table) = derived() else { return };
+    let unknown = "wasm32-unknown-unknown";
+    assert_eq!(
+        behaviour(&table, "std::time::Instant::now", unknown),
+        Behaviour::Panic
+    );
+    let instant = table.get("std::time::Instant::now", unknown).unwrap();
+    assert_eq!(instant.message, "time not implemented on this platform");
+    assert!(
+        instant
+            .source
+            .starts_with("library/std/src/sys/time/unsupported.rs:"),
+        "{}",
+        instant.source
+    );
+    assert!(instant
+        .alternative
+        .as_deref()
+        .unwrap_or("")
+        .contains("web-time"));
+    assert_eq!(
+        behaviour(&table, "std::fs::read", unknown),
+        Behaviour::Error
+    );
+    assert_eq!(
+        behaviour(&table, "std::thread::spawn", unknown),
+        Behaviour::Panic
+    );
+    assert_eq!(
+        behaviour(&table, "std::thread::Builder::spawn", unknown),
+        Behaviour::Error
+    );
+    assert_eq!(behaviour(&table, "std::println", unknown), Behaviour::Noop);
+    assert_eq!(behaviour(&table, "std::env::var", unknown), Behaviour::Noop);
+    assert_eq!(
+        behaviour(&table, "std::net::TcpStream::connect", unknown),
+        Behaviour::Error
+    );
+
+    let wasip1 = "wasm32-wasip1";
+    assert_eq!(behaviour(&table, "std::fs::read", wasip1), Behaviour::Ok);
+    assert_eq!(
+        behaviour(&table, "std::time::Instant::now", wasip1),
+        Behaviour::Ok
+    );
+    assert_eq!(
+        behaviour(&table, "std::thread::spawn", wasip1),
+        Behaviour::Panic
+    );
+    assert_eq!(
+        behaviour(&table, "std::thread::Builder::spawn", wasip1),
+        Behaviour::Error
+    );
+    assert_eq!(
+        behaviour(&table, "std::net::TcpStream::connect", wasip1),
+        Behaviour::Error
+    );
+    assert_eq!(
+        behaviour(&table, "std::process::Command::spawn", wasip1),
+        Behaviour::Error
+    );
+
+    assert_eq!(
+        behaviour(&table, "std::thread::spawn", "wasm32-wasip1-threads"),
+        Behaviour::Ok
+    );
+    assert_eq!(
+        behaviour(&table, "std::net::TcpStream::connect", "wasm32-wasip2"),
+        Behaviour::Ok
+    );
+    assert_eq!(
+        behaviour(&table, "std::net::TcpListener::bind", "wasm32-wasip2"),
+        Behaviour::Ok
+    );
+}
+
+#[test]
+fn control_and_bare_metal_targets() {
+    let Some(table) = derived() else { return };
+    let rows = table.rows();
+    let linux: Vec<_> = rows
+        .iter()
+        .filter(|row| row.target == "x86_64-unknown-linux-gnu")
+        .collect();
+    assert!(!linux.is_empty());
+    for row in linux {
+        assert_eq!(
+            row.behaviour,
+            Behaviour::Ok,
+            "{} on linux: {}",
+            row.api,
+            row.message
+        );
+        assert!(
+            row.source.starts_with("library/std/src/sys/"),
+            "{}",
+            row.source
+        );
+    }
+    for target in ["wasm32v1-none", "thumbv7em-none-eabihf"] {
+        assert!(rows
+            .iter()
+            .filter(|row| row.target == target)
+            .all(|row| row.behaviour == Behaviour::Absent));
+    }
+}
+
+#[test]
+fn overrides_never_leave_wasi_threads_ok() {
+    let Some(table) = derived() else { return };
+    for target in ["wasm32-wasip1", "wasm32-wasip2"] {
+        for api in [
+            "std::thread::spawn",
+            "std::thread::Builder::spawn",
+            "std::thread::scope",
+        ] {
+            let row = table.get(api, target).unwrap();
+            assert_ne!(row.behaviour, Behaviour::Ok, "{api} on {target}");
+            assert!(row.source.contains("reviewed override"), "{}", row.source);
+        }
+    }
+}
+
+#[test]
+fn every_row_is_complete() {
+    let Some(table) = derived() else { return };
+    let apis: Vec<&str> = table.apis().collect();
+    assert_eq!(table.rows().len(), apis.len() * PINNED_TARGETS.len());
+    for (target, _) in PINNED_TARGETS {
+        assert!(table.knows_target(target));
+    }
+    for row in table.rows() {
+        assert!(!row.source.is_empty(), "{row:?}");
+        if row.behaviour != Behaviour::Ok {
+            assert!(!row.message.is_empty(), "{row:?}");
+            assert!(row.alternative.is_some(), "{row:?}");
+        }
+    }
+}
+
+/// Regenerate with `TRIPLET_BLESS=1 cargo test --test runtime_api`.
+#[test]
+fn shipped_table_matches_the_pinned_rust_src() {
+    let Some(table) = derived() else { return };
+    let path = repo_file("data/runtime-api/table.json");
+    let fresh = table.to_json();
+    if std::env::var_os("TRIPLET_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "data/runtime-api/table.json is stale against {PINNED_RUST_SRC}.\n\
+         Regenerate: TRIPLET_BLESS=1 cargo test --test runtime_api\n\
+         (or: triplet api-table --format json --rust-src {PINNED_RUST_SRC} > data/runtime-api/table.json)"
+    );
+    // The embedded copy is the committed file.
+    assert_eq!(ApiTable::shipped().rows().len(), table.rows().len());
+}
+
+/// Regenerate with `TRIPLET_BLESS=1 cargo test --test runtime_api`.
+#[test]
+fn recorded_cfg_sets_match_the_pinned_rustc() {
+    if !Path::new(PINNED_RUSTC).is_file() {
+        eprintln!("skipping: {PINNED_RUSTC} is missing");
+        return;
+    }
+    for (target, recorded) in PINNED_TARGETS {
+        let output = Command::new(PINNED_RUSTC)
+            .args(["--print", "cfg", "--target", target])
+            .env("RUSTC_BOOTSTRAP", "1")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{PINNED_RUSTC} --print cfg --target {target}"
+        );
+        let fresh = String::from_utf8(output.stdout).unwrap();
+        let path = repo_file(&format!("data/runtime-api/cfg/{target}.cfg"));
+        if std::env::var_os("TRIPLET_BLESS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+            continue;
+        }
+        assert!(
+            *recorded == fresh,
+            "{} differs from `RUSTC_BOOTSTRAP=1 {PINNED_RUSTC} --print cfg --target {target}`; \
+             regenerate: TRIPLET_BLESS=1 cargo test --test runtime_api",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn shipped_table_is_embedded_and_indexed() {
+    let shipped = ApiTable::shipped();
+    assert!(!shipped.rows().is_empty());
+    assert!(shipped.knows_target("wasm32-unknown-unknown"));
+    assert!(!shipped.knows_target("riscv64gc-unknown-linux-gnu"));
+    let row = shipped
+        .get("std::time::Instant::now", "wasm32-unknown-unknown")
+        .unwrap();
+    assert_eq!(row.behaviour, Behaviour::Panic);
+    assert!(shipped
+        .get("std::time::Instant::now", "no-such-target")
+        .is_none());
+    let apis: Vec<&str> = shipped.apis().collect();
+    let mut distinct = apis.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(apis.len(), distinct.len());
+    assert!(apis.contains(&"std::collections::HashMap::new"));
+}
+
+// ---- CLI ----------------------------------------------------------------------------
+
+fn triplet(args: &[&str], rustc: Option<&str>) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_triplet"));
+    command.arg("api-table").args(args);
+    if let Some(rustc) = rustc {
+        command.env("RUSTC", rustc);
+    }
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_derives_json_from_rust_src() {
+    if pinned_library().is_none() {
+        return;
+    }
+    let (code, stdout, stderr) = triplet(
+        &[
+            "--rust-src",
+            PINNED_RUST_SRC,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("deriving from"), "{stderr}");
+    let file: TableFile = serde_json::from_str(&stdout).unwrap();
+    assert!(file
+        .rows
+        .iter()
+        .all(|row| row.target == "wasm32-unknown-unknown"));
+    let instant = file
+        .rows
+        .iter()
+        .find(|row| row.api == "std::time::Instant::now")
+        .unwrap();
+    assert_eq!(instant.behaviour, Behaviour::Panic);
+    let raw: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(raw["rows"][0]["behaviour"], "panic");
+}
+
+#[test]
+fn cli_falls_back_to_the_shipped_table_without_rust_src() {
+    // A `rustc` that cannot answer means no toolchain rust-src.
+    let (code, stdout, stderr) =
+        triplet(&["--target", "wasm32-wasip1"], Some("/nonexistent/rustc"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("shipped table"), "{stderr}");
+    assert!(stdout.starts_with("wasm32-wasip1\n"), "{stdout}");
+    assert!(stdout.contains("std::thread::spawn"));
+    assert!(!stdout.contains("wasm32-unknown-unknown"));
+}
+
+#[test]
+fn cli_rejects_bad_input_with_usage_errors() {
+    let (code, _, stderr) = triplet(&["--rust-src", "/nonexistent/rust-src"], None);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a rust-src tree"), "{stderr}");
+
+    let (code, _, stderr) = triplet(
+        &["--target", "riscv64gc-unknown-linux-gnu"],
+        Some("/nonexistent/rustc"),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not in the shipped table"), "{stderr}");
+
+    let (code, _, _) = triplet(&["--format", "yaml"], None);
+    assert_eq!(code, 2);
+
+    if pinned_library().is_some() && Path::new(PINNED_RUSTC).is_file() {
+        let (code, _, stderr) = triplet(
+            &["--rust-src", PINNED_RUST_SRC, "--target", "not-a-target"],
+            Some(PINNED_RUSTC),
+        );
+        assert_eq!(code, 2);
+        assert!(stderr.contains("unknown target `not-a-target`"), "{stderr}");
+    }
+}
