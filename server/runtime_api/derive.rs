@@ -94,6 +94,9 @@ fn public_row(mapping: &ApiMapping, target: &str, found: &SysBehaviour) -> ApiRo
             if let Some(panic) = &mapping.error_panics {
                 behaviour = Behaviour::Panic;
                 message = format!("{panic}: {message}");
+            } else if let Some(quietly) = &mapping.error_becomes_noop {
+                behaviour = Behaviour::Noop;
+                message = format!("{quietly} (the backend fails: {message})");
             }
         }
         Behaviour::Panic if mapping.aborts_by_design && message.starts_with("aborts") => {

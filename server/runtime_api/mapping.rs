@@ -20,6 +20,8 @@ pub struct ApiMapping {
     pub alternative: Option<String>,
     /// The public API turns a backend error into a panic with this message.
     pub error_panics: Option<String>,
+    /// The public API swallows a backend error and quietly returns this instead.
+    pub error_becomes_noop: Option<String>,
     /// What a silently-doing-nothing backend means for the caller.
     pub noop_means: Option<String>,
     /// The API exists to abort, so an aborting backend is working as intended.
