@@ -341,3 +341,48 @@ fn cli_rejects_bad_input_with_usage_errors() {
         assert!(stderr.contains("unknown target `not-a-target`"), "{stderr}");
     }
 }
+
+/// A `rustc` whose `--print sysroot` names `sysroot` and that forwards everything else.
+#[cfg(unix)]
+fn fake_rustc(dir: &Path, sysroot: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("rustc");
+    let text = format!(
+        "#!/bin/sh\nif [ \"$1\" = --print ] && [ \"$2\" = sysroot ]; then echo '{}'; exit 0; fi\nexec {PINNED_RUSTC} \"$@\"\n",
+        sysroot.display()
+    );
+    std::fs::write(&script, text).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[cfg(unix)]
+#[test]
+fn cli_derives_from_the_toolchain_rust_src_or_falls_back() {
+    if pinned_library().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let with_src = dir.path().join("with-src");
+    std::fs::create_dir_all(with_src.join("lib/rustlib/src")).unwrap();
+    std::os::unix::fs::symlink(PINNED_RUST_SRC, with_src.join("lib/rustlib/src/rust")).unwrap();
+    let rustc = fake_rustc(&with_src, &with_src);
+    let (code, stdout, stderr) = triplet(&["--target", "wasm32-wasip2"], rustc.to_str());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("derived from the toolchain's rust-src"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("std::net::TcpStream::connect"));
+
+    // A rust-src whose std layout the mapping does not fit: the shipped table answers.
+    let odd = dir.path().join("odd");
+    let sys = odd.join("lib/rustlib/src/rust/library/std/src/sys");
+    std::fs::create_dir_all(&sys).unwrap();
+    std::fs::write(sys.join("mod.rs"), "mod something_else;\n").unwrap();
+    let rustc = fake_rustc(&odd, &odd);
+    let (code, stdout, stderr) = triplet(&["--target", "wasm32-wasip2"], rustc.to_str());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("using the shipped table"), "{stderr}");
+    assert!(stdout.starts_with("wasm32-wasip2\n"));
+}

@@ -45,22 +45,40 @@ fn rustc() -> String {
 }
 
 fn table_for(args: &ApiTableArgs) -> Result<ApiTable, String> {
-    let library = match &args.rust_src {
-        Some(path) => Some(library_dir(path).ok_or_else(|| {
+    if let Some(path) = &args.rust_src {
+        let library = library_dir(path).ok_or_else(|| {
             format!(
                 "{} is not a rust-src tree (expected library/std/src/sys/mod.rs under it)",
                 path.display()
             )
-        })?),
-        None => toolchain_library(),
-    };
-    let Some(library) = library else {
+        })?;
+        eprintln!("triplet api-table: deriving from {}", library.display());
+        let targets = target_cfgs(&args.targets)?;
+        return ApiTable::derive(&library, &targets).map_err(|error| format!("{error:#}"));
+    }
+    let Some(library) = toolchain_library() else {
         eprintln!("triplet api-table: no rust-src in the toolchain; using the shipped table");
         return shipped_subset(&args.targets);
     };
-    eprintln!("triplet api-table: deriving from {}", library.display());
     let targets = target_cfgs(&args.targets)?;
-    ApiTable::derive(&library, &targets).map_err(|error| format!("{error:#}"))
+    match ApiTable::derive(&library, &targets) {
+        Ok(table) => {
+            eprintln!(
+                "triplet api-table: derived from the toolchain's rust-src at {}",
+                library.display()
+            );
+            Ok(table)
+        }
+        // A std whose layout the mapping does not fit (much older or newer): say so, and
+        // still answer from the shipped table.
+        Err(error) => {
+            eprintln!(
+                "triplet api-table: cannot derive from the toolchain's rust-src at {} ({error:#}); using the shipped table",
+                library.display()
+            );
+            shipped_subset(&args.targets)
+        }
+    }
 }
 
 /// Accepts the rust-src root or its `library` directory.
