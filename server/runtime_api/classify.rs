@@ -126,20 +126,7 @@ fn effective_statements(body: &ast::BlockExpr, cfg: &CfgSet) -> Result<Vec<State
         if !cfg_attrs_hold(attrs, cfg)? {
             continue;
         }
-        if let Some(call) = node
-            .descendants()
-            .find_map(ast::MacroCall::cast)
-            .filter(|call| {
-                // Only a selection macro that *is* the statement, not one nested deeper.
-                call.syntax().text_range().start() == node.text_range().start()
-                    || ast::MacroExpr::cast(node.clone()).is_some()
-                    || ast::ExprStmt::cast(node.clone()).is_some_and(|statement| {
-                        statement.expr().is_some_and(|expr| {
-                            expr.syntax().text_range() == call.syntax().text_range()
-                        })
-                    })
-            })
-        {
+        if let Some(call) = statement_macro_call(&node) {
             if let Some(arms) = selection_arms(&call)? {
                 if let Some(arm) = select_arm(&arms, cfg) {
                     result.extend(statements_of_block_text(&arm.body, cfg)?);
@@ -147,9 +134,46 @@ fn effective_statements(body: &ast::BlockExpr, cfg: &CfgSet) -> Result<Vec<State
                 continue;
             }
         }
+        // `unsafe { … }` or a bare `{ … }` runs its statements unconditionally.
+        if let Some(block) = statement_block(&node) {
+            result.extend(effective_statements(&block, cfg)?);
+            continue;
+        }
         result.push(Statement::new(text_without_attributes(&node)));
     }
     Ok(result)
+}
+
+/// The macro call that *is* the statement (`cfg_select! { … }`), not one nested in it.
+fn statement_macro_call(node: &SyntaxNode) -> Option<ast::MacroCall> {
+    if let Some(call) = ast::MacroCall::cast(node.clone()) {
+        return Some(call);
+    }
+    let expr = match ast::ExprStmt::cast(node.clone()) {
+        Some(statement) => statement.expr()?,
+        None => ast::Expr::cast(node.clone())?,
+    };
+    match expr {
+        ast::Expr::MacroExpr(macro_expr) => macro_expr.macro_call(),
+        _ => None,
+    }
+}
+
+/// A plain or `unsafe` block that is the whole statement (labelled, async and const
+/// blocks excluded).
+fn statement_block(node: &SyntaxNode) -> Option<ast::BlockExpr> {
+    let expr = match ast::ExprStmt::cast(node.clone()) {
+        Some(statement) => statement.expr()?,
+        None => ast::Expr::cast(node.clone())?,
+    };
+    let ast::Expr::BlockExpr(block) = expr else {
+        return None;
+    };
+    let plain = block.label().is_none()
+        && block.async_token().is_none()
+        && block.const_token().is_none()
+        && block.try_block_modifier().is_none();
+    plain.then_some(block)
 }
 
 /// The statement's code: comments and attributes (already evaluated) left out.
@@ -358,6 +382,19 @@ mod tests {
         assert_eq!(behaviour(body).0, Behaviour::Ok);
         assert_eq!(
             behaviour("fn keys() -> (u64, u64) { let heap = Box::new(0u8); (1, 2) }").0,
+            Behaviour::Ok
+        );
+    }
+
+    #[test]
+    fn looks_inside_unsafe_blocks() {
+        assert_eq!(
+            behaviour("unsafe fn f() -> io::Result<()> { unsafe { unsupported() } }").0,
+            Behaviour::Error
+        );
+        assert_eq!(behaviour("fn f() { { panic!(\"inner\") } }").1, "inner");
+        assert_eq!(
+            behaviour("fn f() { async { panic!(\"later\") }; }").0,
             Behaviour::Ok
         );
     }

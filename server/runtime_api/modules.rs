@@ -298,6 +298,10 @@ impl<'a> ModuleTree<'a> {
         let mut candidates = vec![type_module];
         candidates.extend(visited.iter().rev().copied());
         for module in candidates.clone() {
+            // A type's methods live within its own subsystem, never in a sibling one.
+            if module == self.sys_root {
+                continue;
+            }
             let names: Vec<String> = self
                 .module(module)
                 .items

@@ -20,10 +20,20 @@ fn main() {
         }
         "fs_read_dir" => report(std::fs::read_dir("/sandbox").map(|dir| dir.count())),
         "fs_metadata" => report(std::fs::metadata("/sandbox").map(|m| m.is_dir())),
-        "instant_now" => println!("OK: {:?}", std::time::Instant::now().elapsed() < std::time::Duration::from_secs(1)),
-        "system_time_now" => println!("OK: {:?}", std::time::SystemTime::now() > std::time::UNIX_EPOCH),
+        "instant_now" => println!(
+            "OK: {:?}",
+            std::time::Instant::now().elapsed() < std::time::Duration::from_secs(1)
+        ),
+        "system_time_now" => println!(
+            "OK: {:?}",
+            std::time::SystemTime::now() > std::time::UNIX_EPOCH
+        ),
         "thread_spawn" => println!("OK: {:?}", std::thread::spawn(|| 1).join()),
-        "builder_spawn" => report(std::thread::Builder::new().spawn(|| 1).map(|handle| handle.join().is_ok())),
+        "builder_spawn" => report(
+            std::thread::Builder::new()
+                .spawn(|| 1)
+                .map(|handle| handle.join().is_ok()),
+        ),
         "thread_sleep" => {
             std::thread::sleep(std::time::Duration::from_millis(1));
             println!("OK: slept");
@@ -77,7 +87,12 @@ mod pthread_stand_ins {
         0
     }
     #[no_mangle]
-    extern "C" fn pthread_create(_t: *mut c_void, _a: *const c_void, _f: *const c_void, _arg: *mut c_void) -> c_int {
+    extern "C" fn pthread_create(
+        _t: *mut c_void,
+        _a: *const c_void,
+        _f: *const c_void,
+        _arg: *mut c_void,
+    ) -> c_int {
         EAGAIN
     }
     #[no_mangle]

@@ -31,7 +31,11 @@ pub extern "C" fn fs_read() -> i32 {
 
 #[no_mangle]
 pub extern "C" fn path_exists() -> i32 {
-    if std::path::Path::new("/").exists() { 0 } else { 3 }
+    if std::path::Path::new("/").exists() {
+        0
+    } else {
+        3
+    }
 }
 
 #[no_mangle]
@@ -68,7 +72,11 @@ pub extern "C" fn process_id() -> i32 {
 
 #[no_mangle]
 pub extern "C" fn env_var() -> i32 {
-    if std::env::var("PATH").is_ok() { 0 } else { 3 }
+    if std::env::var("PATH").is_ok() {
+        0
+    } else {
+        3
+    }
 }
 
 #[no_mangle]
