@@ -13,7 +13,8 @@ sandbox="$(mktemp -d)"
 trap 'rm -rf "$sandbox"' EXIT
 probes=(fs_read fs_read_dir fs_metadata instant_now system_time_now thread_spawn builder_spawn
   thread_sleep available_parallelism tcp_connect tcp_bind command_spawn process_id env_var
-  env_args env_set_var temp_dir current_dir current_exe home_dir hashmap_new stdout exit)
+  env_args env_set_var temp_dir current_dir current_exe home_dir hashmap_new stdout park_timeout
+  condvar_wait split_paths join_paths exit)
 for probe in "${probes[@]}"; do
   echo "== $probe"
   node --no-warnings run.mjs "$wasm" "$sandbox" "$probe" 2>&1 | grep -v '^note: run with\|^$' || true

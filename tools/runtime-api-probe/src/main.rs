@@ -61,6 +61,19 @@ fn main() {
         "stdout" => {
             let _ = writeln!(std::io::stdout(), "OK: written to stdout");
         }
+        "park_timeout" => {
+            let start = std::time::Instant::now();
+            std::thread::park_timeout(std::time::Duration::from_millis(200));
+            println!("OK: returned after {:?}", start.elapsed());
+        }
+        "condvar_wait" => {
+            let lock = std::sync::Mutex::new(false);
+            let condvar = std::sync::Condvar::new();
+            let _guard = condvar.wait(lock.lock().unwrap_or_else(|e| e.into_inner()));
+            println!("OK: woke up");
+        }
+        "split_paths" => println!("OK: {}", std::env::split_paths("/a:/b").count()),
+        "join_paths" => println!("OK: {:?}", std::env::join_paths(["/a", "/b"])),
         "exit" => std::process::exit(3),
         other => println!("unknown probe `{other}`"),
     }

@@ -107,3 +107,31 @@ pub extern "C" fn println() -> i32 {
     println!("you will not see this");
     code(writeln!(std::io::stdout(), "nor this"))
 }
+
+#[no_mangle]
+pub extern "C" fn condvar_wait() -> i32 {
+    let lock = std::sync::Mutex::new(false);
+    let condvar = std::sync::Condvar::new();
+    let _guard = condvar.wait(lock.lock().unwrap_or_else(|e| e.into_inner()));
+    0
+}
+
+#[no_mangle]
+pub extern "C" fn split_paths() -> i32 {
+    std::env::split_paths("/a:/b").count() as i32
+}
+
+#[no_mangle]
+pub extern "C" fn join_paths() -> i32 {
+    if std::env::join_paths(["/a", "/b"]).is_ok() {
+        0
+    } else {
+        2
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn park() -> i32 {
+    std::thread::park();
+    0
+}
