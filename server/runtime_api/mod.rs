@@ -80,6 +80,9 @@ impl ApiTable {
     }
 
     /// Derives the table from a rust-src `library/` directory for the given targets.
+    /// Cfg sets should be what std is compiled with: `RUSTC_BOOTSTRAP=1 rustc --print cfg`
+    /// (`targets::query_rustc_cfg`, or `targets::pinned_cfg` for the shipped targets);
+    /// stable rustc hides unstable cfgs such as `target_feature = "atomics"`.
     pub fn derive(
         rust_src_library: &Path,
         targets: &[(String, CfgSet)],

@@ -8,7 +8,7 @@ use crate::analysis::cfg::CfgSet;
 use anyhow::{Context, Result};
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName};
 use ra_ap_syntax::AstNode;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -44,7 +44,7 @@ enum Target {
     Function(FoundFn),
 }
 
-/// Deep enough for std's re-export chains; stops cycles (`use self::*` and the like).
+/// Deep enough for std's re-export chains; a backstop behind the cycle check.
 const MAX_DEPTH: usize = 40;
 
 pub struct ModuleTree<'a> {
@@ -53,6 +53,7 @@ pub struct ModuleTree<'a> {
     children: HashMap<(ModuleId, String), Option<ModuleId>>,
     files: HashMap<PathBuf, Rc<str>>,
     sys_root: ModuleId,
+    in_progress: HashSet<(ModuleId, Vec<String>)>,
 }
 
 impl<'a> ModuleTree<'a> {
@@ -65,6 +66,7 @@ impl<'a> ModuleTree<'a> {
             children: HashMap::new(),
             files: HashMap::new(),
             sys_root: ModuleId(0),
+            in_progress: HashSet::new(),
         };
         tree.sys_root = tree.load_file_module(&sys_mod, None)?;
         Ok(tree)
@@ -182,10 +184,24 @@ impl<'a> ModuleTree<'a> {
         visited: &mut Vec<ModuleId>,
         depth: usize,
     ) -> Result<Option<Target>> {
-        if depth > MAX_DEPTH {
-            // A cycle through globs (`use super::*`): this branch names nothing.
+        // Globs can form cycles (`use super::*` under `pub use child::*`): a question
+        // already being asked further up names nothing on this branch.
+        let question = (module, segments.to_vec());
+        if depth > MAX_DEPTH || !self.in_progress.insert(question.clone()) {
             return Ok(None);
         }
+        let answer = self.resolve_in(module, segments, visited, depth);
+        self.in_progress.remove(&question);
+        answer
+    }
+
+    fn resolve_in(
+        &mut self,
+        module: ModuleId,
+        segments: &[String],
+        visited: &mut Vec<ModuleId>,
+        depth: usize,
+    ) -> Result<Option<Target>> {
         visited.push(module);
         let Some((first, rest)) = segments.split_first() else {
             return Ok(Some(Target::Module(module)));
@@ -609,6 +625,27 @@ mod tests {
         assert_eq!(
             resolve(lib.path(), "unix", "stdio::Stdout::write"),
             expected
+        );
+    }
+
+    #[test]
+    fn glob_cycles_end() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "std/src/sys/mod.rs", "mod a;\npub use a::*;\n");
+        write(
+            dir.path(),
+            "std/src/sys/a.rs",
+            "mod b;\npub use b::*;\npub use super::*;\n",
+        );
+        write(
+            dir.path(),
+            "std/src/sys/a/b.rs",
+            "pub use super::*;\npub use crate::sys::*;\npub fn found() {}\n",
+        );
+        assert_eq!(resolve(dir.path(), "unix", "missing"), None);
+        assert_eq!(
+            resolve(dir.path(), "unix", "found"),
+            Some(("std/src/sys/a/b.rs".into(), 3))
         );
     }
 
