@@ -386,3 +386,52 @@ fn cli_derives_from_the_toolchain_rust_src_or_falls_back() {
     assert!(stderr.contains("using the shipped table"), "{stderr}");
     assert!(stdout.starts_with("wasm32-wasip2\n"));
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The table follows the source: a std whose stub gains a real implementation gets `ok`.
+#[test]
+fn derivation_follows_changes_in_std() {
+    let Some(library) = pinned_library() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sys = dir.path().join("std/src/sys");
+    copy_tree(&library.join("std/src/sys"), &sys);
+    let stub = sys.join("time/unsupported.rs");
+    let text = std::fs::read_to_string(&stub).unwrap();
+    let patched = text.replacen(
+        "pub fn now() -> Instant {\n        panic!(\"time not implemented on this platform\")",
+        "pub fn now() -> Instant {\n        Instant(Duration::ZERO)",
+        1,
+    );
+    assert_ne!(
+        text, patched,
+        "the pinned stub changed shape; update this test"
+    );
+    std::fs::write(&stub, patched).unwrap();
+
+    let target = "wasm32-unknown-unknown";
+    let cfg = triplet::runtime_api::targets::pinned_cfg(target).unwrap();
+    let table = ApiTable::derive(dir.path(), &[(target.to_string(), cfg)]).unwrap();
+    assert_eq!(
+        behaviour(&table, "std::time::Instant::now", target),
+        Behaviour::Ok
+    );
+    assert_eq!(
+        behaviour(&table, "std::time::SystemTime::now", target),
+        Behaviour::Panic
+    );
+    assert_eq!(behaviour(&table, "std::fs::read", target), Behaviour::Error);
+}
