@@ -149,16 +149,6 @@ fn render(table: &ApiTable, format: TableFormat) -> String {
     }
 }
 
-fn behaviour_word(behaviour: Behaviour) -> &'static str {
-    match behaviour {
-        Behaviour::Ok => "ok",
-        Behaviour::Error => "error",
-        Behaviour::Panic => "panic",
-        Behaviour::Noop => "noop",
-        Behaviour::Absent => "absent",
-    }
-}
-
 fn render_human(rows: &[ApiRow]) -> String {
     let width = rows.iter().map(|row| row.api.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -171,11 +161,7 @@ fn render_human(rows: &[ApiRow]) -> String {
             out.push_str(&format!("{}\n", row.target));
             current_target = Some(row.target.as_str());
         }
-        let mut line = format!(
-            "  {:<width$}  {:<6}",
-            row.api,
-            behaviour_word(row.behaviour)
-        );
+        let mut line = format!("  {:<width$}  {:<6}", row.api, row.behaviour.as_str());
         if !row.message.is_empty() {
             line.push_str(&format!("  {}", row.message));
         }

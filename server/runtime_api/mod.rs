@@ -25,6 +25,19 @@ pub enum Behaviour {
     Absent,
 }
 
+impl Behaviour {
+    /// The word used in JSON and in human output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Behaviour::Ok => "ok",
+            Behaviour::Error => "error",
+            Behaviour::Panic => "panic",
+            Behaviour::Noop => "noop",
+            Behaviour::Absent => "absent",
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiRow {
     /// Canonical public path, e.g. "std::time::Instant::now".
@@ -127,5 +140,50 @@ impl ApiTable {
             serde_json::to_string_pretty(&file).unwrap_or_else(|_| "{\"rows\":[]}".to_string());
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaviour_words_match_serde() {
+        for behaviour in [
+            Behaviour::Ok,
+            Behaviour::Error,
+            Behaviour::Panic,
+            Behaviour::Noop,
+            Behaviour::Absent,
+        ] {
+            let json = serde_json::to_string(&behaviour).unwrap();
+            assert_eq!(json, format!("\"{}\"", behaviour.as_str()));
+        }
+    }
+
+    #[test]
+    fn table_indexes_rows() {
+        let row = |api: &str, target: &str| ApiRow {
+            api: api.into(),
+            target: target.into(),
+            behaviour: Behaviour::Ok,
+            message: String::new(),
+            source: String::new(),
+            alternative: None,
+        };
+        let table = ApiTable::from_rows(vec![
+            row("std::a", "t1"),
+            row("std::b", "t1"),
+            row("std::a", "t2"),
+        ]);
+        assert_eq!(table.apis().collect::<Vec<_>>(), ["std::a", "std::b"]);
+        assert!(table.knows_target("t2") && !table.knows_target("t3"));
+        assert_eq!(
+            table.get("std::a", "t2").map(|row| row.target.as_str()),
+            Some("t2")
+        );
+        assert!(table.get("std::b", "t2").is_none());
+        let reparsed: TableFile = serde_json::from_str(&table.to_json()).unwrap();
+        assert_eq!(reparsed.rows.len(), 3);
     }
 }
