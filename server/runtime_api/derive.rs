@@ -105,8 +105,12 @@ fn public_row(mapping: &ApiMapping, target: &str, found: &SysBehaviour) -> ApiRo
         }
         Behaviour::Noop => {
             if let Some(meaning) = &mapping.noop_means {
-                // "does nothing (returns `None`)" → "always returns None (returns `None`)"
-                message = format!("{meaning}{}", message.trim_start_matches("does nothing"));
+                // Derived: "does nothing (returns `None`)" → "always returns None (returns `None`)";
+                // overridden: the override names the cause.
+                message = match message.strip_prefix("does nothing") {
+                    Some(rest) => format!("{meaning}{rest}"),
+                    None => format!("{meaning}: {message}"),
+                };
             }
         }
         _ => {}
