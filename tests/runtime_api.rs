@@ -80,6 +80,54 @@ fn derived_table_states_known_facts() {
         Behaviour::Error
     );
 
+    // The public layer's handling of the backend's answer (mapping.toml flags).
+    let exists = table.get("std::path::Path::exists", unknown).unwrap();
+    assert_eq!(exists.behaviour, Behaviour::Noop);
+    assert!(
+        exists.message.starts_with("always returns false"),
+        "{}",
+        exists.message
+    );
+    assert_eq!(
+        behaviour(&table, "std::process::abort", unknown),
+        Behaviour::Ok
+    );
+    assert_eq!(
+        behaviour(&table, "std::process::exit", unknown),
+        Behaviour::Panic
+    );
+    let set_var = table.get("std::env::set_var", unknown).unwrap();
+    assert_eq!(set_var.behaviour, Behaviour::Panic);
+    assert!(
+        set_var
+            .message
+            .starts_with("failed to set environment variable"),
+        "{}",
+        set_var.message
+    );
+    assert_eq!(
+        behaviour(&table, "std::collections::HashMap::new", unknown),
+        Behaviour::Ok
+    );
+
+    let emscripten = "wasm32-unknown-emscripten";
+    assert_eq!(
+        behaviour(&table, "std::thread::spawn", emscripten),
+        Behaviour::Panic
+    );
+    assert_eq!(
+        behaviour(&table, "std::process::Command::spawn", emscripten),
+        Behaviour::Error
+    );
+    assert_eq!(
+        behaviour(&table, "std::sync::Condvar::wait", emscripten),
+        Behaviour::Noop
+    );
+    assert_eq!(
+        behaviour(&table, "std::fs::read", emscripten),
+        Behaviour::Ok
+    );
+
     let wasip1 = "wasm32-wasip1";
     assert_eq!(behaviour(&table, "std::fs::read", wasip1), Behaviour::Ok);
     assert_eq!(
