@@ -495,3 +495,50 @@ fn derivation_follows_changes_in_std() {
     );
     assert_eq!(behaviour(&table, "std::fs::read", target), Behaviour::Error);
 }
+
+/// Beyond the pinned targets: std's other backends resolve too (no derivation errors), and
+/// the big desktop targets are all `ok`.
+#[test]
+fn derivation_covers_other_std_targets() {
+    let Some(library) = pinned_library() else {
+        return;
+    };
+    if !Path::new(PINNED_RUSTC).is_file() {
+        return;
+    }
+    let targets: Vec<_> = [
+        "x86_64-pc-windows-msvc",
+        "aarch64-apple-darwin",
+        "aarch64-linux-android",
+        "x86_64-fortanix-unknown-sgx",
+        "x86_64-unknown-uefi",
+        "aarch64-unknown-hermit",
+        "riscv32imc-esp-espidf",
+    ]
+    .iter()
+    .map(|target| {
+        let cfg = triplet::runtime_api::targets::query_rustc_cfg(PINNED_RUSTC, target).unwrap();
+        (target.to_string(), cfg)
+    })
+    .collect();
+    let table = ApiTable::derive(&library, &targets).unwrap();
+    for desktop in [
+        "x86_64-pc-windows-msvc",
+        "aarch64-apple-darwin",
+        "aarch64-linux-android",
+    ] {
+        for row in table.rows().iter().filter(|row| row.target == desktop) {
+            assert_eq!(
+                row.behaviour,
+                Behaviour::Ok,
+                "{} on {desktop}: {}",
+                row.api,
+                row.message
+            );
+        }
+    }
+    assert_eq!(
+        behaviour(&table, "std::fs::read", "x86_64-fortanix-unknown-sgx"),
+        Behaviour::Error
+    );
+}
