@@ -131,6 +131,7 @@ pub struct Engine {
     options: EngineOptions,
     parse_cache: Mutex<HashMap<PathBuf, CachedParse>>,
     build_std_available: bool,
+    api_table: Arc<ApiTable>,
 }
 
 /// A file's text hash, text and parse.
@@ -172,9 +173,10 @@ impl Engine {
             .into_iter()
             .map(|package| package_model(&metadata, package, &options.features))
             .collect();
-        let build_std_available = toolchain.rust_src_library().is_some()
-            || Path::new("/usr/lib/rustlib/src/rust/library/std").is_dir();
+        let build_std_available = crate::build::build_std_available().is_some();
+        let api_table = api_table_for(&toolchain);
         Ok(Engine {
+            api_table,
             root_manifest: root.join("Cargo.toml"),
             root,
             toolchain,
@@ -372,7 +374,7 @@ impl Engine {
             })
             .collect();
         let mut findings = Vec::new();
-        let apis = TableKnowledge(ApiTable::shipped());
+        let apis = TableKnowledge(&self.api_table);
         for root in &package.crate_roots {
             let files = module_tree(root, &mut |path| self.load_file(path, sources));
             let crate_files: Vec<CrateFile<'_>> = files.iter().map(as_crate_file).collect();
@@ -547,10 +549,41 @@ fn package_model(
     }
 }
 
-/// The run-time API table as the analysis asks it.
-struct TableKnowledge(&'static ApiTable);
+/// The run-time API table for this toolchain: derived from its own rust-src when installed
+/// (std's behaviour changes between releases), cached per rustc version; else the table
+/// shipped with Triplet.
+fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
+    static DERIVED: Mutex<Option<(String, Arc<ApiTable>)>> = Mutex::new(None);
+    let shipped = || Arc::new(ApiTable::shipped().clone());
+    let Some(library) = toolchain.rust_src_library() else {
+        return shipped();
+    };
+    if let Ok(cache) = DERIVED.lock() {
+        if let Some((version, table)) = cache.as_ref() {
+            if *version == toolchain.version {
+                return table.clone();
+            }
+        }
+    }
+    let shipped_table = ApiTable::shipped();
+    let targets: Vec<(String, CfgSet)> = shipped_table
+        .targets()
+        .filter_map(|triple| toolchain.cfg(triple).map(|cfg| (triple.to_string(), cfg)))
+        .collect();
+    let table = match ApiTable::derive(&library, &targets) {
+        Ok(table) => Arc::new(table),
+        Err(_) => return shipped(), // a rust-src layout the mapping does not fit
+    };
+    if let Ok(mut cache) = DERIVED.lock() {
+        *cache = Some((toolchain.version.clone(), table.clone()));
+    }
+    table
+}
 
-impl ApiKnowledge for TableKnowledge {
+/// The run-time API table as the analysis asks it.
+struct TableKnowledge<'a>(&'a ApiTable);
+
+impl ApiKnowledge for TableKnowledge<'_> {
     fn verdict(&self, api: &str, target: &str) -> Option<ApiVerdict> {
         let row = self.0.get(api, target)?;
         let behaviour = match row.behaviour {
