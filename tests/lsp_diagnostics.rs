@@ -566,3 +566,27 @@ fn one_folder_with_two_cargo_workspaces_gets_an_engine_each() {
         .contains(&json!("wasm32-unknown-unknown")));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn crlf_buffers_get_exact_positions() {
+    let (_dir, root) = fixture("lsp-no-std");
+    let lib = root.join("src/lib.rs");
+    let uri = file_uri(&lib);
+    for utf8 in [false, true] {
+        let mut client = start(&root, utf8, false, Value::Null);
+        let text = client.open(&lib, 1);
+        let crlf = text.replace('\n', "\r\n");
+        client.change_full(&lib, 2, &crlf);
+        let published = client.wait_for_diagnostics(&uri, |p| p["version"] == 2);
+        let diagnostic = with_code(&published, "T0001")[0];
+        let use_line = crlf.split("\r\n").nth(2).unwrap();
+        let std_at = use_line.find("std").unwrap();
+        let column = client.column(use_line, std_at);
+        assert_eq!(
+            diagnostic["range"],
+            json!({"start": {"line": 2, "character": column},
+                   "end": {"line": 2, "character": column + 3}})
+        );
+        assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    }
+}
