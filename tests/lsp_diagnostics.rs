@@ -590,3 +590,18 @@ fn crlf_buffers_get_exact_positions() {
         assert_eq!(client.shutdown_and_exit().code(), Some(0));
     }
 }
+
+#[test]
+fn initialization_options_select_targets_from_the_start() {
+    let (_dir, root) = fixture("lsp-wasm");
+    let lib = root.join("src/lib.rs");
+    let uri = file_uri(&lib);
+    let options = json!({"targets": ["x86_64-unknown-linux-gnu"], "checkOnSave": false});
+    let mut client = start(&root, false, false, options);
+    client.open(&lib, 1);
+    let published = client.wait_for_diagnostics(&uri, |p| p["version"] == 1);
+    assert!(!has_code(&published, "T0002"), "{published:#}");
+    let targets = client.request("triplet/targets", json!({})).unwrap();
+    assert_eq!(targets["selected"], json!(["x86_64-unknown-linux-gnu"]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
