@@ -26,8 +26,8 @@ pub struct TargetsParams {
     pub uri: Option<Uri>,
 }
 
-/// `triplet/checkStatus` (server → client): progress of the real per-target builds
-/// (sent by the build runner).
+/// `triplet/checkStatus` (server → client): one target's real check/build, as it starts
+/// and ends (sent by the build runner). The VS Code and Neovim clients read this shape.
 pub enum CheckStatusNotification {}
 
 impl lsp_types::notification::Notification for CheckStatusNotification {
@@ -38,8 +38,8 @@ impl lsp_types::notification::Notification for CheckStatusNotification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CheckState {
-    Started,
-    Finished,
+    Running,
+    Ok,
     Failed,
     Cancelled,
 }
@@ -47,17 +47,26 @@ pub enum CheckState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckStatusParams {
+    pub target: String,
     pub state: CheckState,
-    /// The Cargo workspace root the check runs in.
-    pub workspace: Uri,
-    /// The targets this check covers.
-    pub targets: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     #[serde(default)]
     pub errors: u32,
     #[serde(default)]
     pub warnings: u32,
+    /// The Cargo workspace root the check runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<Uri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Arguments of the `triplet.check` / `triplet.build` commands (when they are wired):
+/// no target = every selected target; `uri` picks the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CheckArgs {
+    pub target: Option<String>,
+    pub uri: Option<Uri>,
 }
 
 #[cfg(test)]
@@ -68,18 +77,22 @@ mod tests {
     #[test]
     fn check_status_wire_format() {
         let params = CheckStatusParams {
-            state: CheckState::Finished,
-            workspace: "file:///w".parse().unwrap(),
-            targets: vec!["wasm32-unknown-unknown".into()],
-            message: None,
+            target: "wasm32-unknown-unknown".into(),
+            state: CheckState::Failed,
             errors: 2,
             warnings: 0,
+            workspace: None,
+            message: None,
         };
         assert_eq!(
             serde_json::to_value(&params).unwrap(),
-            json!({"state": "finished", "workspace": "file:///w",
-                   "targets": ["wasm32-unknown-unknown"], "errors": 2, "warnings": 0})
+            json!({"target": "wasm32-unknown-unknown", "state": "failed", "errors": 2, "warnings": 0})
         );
+        let running: CheckStatusParams =
+            serde_json::from_value(json!({"target": "x", "state": "running"})).unwrap();
+        assert_eq!(running.state, CheckState::Running);
+        let args: CheckArgs = serde_json::from_value(json!({"target": "x"})).unwrap();
+        assert_eq!(args.target.as_deref(), Some("x"));
     }
 
     #[test]
