@@ -150,12 +150,7 @@ fn check_file(context: &FileContext<'_>, out: &mut FindingSet) {
     for ((start, end), members) in groups {
         let target_crate = group_crate(table, &members);
         for canonical in &members {
-            report_std_path(context,
-                canonical,
-                start..end,
-                target_crate,
-                out,
-            );
+            report_std_path(context, canonical, start..end, target_crate, out);
         }
     }
     for path in &file.syntax.paths {
@@ -168,12 +163,7 @@ fn check_file(context: &FileContext<'_>, out: &mut FindingSet) {
                     continue;
                 };
                 let target_crate = group_crate(table, std::slice::from_ref(&resolved.canonical));
-                report_std_path(context,
-                    &resolved.canonical,
-                    std_range,
-                    target_crate,
-                    out,
-                );
+                report_std_path(context, &resolved.canonical, std_range, target_crate, out);
             }
             continue;
         }
@@ -188,12 +178,7 @@ fn check_file(context: &FileContext<'_>, out: &mut FindingSet) {
             let canonical = vec!["std".to_string(), name.clone()];
             let insert_at = path.range.start..path.range.start;
             let target_crate = group_crate(table, std::slice::from_ref(&canonical));
-            report_std_path(context,
-                &canonical,
-                insert_at,
-                target_crate,
-                out,
-            );
+            report_std_path(context, &canonical, insert_at, target_crate, out);
         }
     }
 }
