@@ -132,6 +132,8 @@ pub struct Engine {
     parse_cache: Mutex<HashMap<PathBuf, CachedParse>>,
     build_std_available: bool,
     api_table: Arc<ApiTable>,
+    /// Manifests that could not be read; the rest of the workspace is still checked.
+    load_problems: Vec<LoadError>,
 }
 
 /// A file's text hash, text and parse.
@@ -166,16 +168,26 @@ impl Engine {
                 manifest: None,
             });
         }
-        let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
-        let root = metadata.workspace_root.clone().into_std_path_buf();
-        let packages = metadata
-            .workspace_packages()
-            .into_iter()
-            .map(|package| package_model(&metadata, package, &options.features))
-            .collect();
+        let (root, packages, load_problems) =
+            match metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT) {
+                Ok(metadata) => {
+                    let packages = metadata
+                        .workspace_packages()
+                        .into_iter()
+                        .map(|package| package_model(&metadata, package, &options.features))
+                        .collect();
+                    (
+                        metadata.workspace_root.clone().into_std_path_buf(),
+                        packages,
+                        Vec::new(),
+                    )
+                }
+                Err(error) => degraded_model(&manifest, error, &options.features)?,
+            };
         let build_std_available = crate::build::build_std_available().is_some();
         let api_table = api_table_for(&toolchain);
         Ok(Engine {
+            load_problems,
             api_table,
             root_manifest: root.join("Cargo.toml"),
             root,
@@ -185,6 +197,11 @@ impl Engine {
             parse_cache: Mutex::new(HashMap::new()),
             build_std_available,
         })
+    }
+
+    /// Broken member manifests, when the workspace was loaded without them.
+    pub fn load_problems(&self) -> &[LoadError] {
+        &self.load_problems
     }
 
     pub fn workspace_root(&self) -> &Path {
@@ -456,6 +473,40 @@ fn as_crate_file(file: &ModuleFile) -> CrateFile<'_> {
         syntax: &file.syntax,
         module_gate: &file.gate,
     }
+}
+
+/// When `cargo metadata` fails on one member, the others are read from their manifests
+/// (without dependency facts); the failure is kept as a load problem. When nothing is
+/// readable, the original error stands.
+type DegradedModel = (PathBuf, Vec<PackageModel>, Vec<LoadError>);
+
+fn degraded_model(
+    manifest: &Path,
+    error: LoadError,
+    features: &FeatureSelection,
+) -> Result<DegradedModel, LoadError> {
+    let (members, mut problems) = crate::workspace::fallback::read_members(manifest);
+    let healthy: Vec<PackageModel> = members
+        .into_iter()
+        .filter(|member| Some(&member.manifest_path) != error.manifest.as_ref())
+        .map(|member| PackageModel {
+            enabled_features: metadata::enabled_features_in(&member.features, &[], features).0,
+            name: member.name,
+            manifest_path: member.manifest_path,
+            has_lib: member.has_lib,
+            crate_roots: member.crate_roots,
+            dependencies: Vec::new(),
+            resolved: Vec::new(),
+        })
+        .collect();
+    if healthy.is_empty() {
+        return Err(error);
+    }
+    if !problems.iter().any(|p| p.manifest == error.manifest) {
+        problems.insert(0, error);
+    }
+    let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((root, healthy, problems))
 }
 
 /// `[lib] crate-type` as the (possibly unsaved) manifest text says.
