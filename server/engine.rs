@@ -93,6 +93,9 @@ pub struct EngineOptions {
     pub targets_source: String,
     pub rules: RuleConfig,
     pub features: FeatureSelection,
+    /// When one member's manifest is broken, check the others from their manifests alone
+    /// (the CLI). The LSP keeps its last good model instead, so it leaves this off.
+    pub partial_on_broken_member: bool,
 }
 
 /// A workspace member as the engine keeps it between checks.
@@ -182,7 +185,10 @@ impl Engine {
                         Vec::new(),
                     )
                 }
-                Err(error) => degraded_model(&manifest, error, &options.features)?,
+                Err(error) if options.partial_on_broken_member => {
+                    degraded_model(&manifest, error, &options.features)?
+                }
+                Err(error) => return Err(error),
             };
         let build_std_available = crate::build::build_std_available().is_some();
         let api_table = api_table_for(&toolchain);

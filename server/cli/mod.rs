@@ -93,6 +93,7 @@ pub fn load_engine(
         targets_source: "--target".to_string(),
         rules: rule_config,
         features: features.selection(),
+        partial_on_broken_member: true,
     };
     let engine = Engine::load(path, options).map_err(|e| {
         let at = e

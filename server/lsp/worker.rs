@@ -288,6 +288,7 @@ impl Worker {
             targets_source: "the triplet.targets setting".into(),
             rules,
             features: Default::default(),
+            partial_on_broken_member: false,
         };
         let sources = RecordingSources::new(overlay, None);
         let loaded = match self.toolchain() {
