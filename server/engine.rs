@@ -160,6 +160,7 @@ impl Engine {
         options: EngineOptions,
         toolchain: Arc<Toolchain>,
     ) -> Result<Engine, LoadError> {
+        let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let manifest = if root.is_dir() {
             root.join("Cargo.toml")
         } else {
