@@ -93,6 +93,9 @@ pub struct EngineOptions {
     pub targets_source: String,
     pub rules: RuleConfig,
     pub features: FeatureSelection,
+    /// When one member's manifest is broken, check the others from their manifests alone
+    /// (the CLI). The LSP keeps its last good model instead, so it leaves this off.
+    pub partial_on_broken_member: bool,
 }
 
 /// A workspace member as the engine keeps it between checks.
@@ -131,6 +134,9 @@ pub struct Engine {
     options: EngineOptions,
     parse_cache: Mutex<HashMap<PathBuf, CachedParse>>,
     build_std_available: bool,
+    api_table: Arc<ApiTable>,
+    /// Manifests that could not be read; the rest of the workspace is still checked.
+    load_problems: Vec<LoadError>,
 }
 
 /// A file's text hash, text and parse.
@@ -154,6 +160,7 @@ impl Engine {
         options: EngineOptions,
         toolchain: Arc<Toolchain>,
     ) -> Result<Engine, LoadError> {
+        let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let manifest = if root.is_dir() {
             root.join("Cargo.toml")
         } else {
@@ -165,16 +172,30 @@ impl Engine {
                 manifest: None,
             });
         }
-        let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
-        let root = metadata.workspace_root.clone().into_std_path_buf();
-        let packages = metadata
-            .workspace_packages()
-            .into_iter()
-            .map(|package| package_model(&metadata, package, &options.features))
-            .collect();
-        let build_std_available = toolchain.rust_src_library().is_some()
-            || Path::new("/usr/lib/rustlib/src/rust/library/std").is_dir();
+        let (root, packages, load_problems) =
+            match metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT) {
+                Ok(metadata) => {
+                    let packages = metadata
+                        .workspace_packages()
+                        .into_iter()
+                        .map(|package| package_model(&metadata, package, &options.features))
+                        .collect();
+                    (
+                        metadata.workspace_root.clone().into_std_path_buf(),
+                        packages,
+                        Vec::new(),
+                    )
+                }
+                Err(error) if options.partial_on_broken_member => {
+                    degraded_model(&manifest, error, &options.features)?
+                }
+                Err(error) => return Err(error),
+            };
+        let build_std_available = crate::build::build_std_available().is_some();
+        let api_table = api_table_for(&toolchain);
         Ok(Engine {
+            load_problems,
+            api_table,
             root_manifest: root.join("Cargo.toml"),
             root,
             toolchain,
@@ -183,6 +204,11 @@ impl Engine {
             parse_cache: Mutex::new(HashMap::new()),
             build_std_available,
         })
+    }
+
+    /// Broken member manifests, when the workspace was loaded without them.
+    pub fn load_problems(&self) -> &[LoadError] {
+        &self.load_problems
     }
 
     pub fn workspace_root(&self) -> &Path {
@@ -372,7 +398,7 @@ impl Engine {
             })
             .collect();
         let mut findings = Vec::new();
-        let apis = TableKnowledge(ApiTable::shipped());
+        let apis = TableKnowledge(&self.api_table);
         for root in &package.crate_roots {
             let files = module_tree(root, &mut |path| self.load_file(path, sources));
             let crate_files: Vec<CrateFile<'_>> = files.iter().map(as_crate_file).collect();
@@ -454,6 +480,40 @@ fn as_crate_file(file: &ModuleFile) -> CrateFile<'_> {
         syntax: &file.syntax,
         module_gate: &file.gate,
     }
+}
+
+/// When `cargo metadata` fails on one member, the others are read from their manifests
+/// (without dependency facts); the failure is kept as a load problem. When nothing is
+/// readable, the original error stands.
+type DegradedModel = (PathBuf, Vec<PackageModel>, Vec<LoadError>);
+
+fn degraded_model(
+    manifest: &Path,
+    error: LoadError,
+    features: &FeatureSelection,
+) -> Result<DegradedModel, LoadError> {
+    let (members, mut problems) = crate::workspace::fallback::read_members(manifest);
+    let healthy: Vec<PackageModel> = members
+        .into_iter()
+        .filter(|member| Some(&member.manifest_path) != error.manifest.as_ref())
+        .map(|member| PackageModel {
+            enabled_features: metadata::enabled_features_in(&member.features, &[], features).0,
+            name: member.name,
+            manifest_path: member.manifest_path,
+            has_lib: member.has_lib,
+            crate_roots: member.crate_roots,
+            dependencies: Vec::new(),
+            resolved: Vec::new(),
+        })
+        .collect();
+    if healthy.is_empty() {
+        return Err(error);
+    }
+    if !problems.iter().any(|p| p.manifest == error.manifest) {
+        problems.insert(0, error);
+    }
+    let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((root, healthy, problems))
 }
 
 /// `[lib] crate-type` as the (possibly unsaved) manifest text says.
@@ -547,10 +607,41 @@ fn package_model(
     }
 }
 
-/// The run-time API table as the analysis asks it.
-struct TableKnowledge(&'static ApiTable);
+/// The run-time API table for this toolchain: derived from its own rust-src when installed
+/// (std's behaviour changes between releases), cached per rustc version; else the table
+/// shipped with Triplet.
+fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
+    static DERIVED: Mutex<Option<(String, Arc<ApiTable>)>> = Mutex::new(None);
+    let shipped = || Arc::new(ApiTable::shipped().clone());
+    let Some(library) = toolchain.rust_src_library() else {
+        return shipped();
+    };
+    if let Ok(cache) = DERIVED.lock() {
+        if let Some((version, table)) = cache.as_ref() {
+            if *version == toolchain.version {
+                return table.clone();
+            }
+        }
+    }
+    let shipped_table = ApiTable::shipped();
+    let targets: Vec<(String, CfgSet)> = shipped_table
+        .targets()
+        .filter_map(|triple| toolchain.cfg(triple).map(|cfg| (triple.to_string(), cfg)))
+        .collect();
+    let table = match ApiTable::derive(&library, &targets) {
+        Ok(table) => Arc::new(table),
+        Err(_) => return shipped(), // a rust-src layout the mapping does not fit
+    };
+    if let Ok(mut cache) = DERIVED.lock() {
+        *cache = Some((toolchain.version.clone(), table.clone()));
+    }
+    table
+}
 
-impl ApiKnowledge for TableKnowledge {
+/// The run-time API table as the analysis asks it.
+struct TableKnowledge<'a>(&'a ApiTable);
+
+impl ApiKnowledge for TableKnowledge<'_> {
     fn verdict(&self, api: &str, target: &str) -> Option<ApiVerdict> {
         let row = self.0.get(api, target)?;
         let behaviour = match row.behaviour {

@@ -227,3 +227,21 @@ fn the_demo_workspace_shows_every_rule() {
         );
     }
 }
+
+#[test]
+fn one_broken_member_manifest_leaves_the_rest_checked() {
+    let ws = Workspace::copy("partly-broken");
+    let output = triplet(&["check", ".", "--format", "json"], ws.path());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad/Cargo.toml")
+            && stderr.contains("the rest of the workspace is checked"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let found = with_code(&json, "T0001");
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(found[0]["file"], "good/src/lib.rs");
+    assert_eq!(json["load_errors"][0]["file"], "bad/Cargo.toml");
+}

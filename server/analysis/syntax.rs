@@ -322,11 +322,16 @@ impl FileSyntax {
             .and_then(|r| ast::HasName::name(&r))
             .map(|n| n.text().to_string());
         let scope = self.scope_of(node, scope_ids);
+        // Report `extern crate …;` itself, not the attributes in front of it.
+        let mut range = to_range(node.text_range());
+        if let Some(keyword) = item.extern_token() {
+            range.start = usize::from(keyword.text_range().start());
+        }
         self.extern_crates.push(ExternCrate {
             name,
             alias,
             gate: gate_of(node),
-            range: to_range(node.text_range()),
+            range,
             scope,
         });
     }

@@ -40,12 +40,24 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(engine) => engine,
         Err(code) => return code,
     };
+    for problem in engine.load_problems() {
+        let at = problem
+            .manifest
+            .as_ref()
+            .map(|m| format!("{}: ", m.display()))
+            .unwrap_or_default();
+        eprintln!("error: {at}{problem} (the rest of the workspace is checked)");
+    }
     let findings = engine.check_all(&DiskSources);
     let root = engine.workspace_root().to_path_buf();
     let mut positions = Positions::default();
     let rendered = match args.format {
         Format::Human => output::human::render(&root, &findings, &mut positions),
-        Format::Json => output::json::render(&root, &findings, &mut positions).to_string() + "\n",
+        Format::Json => {
+            output::json::render(&root, &findings, engine.load_problems(), &mut positions)
+                .to_string()
+                + "\n"
+        }
         Format::Sarif => output::sarif::render(&root, &findings, &mut positions).to_string() + "\n",
     };
     let mut stdout = std::io::stdout().lock();
@@ -68,6 +80,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             root.display()
         );
     }
-    let failing = errors > 0 || (args.deny.is_some() && warnings > 0);
+    let failing =
+        errors > 0 || !engine.load_problems().is_empty() || (args.deny.is_some() && warnings > 0);
     ExitCode::from(u8::from(failing))
 }

@@ -37,6 +37,8 @@ pub enum Command {
     ApiTable(api_table::ApiTableArgs),
     /// Run the real toolchain (`cargo check`/`cargo build`) for each selected target.
     Build(build::BuildArgs),
+    /// Serve the Language Server Protocol on stdin/stdout (logs go to stderr).
+    Lsp,
 }
 
 /// Cargo's feature flags, applied to every workspace member.
@@ -91,6 +93,7 @@ pub fn load_engine(
         targets_source: "--target".to_string(),
         rules: rule_config,
         features: features.selection(),
+        partial_on_broken_member: true,
     };
     let engine = Engine::load(path, options).map_err(|e| {
         let at = e
@@ -131,5 +134,6 @@ pub fn main() -> ExitCode {
         Command::Targets(args) => targets::run(args),
         Command::ApiTable(args) => api_table::run(args),
         Command::Build(args) => build::run(args),
+        Command::Lsp => crate::lsp::run(),
     }
 }

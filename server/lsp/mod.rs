@@ -1,1 +1,28 @@
-//! TODO
+//! `triplet lsp`: the Language Server Protocol front end (LSP 3.17 over stdio).
+//!
+//! Protocol only: it converts (byte offsets ⇄ positions, findings ⇄ diagnostics and code
+//! actions), routes and publishes. The engine (`crate::engine`) does all analysis, on a
+//! worker thread, so the protocol loop never blocks. See docs/lsp.md.
+
+pub mod code_actions;
+pub mod config;
+pub mod convert;
+pub mod diagnostics;
+pub mod documents;
+pub mod ext;
+pub mod hover;
+pub mod line_index;
+pub mod schedule;
+mod server;
+mod sources;
+pub mod transport;
+pub mod watch;
+mod worker;
+pub mod workspaces;
+
+use std::process::ExitCode;
+
+/// Serves LSP on stdin/stdout until `exit`: 0 after `shutdown`, 1 otherwise (spec).
+pub fn run() -> ExitCode {
+    ExitCode::from(server::run())
+}

@@ -1,9 +1,21 @@
-//! The run-time API table (placeholder rows until the rust-src derivation lands).
+//! The run-time API table behind T0002 (`unsupported-api`): which std APIs compile for a
+//! target but fail (or do nothing) when called there. Derived from std's own `sys` sources
+//! (see `derive`), with a generated copy shipped for toolchains without rust-src.
+//! docs/runtime-api.md explains the derivation and how to regenerate the shipped table.
 
-use serde::{Deserialize, Serialize};
+pub mod classify;
+pub mod derive;
+pub mod mapping;
+pub mod modules;
+pub mod select;
+pub mod targets;
+
+use crate::analysis::cfg::CfgSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Behaviour {
     Ok,
@@ -13,73 +25,88 @@ pub enum Behaviour {
     Absent,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl Behaviour {
+    /// The word used in JSON and in human output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Behaviour::Ok => "ok",
+            Behaviour::Error => "error",
+            Behaviour::Panic => "panic",
+            Behaviour::Noop => "noop",
+            Behaviour::Absent => "absent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiRow {
+    /// Canonical public path, e.g. "std::time::Instant::now".
     pub api: String,
     pub target: String,
     pub behaviour: Behaviour,
     pub message: String,
+    /// Where the behaviour was read, e.g. "library/std/src/sys/time/unsupported.rs:12".
     pub source: String,
     pub alternative: Option<String>,
 }
 
+/// The shipped table's JSON shape (also what `triplet api-table --format json` prints).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TableFile {
+    pub rows: Vec<ApiRow>,
+}
+
+const SHIPPED_JSON: &str = include_str!("../../data/runtime-api/table.json");
+
+#[derive(Debug, Clone, Default)]
 pub struct ApiTable {
     rows: Vec<ApiRow>,
+    by_api_and_target: HashMap<(String, String), usize>,
+    targets: BTreeSet<String>,
 }
 
 impl ApiTable {
+    pub fn from_rows(rows: Vec<ApiRow>) -> ApiTable {
+        let by_api_and_target = rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| ((row.api.clone(), row.target.clone()), index))
+            .collect();
+        let targets = rows.iter().map(|row| row.target.clone()).collect();
+        ApiTable {
+            rows,
+            by_api_and_target,
+            targets,
+        }
+    }
+
+    /// The table generated from the pinned rust-src and embedded in the binary.
     pub fn shipped() -> &'static ApiTable {
-        static TABLE: OnceLock<ApiTable> = OnceLock::new();
-        TABLE.get_or_init(|| {
-            let row = |api: &str,
-                       target: &str,
-                       behaviour,
-                       message: &str,
-                       source: &str,
-                       alternative: Option<&str>| ApiRow {
-                api: api.into(),
-                target: target.into(),
-                behaviour,
-                message: message.into(),
-                source: source.into(),
-                alternative: alternative.map(String::from),
-            };
-            let wasm = "wasm32-unknown-unknown";
-            ApiTable {
-                rows: vec![
-                    row(
-                        "std::time::Instant::now",
-                        wasm,
-                        Behaviour::Panic,
-                        "time not implemented on this platform",
-                        "library/std/src/sys/pal/unsupported/time.rs",
-                        Some("web-time::Instant"),
-                    ),
-                    row(
-                        "std::thread::spawn",
-                        wasm,
-                        Behaviour::Panic,
-                        "failed to spawn thread",
-                        "library/std/src/sys/thread/unsupported.rs",
-                        Some("wasm-bindgen-futures::spawn_local"),
-                    ),
-                    row(
-                        "std::fs::read",
-                        wasm,
-                        Behaviour::Error,
-                        "operation not supported on this platform",
-                        "library/std/src/sys/fs/unsupported.rs",
-                        None,
-                    ),
-                ],
-            }
+        static SHIPPED: OnceLock<ApiTable> = OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            // The embedded file is checked by tests; an unreadable one means an empty table.
+            let rows = serde_json::from_str::<TableFile>(SHIPPED_JSON)
+                .map(|file| file.rows)
+                .unwrap_or_default();
+            ApiTable::from_rows(rows)
         })
     }
 
+    /// Derives the table from a rust-src `library/` directory for the given targets.
+    /// Cfg sets should be what std is compiled with: `RUSTC_BOOTSTRAP=1 rustc --print cfg`
+    /// (`targets::query_rustc_cfg`, or `targets::pinned_cfg` for the shipped targets);
+    /// stable rustc hides unstable cfgs such as `target_feature = "atomics"`.
+    pub fn derive(
+        rust_src_library: &Path,
+        targets: &[(String, CfgSet)],
+    ) -> anyhow::Result<ApiTable> {
+        derive::derive_rows(rust_src_library, targets).map(ApiTable::from_rows)
+    }
+
     pub fn get(&self, api: &str, target: &str) -> Option<&ApiRow> {
-        self.rows
-            .iter()
-            .find(|r| r.api == api && r.target == target)
+        self.by_api_and_target
+            .get(&(api.to_string(), target.to_string()))
+            .and_then(|index| self.rows.get(*index))
     }
 
     pub fn rows(&self) -> &[ApiRow] {
@@ -87,6 +114,76 @@ impl ApiTable {
     }
 
     pub fn knows_target(&self, target: &str) -> bool {
-        self.rows.iter().any(|r| r.target == target)
+        self.targets.contains(target)
+    }
+
+    /// Distinct canonical API paths, in first-seen order.
+    pub fn apis(&self) -> impl Iterator<Item = &str> {
+        let mut seen = BTreeSet::new();
+        self.rows
+            .iter()
+            .map(|row| row.api.as_str())
+            .filter(move |api| seen.insert(*api))
+    }
+
+    /// The targets the table covers, sorted.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(String::as_str)
+    }
+
+    /// The JSON document `{"rows": [...]}`, pretty-printed with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let file = TableFile {
+            rows: self.rows.clone(),
+        };
+        let mut text =
+            serde_json::to_string_pretty(&file).unwrap_or_else(|_| "{\"rows\":[]}".to_string());
+        text.push('\n');
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaviour_words_match_serde() {
+        for behaviour in [
+            Behaviour::Ok,
+            Behaviour::Error,
+            Behaviour::Panic,
+            Behaviour::Noop,
+            Behaviour::Absent,
+        ] {
+            let json = serde_json::to_string(&behaviour).unwrap();
+            assert_eq!(json, format!("\"{}\"", behaviour.as_str()));
+        }
+    }
+
+    #[test]
+    fn table_indexes_rows() {
+        let row = |api: &str, target: &str| ApiRow {
+            api: api.into(),
+            target: target.into(),
+            behaviour: Behaviour::Ok,
+            message: String::new(),
+            source: String::new(),
+            alternative: None,
+        };
+        let table = ApiTable::from_rows(vec![
+            row("std::a", "t1"),
+            row("std::b", "t1"),
+            row("std::a", "t2"),
+        ]);
+        assert_eq!(table.apis().collect::<Vec<_>>(), ["std::a", "std::b"]);
+        assert!(table.knows_target("t2") && !table.knows_target("t3"));
+        assert_eq!(
+            table.get("std::a", "t2").map(|row| row.target.as_str()),
+            Some("t2")
+        );
+        assert!(table.get("std::b", "t2").is_none());
+        let reparsed: TableFile = serde_json::from_str(&table.to_json()).unwrap();
+        assert_eq!(reparsed.rows.len(), 3);
     }
 }

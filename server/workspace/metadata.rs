@@ -33,9 +33,13 @@ pub fn load_metadata(
 ) -> Result<Metadata, LoadError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
+    // Cargo runs in the manifest's directory, so its relative `-->` paths resolve there.
+    let manifest = &std::path::absolute(manifest).unwrap_or_else(|_| manifest.to_path_buf());
+    let base = manifest.parent().unwrap_or(Path::new("."));
     command
         .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest);
+        .arg(manifest)
+        .current_dir(base);
     if features.all_features {
         command.arg("--all-features");
     }
@@ -101,7 +105,7 @@ pub fn load_metadata(
     if !status.success() {
         return Err(LoadError {
             message: cargo_error_summary(&stderr),
-            manifest: failing_manifest(&stderr).or_else(|| Some(manifest.to_path_buf())),
+            manifest: failing_manifest(&stderr, base).or_else(|| Some(manifest.to_path_buf())),
         });
     }
     serde_json::from_str(&stdout).map_err(|e| LoadError {
@@ -121,11 +125,42 @@ fn cargo_error_summary(stderr: &str) -> String {
     }
 }
 
-/// The manifest path cargo blames ("failed to parse manifest at `/x/Cargo.toml`").
-fn failing_manifest(stderr: &str) -> Option<PathBuf> {
-    let start = stderr.find("manifest at `")? + "manifest at `".len();
-    let end = stderr[start..].find('`')? + start;
-    Some(PathBuf::from(&stderr[start..end]))
+/// The manifest cargo blames: a `--> path:line:col` pointer (relative to where cargo ran),
+/// "workspace member `dir`", or "manifest at `path`".
+fn failing_manifest(stderr: &str, base: &Path) -> Option<PathBuf> {
+    let pointer = stderr.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("--> ")?;
+        let mut parts = rest.rsplitn(3, ':');
+        let (_column, _line, path) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(base.join(path))
+    });
+    let between = |marker: &str| {
+        let start = stderr.find(marker)? + marker.len();
+        let end = stderr[start..].find('`')? + start;
+        Some(PathBuf::from(&stderr[start..end]))
+    };
+    pointer
+        .or_else(|| between("workspace member `").map(|dir| dir.join("Cargo.toml")))
+        .or_else(|| between("manifest at `"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_blamed_manifest_in_cargo_errors() {
+        let new_style = "error: invalid basic string\n --> bad/Cargo.toml:4:16\n  |\nerror: failed to load manifest for workspace member `/w/bad`";
+        assert_eq!(
+            failing_manifest(new_style, Path::new("/w")),
+            Some(PathBuf::from("/w/bad/Cargo.toml"))
+        );
+        let old_style = "error: failed to parse manifest at `/w/x/Cargo.toml`";
+        assert_eq!(
+            failing_manifest(old_style, Path::new("/w")),
+            Some(PathBuf::from("/w/x/Cargo.toml"))
+        );
+    }
 }
 
 /// Which features of a package are on, as cargo's flags select them.
@@ -141,20 +176,29 @@ pub fn enabled_features(
     package: &Package,
     selection: &FeatureSelection,
 ) -> (BTreeSet<String>, BTreeSet<String>) {
+    let optional: Vec<String> = package
+        .dependencies
+        .iter()
+        .filter(|d| d.optional)
+        .map(dep_key)
+        .collect();
+    enabled_features_in(&package.features, &optional, selection)
+}
+
+/// The feature closure over a `[features]` table (`optional` = optional dependency keys).
+pub fn enabled_features_in(
+    table: &std::collections::BTreeMap<String, Vec<String>>,
+    optional: &[String],
+    selection: &FeatureSelection,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut features = BTreeSet::new();
     let mut optional_deps = BTreeSet::new();
     let mut queue: VecDeque<String> = VecDeque::new();
     if selection.all_features {
-        queue.extend(package.features.keys().cloned());
-        optional_deps.extend(
-            package
-                .dependencies
-                .iter()
-                .filter(|d| d.optional)
-                .map(dep_key),
-        );
+        queue.extend(table.keys().cloned());
+        optional_deps.extend(optional.iter().cloned());
     }
-    if !selection.no_default_features && package.features.contains_key("default") {
+    if !selection.no_default_features && table.contains_key("default") {
         queue.push_back("default".to_string());
     }
     queue.extend(
@@ -173,7 +217,7 @@ pub fn enabled_features(
             // "dep/feature" enables the dependency; "dep?/feature" only if already on.
             if !dep.ends_with('?') {
                 optional_deps.insert(dep.to_string());
-                if package.features.contains_key(dep) {
+                if table.contains_key(dep) {
                     queue.push_back(dep.to_string());
                 }
             }
@@ -182,7 +226,7 @@ pub fn enabled_features(
         if !features.insert(item.clone()) {
             continue;
         }
-        match package.features.get(&item) {
+        match table.get(&item) {
             Some(children) => queue.extend(children.iter().cloned()),
             // An optional dependency used as an implicit feature.
             None => {

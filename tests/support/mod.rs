@@ -167,3 +167,6 @@ pub fn cargo_check(dir: &Path) -> (bool, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A JSON-RPC client for `triplet lsp` (the tests/lsp_*.rs suites).
+pub mod lsp_client;

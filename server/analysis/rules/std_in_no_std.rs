@@ -92,21 +92,38 @@ pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
         }
         for file in &input.files {
             if file.is_on(&target.cfg) {
-                check_file(input, root, file, target, &state, table, out);
+                let context = FileContext {
+                    input,
+                    root,
+                    file,
+                    target,
+                    state: &state,
+                    table,
+                };
+                check_file(&context, out);
             }
         }
     }
 }
 
-fn check_file(
-    input: &CrateInput<'_>,
-    root: &CrateFile<'_>,
-    file: &CrateFile<'_>,
-    target: &TargetView,
-    state: &CrateStd,
-    table: &StdPaths,
-    out: &mut FindingSet,
-) {
+/// What checking one file of the crate for one target needs.
+struct FileContext<'a> {
+    input: &'a CrateInput<'a>,
+    root: &'a CrateFile<'a>,
+    file: &'a CrateFile<'a>,
+    target: &'a TargetView,
+    state: &'a CrateStd,
+    table: &'a StdPaths,
+}
+
+fn check_file(context: &FileContext<'_>, out: &mut FindingSet) {
+    let FileContext {
+        file,
+        target,
+        state,
+        table,
+        ..
+    } = *context;
     let resolver = Resolver::new(file.syntax, &target.cfg, &state.aliases);
     let mut imported_macros = BTreeSet::new();
     // Entries of one `use std::{…}` group share the `std` segment: collect them first so
@@ -133,18 +150,7 @@ fn check_file(
     for ((start, end), members) in groups {
         let target_crate = group_crate(table, &members);
         for canonical in &members {
-            report_std_path(
-                input,
-                root,
-                file,
-                target,
-                state,
-                table,
-                canonical,
-                start..end,
-                target_crate,
-                out,
-            );
+            report_std_path(context, canonical, start..end, target_crate, out);
         }
     }
     for path in &file.syntax.paths {
@@ -157,18 +163,7 @@ fn check_file(
                     continue;
                 };
                 let target_crate = group_crate(table, std::slice::from_ref(&resolved.canonical));
-                report_std_path(
-                    input,
-                    root,
-                    file,
-                    target,
-                    state,
-                    table,
-                    &resolved.canonical,
-                    std_range,
-                    target_crate,
-                    out,
-                );
+                report_std_path(context, &resolved.canonical, std_range, target_crate, out);
             }
             continue;
         }
@@ -183,37 +178,28 @@ fn check_file(
             let canonical = vec!["std".to_string(), name.clone()];
             let insert_at = path.range.start..path.range.start;
             let target_crate = group_crate(table, std::slice::from_ref(&canonical));
-            report_std_path(
-                input,
-                root,
-                file,
-                target,
-                state,
-                table,
-                &canonical,
-                insert_at,
-                target_crate,
-                out,
-            );
+            report_std_path(context, &canonical, insert_at, target_crate, out);
         }
     }
 }
 
 /// Reports one `std` path. `std_range` is the `std` segment to rewrite, or an empty range
 /// before a bare macro name where the crate name is to be inserted.
-#[allow(clippy::too_many_arguments)]
 fn report_std_path(
-    input: &CrateInput<'_>,
-    root: &CrateFile<'_>,
-    file: &CrateFile<'_>,
-    target: &TargetView,
-    state: &CrateStd,
-    table: &StdPaths,
+    context: &FileContext<'_>,
     canonical: &[String],
     std_range: Range<usize>,
     new_crate: Option<&'static str>,
     out: &mut FindingSet,
 ) {
+    let FileContext {
+        input,
+        root,
+        file,
+        target,
+        state,
+        table,
+    } = *context;
     let rest = &canonical[1..];
     let placement = table.placement(rest);
     let written = canonical.join("::");

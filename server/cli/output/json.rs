@@ -2,10 +2,16 @@
 
 use super::{place_edits, relative, Positions};
 use crate::analysis::finding::Finding;
+use crate::engine::LoadError;
 use serde_json::{json, Value};
 use std::path::Path;
 
-pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> Value {
+pub fn render(
+    root: &Path,
+    findings: &[Finding],
+    problems: &[LoadError],
+    positions: &mut Positions,
+) -> Value {
     let items: Vec<Value> = findings
         .iter()
         .map(|f| finding_json(root, f, positions))
@@ -20,6 +26,10 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> V
         "version": 1,
         "workspace_root": root.display().to_string(),
         "findings": items,
+        "load_errors": problems.iter().map(|p| json!({
+            "file": p.manifest.as_ref().map(|m| relative(root, m)),
+            "message": p.message,
+        })).collect::<Vec<_>>(),
         "summary": {
             "errors": count("error"),
             "warnings": count("warning"),

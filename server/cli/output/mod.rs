@@ -53,7 +53,9 @@ pub fn position_in(text: &str, offset: usize) -> Position {
 
 /// A path relative to the workspace root, `/`-separated.
 pub fn relative(root: &Path, file: &Path) -> String {
-    let relative = file.strip_prefix(root).unwrap_or(file);
+    let Ok(relative) = file.strip_prefix(root) else {
+        return file.display().to_string(); // outside the workspace: say where, as is
+    };
     relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())

@@ -1,0 +1,484 @@
+//! The analysis thread: owns the engines (one per Cargo workspace) and runs every load and
+//! check, so the protocol loop never waits on `cargo metadata` or on analysis.
+
+use super::code_actions::AnalyzedText;
+use super::config::{Config, Settings};
+use super::diagnostics::toml_error_range;
+use super::documents::Overlay;
+use super::ext::TargetsResult;
+use super::line_index::LineIndex;
+use super::sources::{report, unowned_report, RecordingSources};
+use super::workspaces::{
+    classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
+};
+use crate::analysis::finding::Finding;
+use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig};
+use crate::targets::Toolchain;
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::RequestId;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub enum Job {
+    /// The editor's folders and settings: find the Cargo workspaces in them, load new
+    /// ones, reload those whose settings changed, drop the ones that are gone.
+    Sync {
+        folders: Vec<PathBuf>,
+        config: Config,
+        overlay: Overlay,
+        seq: u64,
+    },
+    /// Manifests or Cargo/toolchain config changed on disk: reload what they govern.
+    FilesChanged {
+        paths: Vec<PathBuf>,
+        overlay: Overlay,
+        seq: u64,
+    },
+    Check {
+        paths: Vec<PathBuf>,
+        overlay: Overlay,
+        seq: u64,
+    },
+    Targets {
+        id: RequestId,
+        path: Option<PathBuf>,
+    },
+}
+
+/// Findings located in one file, with the texts they (and their fixes) refer to.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// The buffer version analysed (None: the file on disk).
+    pub version: Option<i32>,
+    pub root: Option<PathBuf>,
+    pub findings: Vec<Finding>,
+    /// The file itself and every file a fix edits, as the analysis read them.
+    pub texts: HashMap<PathBuf, AnalyzedText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    pub manifest: PathBuf,
+    pub range: Option<Range<usize>>,
+    pub message: String,
+    pub index: LineIndex,
+}
+
+pub enum Outcome {
+    /// `whole_workspace`: the reports cover every file of `root` with findings.
+    Checked {
+        seq: u64,
+        whole_workspace: Option<PathBuf>,
+        reports: Vec<FileReport>,
+        /// The buffers the check saw (versions for files it cleared).
+        overlay: Overlay,
+    },
+    Loaded {
+        root: PathBuf,
+        /// Fingerprints of the manifest files as loaded (and of Cargo.lock as `cargo
+        /// metadata` left it): events that merely repeat them are not changes.
+        stamps: Vec<(PathBuf, Option<u64>)>,
+    },
+    LoadFailed {
+        root: PathBuf,
+        failure: LoadFailure,
+    },
+    Dropped {
+        root: PathBuf,
+    },
+    Targets {
+        id: RequestId,
+        result: TargetsResult,
+    },
+    Log {
+        error: bool,
+        message: String,
+    },
+}
+
+struct Slot {
+    engine: Option<Engine>,
+    settings: Option<Settings>,
+    /// The workspace's manifest/config texts as of the last successful load. While the
+    /// workspace is broken, the engine reads these instead of the broken files, so the
+    /// last good model keeps serving.
+    good_manifests: HashMap<PathBuf, Arc<str>>,
+    broken: bool,
+}
+
+impl Slot {
+    fn empty() -> Slot {
+        Slot {
+            engine: None,
+            settings: None,
+            good_manifests: HashMap::new(),
+            broken: false,
+        }
+    }
+
+    fn pins(&self) -> Option<&HashMap<PathBuf, Arc<str>>> {
+        self.broken.then_some(&self.good_manifests)
+    }
+}
+
+pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
+    let mut worker = Worker {
+        toolchain: None,
+        folders: Vec::new(),
+        slots: BTreeMap::new(),
+        config: Config::default(),
+        outcomes,
+    };
+    while let Ok(first) = jobs.recv() {
+        // Coalesce whatever queued up meanwhile: one check of the union of paths against
+        // the newest buffers beats re-checking every intermediate edit.
+        let mut batch = vec![first];
+        batch.extend(jobs.try_iter());
+        let mut check_paths = Vec::new();
+        let mut newest_check = None;
+        for job in batch {
+            match job {
+                Job::Check {
+                    paths,
+                    overlay,
+                    seq,
+                } => {
+                    check_paths.extend(paths);
+                    newest_check = Some((overlay, seq));
+                }
+                other => worker.guarded(|worker| worker.handle(other)),
+            }
+        }
+        if let Some((overlay, seq)) = newest_check {
+            check_paths.sort();
+            check_paths.dedup();
+            worker.guarded(|worker| worker.check_files(&check_paths, &overlay, seq));
+        }
+    }
+}
+
+struct Worker {
+    /// Detected once and shared by every engine (rustc facts are cached in it); detected
+    /// again when a toolchain file changes.
+    toolchain: Option<Arc<Toolchain>>,
+    folders: Vec<PathBuf>,
+    slots: BTreeMap<PathBuf, Slot>,
+    config: Config,
+    outcomes: Sender<Outcome>,
+}
+
+impl Worker {
+    /// A panic in the engine is an error message, not the end of the server.
+    fn guarded(&mut self, work: impl FnOnce(&mut Worker)) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| work(self))) {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            self.send(Outcome::Log {
+                error: true,
+                message: format!("analysis panicked: {message}"),
+            });
+        }
+    }
+
+    fn send(&self, outcome: Outcome) {
+        let _ = self.outcomes.send(outcome);
+    }
+
+    fn handle(&mut self, job: Job) {
+        match job {
+            Job::Sync {
+                folders,
+                config,
+                overlay,
+                seq,
+            } => {
+                self.folders = folders;
+                self.config = config;
+                self.sync_roots(&overlay, seq);
+            }
+            Job::FilesChanged {
+                paths,
+                overlay,
+                seq,
+            } => {
+                if paths.iter().any(|path| classify(path) == FileKind::Config) {
+                    self.toolchain = None; // rust-toolchain.toml may name another toolchain
+                }
+                let known: Vec<PathBuf> = self.slots.keys().cloned().collect();
+                let mut affected = Vec::new();
+                for path in &paths {
+                    affected.extend(affected_roots(&known, path));
+                }
+                affected.sort();
+                affected.dedup();
+                // New or removed workspaces load or drop here; the others reload.
+                let loaded = self.sync_roots(&overlay, seq);
+                for root in affected {
+                    if self.slots.contains_key(&root) && !loaded.contains(&root) {
+                        self.send(Outcome::Log {
+                            error: false,
+                            message: format!("reloading {} ({})", root.display(), describe(&paths)),
+                        });
+                        self.load(&root, &overlay, seq);
+                    }
+                }
+            }
+            Job::Check {
+                paths,
+                overlay,
+                seq,
+            } => self.check_files(&paths, &overlay, seq),
+            Job::Targets { id, path } => {
+                let result = self.targets(path.as_deref());
+                self.send(Outcome::Targets { id, result });
+            }
+        }
+    }
+
+    /// Brings the engines in line with the workspaces found in the folders; returns the
+    /// roots it (re)loaded.
+    fn sync_roots(&mut self, overlay: &Overlay, seq: u64) -> Vec<PathBuf> {
+        let roots = discover_roots(&self.folders);
+        let gone: Vec<PathBuf> = self
+            .slots
+            .keys()
+            .filter(|root| !roots.contains(root))
+            .cloned()
+            .collect();
+        for root in gone {
+            self.slots.remove(&root);
+            self.send(Outcome::Dropped { root });
+        }
+        let mut loaded = Vec::new();
+        for root in roots {
+            let wanted = self.config.for_workspace(&root);
+            let current = self
+                .slots
+                .get(&root)
+                .and_then(|slot| slot.settings.as_ref());
+            if current != Some(wanted) {
+                self.load(&root, overlay, seq);
+                loaded.push(root);
+            }
+        }
+        loaded
+    }
+
+    fn load(&mut self, root: &Path, overlay: &Overlay, seq: u64) {
+        let settings = self.config.for_workspace(root).clone();
+        let rules = match RuleConfig::from_json(&settings.rules) {
+            Ok(rules) => rules,
+            Err(error) => {
+                self.send(Outcome::Log {
+                    error: true,
+                    message: format!("triplet.rules ignored: {error}"),
+                });
+                RuleConfig::default()
+            }
+        };
+        let options = EngineOptions {
+            targets: settings.targets.clone(),
+            targets_source: "the triplet.targets setting".into(),
+            rules,
+            features: Default::default(),
+            partial_on_broken_member: false,
+        };
+        let sources = RecordingSources::new(overlay, None);
+        let loaded = match self.toolchain() {
+            Ok(toolchain) => Engine::load_with(root, options, toolchain),
+            Err(error) => Err(error),
+        };
+        match loaded {
+            Ok(engine) => {
+                let good_manifests: HashMap<PathBuf, Arc<str>> = engine
+                    .manifest_files()
+                    .into_iter()
+                    .filter_map(|file| sources.text(&file).map(|text| (file, text)))
+                    .collect();
+                let mut stamps: Vec<(PathBuf, Option<u64>)> = good_manifests
+                    .iter()
+                    .filter(|(file, _)| overlay.text(file).is_none())
+                    .map(|(file, text)| (file.clone(), Some(fingerprint_bytes(text.as_bytes()))))
+                    .collect();
+                let lockfile = root.join("Cargo.lock");
+                let lock_stamp = fingerprint(&lockfile);
+                stamps.push((lockfile, lock_stamp));
+                self.slots.insert(
+                    root.to_path_buf(),
+                    Slot {
+                        engine: Some(engine),
+                        settings: Some(settings),
+                        good_manifests,
+                        broken: false,
+                    },
+                );
+                self.send(Outcome::Loaded {
+                    root: root.to_path_buf(),
+                    stamps,
+                });
+                self.check_workspace(root, overlay, seq, &[]);
+            }
+            Err(error) => {
+                let manifest = error
+                    .manifest
+                    .clone()
+                    .unwrap_or_else(|| root.join("Cargo.toml"));
+                let text = sources.text(&manifest).unwrap_or_else(|| Arc::from(""));
+                let message = error.to_string();
+                let failure = LoadFailure {
+                    manifest,
+                    range: toml_error_range(&message, &text),
+                    message,
+                    index: LineIndex::new(text),
+                };
+                // The last good engine keeps serving, with the last good manifests, and
+                // its published findings stay. Unknown settings make the next sync retry.
+                let slot = self
+                    .slots
+                    .entry(root.to_path_buf())
+                    .or_insert_with(Slot::empty);
+                slot.settings = None;
+                slot.broken = slot.engine.is_some();
+                self.send(Outcome::LoadFailed {
+                    root: root.to_path_buf(),
+                    failure,
+                });
+            }
+        }
+    }
+
+    fn toolchain(&mut self) -> Result<Arc<Toolchain>, LoadError> {
+        if let Some(toolchain) = &self.toolchain {
+            return Ok(Arc::clone(toolchain));
+        }
+        let toolchain = Arc::new(Toolchain::detect().map_err(|error| LoadError {
+            message: error.to_string(),
+            manifest: None,
+        })?);
+        self.toolchain = Some(Arc::clone(&toolchain));
+        Ok(toolchain)
+    }
+
+    /// Checks a whole workspace and reports every file with findings, plus `also` (so that
+    /// a file whose findings went away is cleared). A change in one file can change the
+    /// findings of others (`#![no_std]` in the crate root, a new `mod`), hence always all.
+    fn check_workspace(&self, root: &Path, overlay: &Overlay, seq: u64, also: &[&PathBuf]) {
+        let Some(slot) = self.slots.get(root) else {
+            return;
+        };
+        let Some(engine) = slot.engine.as_ref() else {
+            return;
+        };
+        let sources = RecordingSources::new(overlay, slot.pins());
+        let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        for path in also {
+            by_file.insert((*path).clone(), Vec::new());
+        }
+        for finding in engine.check_all(&sources) {
+            by_file
+                .entry(finding.file.clone())
+                .or_default()
+                .push(finding);
+        }
+        // A broken manifest keeps only its load error: findings against its last good
+        // text would point into text that is gone.
+        let reports = by_file
+            .into_iter()
+            .filter(|(path, _)| !sources.is_pinned(path))
+            .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, &sources))
+            .collect();
+        self.send(Outcome::Checked {
+            seq,
+            whole_workspace: Some(root.to_path_buf()),
+            reports,
+            overlay: overlay.clone(),
+        });
+    }
+
+    fn check_files(&self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
+        let mut unowned = Vec::new();
+        let mut by_root: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
+        for path in paths {
+            match self.engine_for(path) {
+                Some((root, _)) => by_root.entry(root).or_default().push(path),
+                None => unowned.push(unowned_report(path, overlay)),
+            }
+        }
+        for (root, paths) in by_root {
+            self.check_workspace(root, overlay, seq, &paths);
+        }
+        if !unowned.is_empty() {
+            self.send(Outcome::Checked {
+                seq,
+                whole_workspace: None,
+                reports: unowned,
+                overlay: overlay.clone(),
+            });
+        }
+    }
+
+    fn engine_for(&self, path: &Path) -> Option<(&PathBuf, &Engine)> {
+        let owners: Vec<&PathBuf> = self
+            .slots
+            .iter()
+            .filter(|(_, slot)| slot.engine.as_ref().is_some_and(|engine| engine.owns(path)))
+            .map(|(root, _)| root)
+            .collect();
+        let root = root_for(owners, path)?;
+        let engine = self.slots.get(root)?.engine.as_ref()?;
+        Some((root, engine))
+    }
+
+    fn targets(&self, path: Option<&Path>) -> TargetsResult {
+        let engines: Vec<&Engine> = match path.and_then(|path| self.engine_for(path)) {
+            Some((_, engine)) => vec![engine],
+            None => self
+                .slots
+                .values()
+                .filter_map(|slot| slot.engine.as_ref())
+                .collect(),
+        };
+        let mut result = TargetsResult::default();
+        for engine in engines {
+            merge(&mut result.selected, engine.selected_targets());
+            merge(&mut result.installed, engine.installed_targets());
+            merge(&mut result.known, engine.known_targets());
+        }
+        result
+    }
+}
+
+/// The workspaces a changed manifest or config file governs.
+fn affected_roots(roots: &[PathBuf], path: &Path) -> Vec<PathBuf> {
+    let mut affected: Vec<PathBuf> = root_for(roots, path).into_iter().cloned().collect();
+    if classify(path) == FileKind::Config {
+        // Cargo reads `.cargo/config.toml` and rust-toolchain.toml from every ancestor.
+        if let Some(scope) = config_scope(path) {
+            affected.extend(roots.iter().filter(|root| root.starts_with(scope)).cloned());
+        }
+    }
+    affected
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    names.join(", ")
+}
+
+fn merge(into: &mut Vec<String>, more: Vec<String>) {
+    for item in more {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
