@@ -633,6 +633,8 @@ fn counts_for(result: &RunResult, target: &String) -> (u32, u32) {
             .iter()
             .filter(|diagnostic| diagnostic.severity == severity)
             .filter(|diagnostic| diagnostic.targets.contains(target))
+            // cargo's "could not compile `x`" repeats an error already counted
+            .filter(|diagnostic| !diagnostic.package_id.is_empty())
             .count();
         u32::try_from(matching).unwrap_or(u32::MAX)
     };
