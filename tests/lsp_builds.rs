@@ -512,3 +512,112 @@ fn build_std_check_of_a_thumb_target_through_the_server() {
     assert_eq!(missing_std["range"]["start"]["line"], 3);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn install_target_runs_rustup_and_reports_its_failure() {
+    let target = "thumbv7em-none-eabihf";
+    let (dir, root) = missing_std_workspace(target);
+    // A stand-in rustup that fails as an offline one would; it runs first on PATH.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let rustup = bin.join("rustup");
+    std::fs::write(
+        &rustup,
+        "#!/bin/sh\necho \"error: could not download: $*\" >&2\nexit 1\n",
+    )
+    .expect("write rustup");
+    let mut permissions = std::fs::metadata(&rustup).expect("metadata").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&rustup, permissions).expect("chmod");
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let manifest = root.join("Cargo.toml");
+    let uri = file_uri(&manifest);
+    let mut client = start(&root, &[("PATH", Path::new(&path))], Value::Null);
+    open_and_wait(&mut client, &manifest);
+
+    // Commands that need a target say so.
+    let refused = execute(&mut client, "triplet.installTarget", json!({"uri": uri}));
+    assert_eq!(refused.unwrap_err()["code"], -32602);
+
+    execute(
+        &mut client,
+        "triplet.installTarget",
+        json!({"target": target, "uri": uri}),
+    )
+    .expect("install starts");
+    wait_status(&mut client, target, "running");
+    let begin =
+        client.wait_for_notification("$/progress", |params| params["value"]["kind"] == "begin");
+    assert!(
+        begin["value"]["title"]
+            .as_str()
+            .is_some_and(|title| title.contains("rustup target add")),
+        "{begin}"
+    );
+    let status = wait_final_status(&mut client, target);
+    assert_eq!(status["state"], "failed", "{status}");
+    let shown = client.wait_for_notification("window/showMessage", |_| true);
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("`rustup target add {target}` failed"))
+            && message.contains("could not download"),
+        "{message}"
+    );
+    let token = begin["token"].clone();
+    let end = client.wait_for_notification("$/progress", |params| {
+        params["token"] == token && params["value"]["kind"] == "end"
+    });
+    assert!(
+        end["value"]["message"]
+            .as_str()
+            .is_some_and(|text| text.contains("failed")),
+        "{end}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn build_command_builds_every_selected_target_of_the_package() {
+    let host = host_triple();
+    let (_dir, root) = fixture("build-errors");
+    let lib = root.join("warns/src/lib.rs");
+    let mut client = start(&root, &[], Value::Null);
+    open_and_wait(&mut client, &lib);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": file_uri(&lib)},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source"]}}),
+        )
+        .expect("code actions");
+    let build = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|action| action["title"] == format!("Build for {host}"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no build action in {actions:#}"));
+    assert_eq!(build["kind"], "source");
+    assert_eq!(build["command"]["command"], "triplet.build");
+
+    // No target: the package's selected targets (here the host).
+    execute(&mut client, "triplet.build", json!({"uri": file_uri(&lib)})).expect("build starts");
+    let begin =
+        client.wait_for_notification("$/progress", |params| params["value"]["kind"] == "begin");
+    assert_eq!(
+        begin["value"]["title"],
+        format!("Building for {host}").as_str()
+    );
+    let status = wait_final_status(&mut client, &host);
+    assert_eq!(status["state"], "failed", "{status}");
+    assert!(
+        root.join("target/triplet").join(&host).is_dir()
+            || root.join("target/triplet/debug").is_dir(),
+        "builds go to target/triplet"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -49,6 +49,8 @@ struct Progress {
     latest: Option<String>,
     errors: u32,
     warnings: u32,
+    /// Why a run could not do its job (the end message instead of the tally).
+    failure: Option<String>,
     ended: bool,
 }
 
@@ -247,6 +249,7 @@ impl Server<'_> {
                     latest: Some(title),
                     errors: 0,
                     warnings: 0,
+                    failure: None,
                     ended: false,
                 },
             );
@@ -276,7 +279,7 @@ impl Server<'_> {
         let token = progress.token.clone();
         let message = progress.latest.take();
         let ended = progress.ended;
-        let summary = summary(progress.errors, progress.warnings);
+        let summary = progress.summary();
         let begin = WorkDoneProgressBegin {
             title: title.unwrap_or_else(|| "Triplet".into()),
             cancellable: Some(true),
@@ -321,7 +324,7 @@ impl Server<'_> {
                 }
                 self.show_error(format!("Triplet: {message}"));
                 if let Some(progress) = self.builds.progress.get_mut(&id) {
-                    progress.latest = Some(message);
+                    progress.failure = Some(message);
                 }
             }
             BuildEvent::Installed { id, message } => {
@@ -334,11 +337,7 @@ impl Server<'_> {
                 }
             }
             BuildEvent::Done { id } => {
-                let summary = self
-                    .builds
-                    .progress
-                    .get(&id)
-                    .map(|progress| summary(progress.errors, progress.warnings));
+                let summary = self.builds.progress.get(&id).map(Progress::summary);
                 self.end_progress(id, summary);
                 self.builds.runs.finish(id);
                 self.builds.superseded.remove(&id);
@@ -385,6 +384,9 @@ impl Server<'_> {
             if let Some(reason) = &result.reason {
                 let targets = result.targets.join(", ");
                 self.show_error(format!("Triplet: {targets}: {reason}"));
+                if let Some(progress) = self.builds.progress.get_mut(&id) {
+                    progress.failure = Some(reason.clone());
+                }
             }
         }
     }
@@ -464,9 +466,7 @@ impl Server<'_> {
 
     /// `didSave`: with `triplet.checkOnSave`, check the saved file's package, debounced.
     pub(super) fn saved(&mut self, path: &Path) {
-        let is_rust_or_manifest = path.extension().is_some_and(|ext| ext == "rs")
-            || path.file_name().is_some_and(|name| name == "Cargo.toml");
-        if !is_rust_or_manifest {
+        if !is_rust_or_manifest(path) {
             return;
         }
         let Some(root) = self.workspace_of(path) else {
@@ -518,9 +518,10 @@ impl Server<'_> {
     /// Source actions for a Rust file or Cargo.toml of a loaded workspace: check or build
     /// per selected target, check all, cancel while something runs.
     pub(super) fn target_actions(&self, path: &Path, uri: &Uri) -> Vec<CodeAction> {
-        let is_rust_or_manifest = path.extension().is_some_and(|ext| ext == "rs")
-            || path.file_name().is_some_and(|name| name == "Cargo.toml");
-        let Some(root) = self.workspace_of(path).filter(|_| is_rust_or_manifest) else {
+        let Some(root) = self
+            .workspace_of(path)
+            .filter(|_| is_rust_or_manifest(path))
+        else {
             return Vec::new();
         };
         let targets = self.targets_for(&root, path);
@@ -573,7 +574,12 @@ impl Server<'_> {
                 argument.clone(),
             )
         }];
-        if self.builds.build_std_available.get() == Some(&true) {
+        // Normally the probe from `initialized` has answered; if not, ask now (once).
+        let build_std = *self
+            .builds
+            .build_std_available
+            .get_or_init(|| crate::build::build_std_available().is_some());
+        if build_std {
             actions.push(CodeAction {
                 diagnostics: Some(vec![diagnostic]),
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -641,6 +647,17 @@ fn counts_for(result: &RunResult, target: &String) -> (u32, u32) {
     (count(Severity::Error), count(Severity::Warning))
 }
 
-fn summary(errors: u32, warnings: u32) -> String {
-    format!("{errors} error(s), {warnings} warning(s)")
+impl Progress {
+    fn summary(&self) -> String {
+        match &self.failure {
+            Some(failure) => failure.clone(),
+            None => format!("{} error(s), {} warning(s)", self.errors, self.warnings),
+        }
+    }
+}
+
+/// Files whose package a check or build concerns.
+fn is_rust_or_manifest(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "rs")
+        || path.file_name().is_some_and(|name| name == "Cargo.toml")
 }
