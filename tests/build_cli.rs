@@ -151,7 +151,7 @@ fn without_target_the_workspace_selection_is_built() {
         .as_array()
         .into_iter()
         .flatten()
-        .flat_map(|run| targets_of_run(run))
+        .flat_map(targets_of_run)
         .collect();
     built.sort();
     let mut expected = vec![triple.to_string(), host];
