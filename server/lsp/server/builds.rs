@@ -45,6 +45,7 @@ pub(super) struct BuildState {
 
 struct Progress {
     token: String,
+    title: String,
     state: ProgressState,
     latest: Option<String>,
     errors: u32,
@@ -245,8 +246,9 @@ impl Server<'_> {
                 id,
                 Progress {
                     token: token.clone(),
+                    title,
                     state: ProgressState::Creating,
-                    latest: Some(title),
+                    latest: None,
                     errors: 0,
                     warnings: 0,
                     failure: None,
@@ -263,27 +265,24 @@ impl Server<'_> {
 
     /// The client answered `window/workDoneProgress/create`.
     pub(super) fn progress_created(&mut self, id: u64, accepted: bool) {
-        let title = self
-            .builds
-            .runs
-            .order(id)
-            .map(|order| order.kind.title(&order.targets));
         let Some(progress) = self.builds.progress.get_mut(&id) else {
             return;
         };
         if !accepted {
             progress.state = ProgressState::Off;
+            if progress.ended {
+                self.builds.progress.remove(&id);
+            }
             return;
         }
         progress.state = ProgressState::Active;
         let token = progress.token.clone();
-        let message = progress.latest.take();
         let ended = progress.ended;
         let summary = progress.summary();
         let begin = WorkDoneProgressBegin {
-            title: title.unwrap_or_else(|| "Triplet".into()),
+            title: progress.title.clone(),
             cancellable: Some(true),
-            message,
+            message: progress.latest.take(),
             percentage: None,
         };
         self.send_progress(&token, WorkDoneProgress::Begin(begin));
