@@ -141,6 +141,15 @@ fn check_command_publishes_labelled_compiler_diagnostics_with_progress_and_fixes
         error["codeDescription"]["href"],
         "https://doc.rust-lang.org/error_codes/E0308.html"
     );
+    // rustc's secondary span comes along as related information.
+    let related = &error["relatedInformation"][0];
+    assert_eq!(related["message"], "expected due to this");
+    assert_eq!(related["location"]["uri"], file_uri(&broken).as_str());
+    let (line, start, end) = span_of(&broken_text, "u32 =");
+    assert_eq!(
+        related["location"]["range"],
+        json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end - 2}})
+    );
 
     // A file never opened gets its build diagnostics too.
     let on_warns = client.wait_for_diagnostics(&file_uri(&warns), |params| {
