@@ -660,3 +660,64 @@ fn is_rust_or_manifest(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "rs")
         || path.file_name().is_some_and(|name| name == "Cargo.toml")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::CompilerDiagnostic;
+
+    #[test]
+    fn command_arguments_may_be_missing_null_or_an_object() {
+        assert_eq!(command_args(vec![]).ok(), Some(CheckArgs::default()));
+        assert_eq!(
+            command_args(vec![Value::Null]).ok(),
+            Some(CheckArgs::default())
+        );
+        let args = command_args(vec![json!({"target": "wasm32-unknown-unknown"})]).ok();
+        assert_eq!(
+            args.and_then(|args| args.target).as_deref(),
+            Some("wasm32-unknown-unknown")
+        );
+        let refused = command_args(vec![json!("wasm32-unknown-unknown")]).err();
+        assert!(
+            refused.is_some_and(|failure| failure.code as i32 == ErrorCode::InvalidParams as i32)
+        );
+    }
+
+    #[test]
+    fn counts_are_per_target_and_skip_cargos_repeats() {
+        let diagnostic = |targets: &[&str], severity, package: &str| CompilerDiagnostic {
+            targets: targets.iter().map(|target| target.to_string()).collect(),
+            package_id: package.into(),
+            file: PathBuf::from("/w/src/lib.rs"),
+            range: None,
+            label: None,
+            severity,
+            code: None,
+            message: "m".into(),
+            rendered: None,
+            related: Vec::new(),
+            notes: Vec::new(),
+            fixes: Vec::new(),
+        };
+        let result = RunResult {
+            targets: vec!["a".into(), "b".into()],
+            tool: "cargo check".into(),
+            tool_reason: String::new(),
+            command: String::new(),
+            uses_rustc_bootstrap: false,
+            status: RunStatus::Failed,
+            reason: None,
+            diagnostics: vec![
+                diagnostic(&["a", "b"], Severity::Error, "pkg"),
+                diagnostic(&["a"], Severity::Warning, "pkg"),
+                // cargo's "could not compile `pkg`" line: no package id, not counted again
+                diagnostic(&["a", "b"], Severity::Error, ""),
+            ],
+            duration_ms: 0,
+            process_group: None,
+        };
+        assert_eq!(counts_for(&result, &"a".to_string()), (1, 1));
+        assert_eq!(counts_for(&result, &"b".to_string()), (1, 0));
+    }
+}
