@@ -275,15 +275,20 @@ fn cancelling_a_run_leaves_no_process_behind() {
     assert_no_processes_in(&root);
 
     // 2. the cancel button of the progress
-    client.forget_backlog();
+    let earlier: Vec<Value> = client
+        .server_requests
+        .iter()
+        .map(|(_, params)| params["token"].clone())
+        .collect();
     execute(
         &mut client,
         "triplet.check",
         json!({"target": host, "uri": uri}),
     )
     .expect("check starts");
-    let begin =
-        client.wait_for_notification("$/progress", |params| params["value"]["kind"] == "begin");
+    let begin = client.wait_for_notification("$/progress", |params| {
+        params["value"]["kind"] == "begin" && !earlier.contains(&params["token"])
+    });
     wait_for_build_script(&marker);
     client.notify(
         "window/workDoneProgress/cancel",
@@ -628,5 +633,43 @@ fn build_command_builds_every_selected_target_of_the_package() {
             || root.join("target/triplet/debug").is_dir(),
         "builds go to target/triplet"
     );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn build_results_and_live_findings_are_published_together() {
+    let host = host_triple();
+    let (_dir, root) = fixture("lsp-wasm");
+    let lib = root.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).expect("read lib");
+    std::fs::write(&lib, text.replace("{\n", "{\n    let unused = 1;\n")).expect("write lib");
+    let mut client = start(&root, &[], Value::Null);
+    client.open(&lib, 1);
+    let uri = file_uri(&lib);
+    client.wait_for_diagnostics(&uri, |params| {
+        params["version"] == 1 && !with_code(params, "T0002").is_empty()
+    });
+
+    execute(
+        &mut client,
+        "triplet.check",
+        json!({"target": host, "uri": uri}),
+    )
+    .expect("check starts");
+    let both = client.wait_for_diagnostics(&uri, |params| {
+        !with_code(params, "unused_variables").is_empty()
+    });
+    assert_eq!(with_code(&both, "T0002").len(), 1, "{both:#}");
+    assert_eq!(with_code(&both, "T0002")[0]["source"], "triplet");
+    let status = wait_final_status(&mut client, &host);
+    assert_eq!(status["state"], "ok", "{status}");
+    assert_eq!(status["warnings"], 1, "{status}");
+
+    // A re-analysis keeps the build's warning; the finding is recomputed beside it.
+    let edited = std::fs::read_to_string(&lib).expect("read lib") + "// edited\n";
+    client.change_full(&lib, 2, &edited);
+    let again = client.wait_for_diagnostics(&uri, |params| params["version"] == 2);
+    assert_eq!(with_code(&again, "T0002").len(), 1, "{again:#}");
+    assert_eq!(with_code(&again, "unused_variables").len(), 1, "{again:#}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
