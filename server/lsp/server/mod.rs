@@ -3,7 +3,8 @@
 //!
 //! `lifecycle` (initialize, capabilities, watching), `settings` (configuration and
 //! folders), `changes` (buffers, disk changes, debounced checks), `publish` (results →
-//! diagnostics) and `requests` (code actions, hover, commands) extend `Server`.
+//! diagnostics), `requests` (code actions, hover, commands) and `builds` (per-target
+//! checks and builds) extend `Server`.
 
 mod builds;
 mod changes;
@@ -77,14 +78,9 @@ struct ClientSupport {
 
 /// Requests we sent to the client, awaiting its answer.
 enum Pending {
-    Configuration {
-        folders: Vec<PathBuf>,
-    },
+    Configuration { folders: Vec<PathBuf> },
     Registration,
-    /// `window/workDoneProgress/create` for the build order `id`.
-    Progress {
-        id: u64,
-    },
+    Progress { id: u64 }, // window/workDoneProgress/create for the build order `id`
 }
 
 pub struct Server<'a> {
