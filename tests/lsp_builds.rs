@@ -260,7 +260,7 @@ fn cancelling_a_run_leaves_no_process_behind() {
     let mut client = start(&root, &[("BUILD_SLOW_MARKER", &marker)], Value::Null);
     open_and_wait(&mut client, &lib);
 
-    // 1. triplet.cancel
+    // 1. triplet.cancel, from the code action offered while the check runs
     execute(
         &mut client,
         "triplet.check",
@@ -269,7 +269,28 @@ fn cancelling_a_run_leaves_no_process_behind() {
     .expect("check starts");
     wait_status(&mut client, &host, "running");
     wait_for_build_script(&marker);
-    execute(&mut client, "triplet.cancel", json!({"uri": uri})).expect("cancel");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source"]}}),
+        )
+        .expect("code actions");
+    let cancel = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|action| action["title"] == "Cancel target checks")
+        .cloned()
+        .unwrap_or_else(|| panic!("no cancel action in {actions:#}"));
+    assert_eq!(cancel["command"]["command"], "triplet.cancel");
+    client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "triplet.cancel", "arguments": cancel["command"]["arguments"]}),
+        )
+        .expect("cancel");
     let status = wait_final_status(&mut client, &host);
     assert_eq!(status["state"], "cancelled", "{status}");
     assert_no_processes_in(&root);
@@ -617,6 +638,21 @@ fn build_command_builds_every_selected_target_of_the_package() {
         .unwrap_or_else(|| panic!("no build action in {actions:#}"));
     assert_eq!(build["kind"], "source");
     assert_eq!(build["command"]["command"], "triplet.build");
+    let titles: Vec<&str> = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|action| action["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            format!("Check for {host}").as_str(),
+            "Check all targets",
+            format!("Build for {host}").as_str(),
+        ],
+        "no quick fixes when only source actions are asked for, no cancel while idle"
+    );
 
     // No target: the package's selected targets (here the host).
     execute(&mut client, "triplet.build", json!({"uri": file_uri(&lib)})).expect("build starts");

@@ -1,16 +1,12 @@
-//! Per-target checks and builds in the editor: commands, code actions, on-save checks,
-//! and the build threads' events → `$/progress`, `triplet/checkStatus`, diagnostics.
+//! Per-target checks and builds in the editor: commands, code actions and on-save checks
+//! start orders (`build_events` turns what the runs report into progress and diagnostics).
 
+use super::build_events::{Progress, ProgressState};
 use super::*;
-use crate::build::{RunResult, RunStatus, Severity};
 use crate::lsp::build_publish::BuildDiagnostics;
-use crate::lsp::builds::{overlaps, BuildEvent, BuildOrder, Builds, OrderKind, PackageSelection};
-use crate::lsp::ext::{CheckArgs, CheckState, CheckStatusNotification, CheckStatusParams};
-use lsp_types::{
-    CodeAction, CodeActionKind, Command, ProgressParams, ProgressParamsValue, ProgressToken,
-    WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressCancelParams,
-    WorkDoneProgressCreateParams, WorkDoneProgressEnd, WorkDoneProgressReport,
-};
+use crate::lsp::builds::{overlaps, BuildOrder, Builds, OrderKind, PackageSelection};
+use crate::lsp::ext::{CheckArgs, CheckState};
+use lsp_types::{CodeAction, CodeActionKind, Command, ProgressToken, WorkDoneProgressCreateParams};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -36,32 +32,11 @@ pub(super) struct BuildState {
     workspaces: BTreeMap<PathBuf, Vec<PackageSelection>>,
     /// On-save checks waiting for their debounce: (workspace, file saved) → due.
     save_checks: BTreeMap<PathBuf, (PathBuf, Instant)>,
-    progress: HashMap<u64, Progress>,
+    pub(super) progress: HashMap<u64, Progress>,
     /// Targets of an order that a newer order took over: their final status is not sent.
-    superseded: HashMap<u64, Vec<String>>,
+    pub(super) superseded: HashMap<u64, Vec<String>>,
     /// Whether a `-Zbuild-std` check is possible; found out once, off the protocol loop.
     build_std_available: Arc<OnceLock<bool>>,
-}
-
-struct Progress {
-    token: String,
-    title: String,
-    state: ProgressState,
-    latest: Option<String>,
-    errors: u32,
-    warnings: u32,
-    /// Why a run could not do its job (the end message instead of the tally).
-    failure: Option<String>,
-    ended: bool,
-}
-
-#[derive(PartialEq, Eq)]
-enum ProgressState {
-    /// `window/workDoneProgress/create` sent, no answer yet.
-    Creating,
-    Active,
-    /// The client refused the token: no progress for this order.
-    Off,
 }
 
 impl Server<'_> {
@@ -263,206 +238,6 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// The client answered `window/workDoneProgress/create`.
-    pub(super) fn progress_created(&mut self, id: u64, accepted: bool) {
-        let Some(progress) = self.builds.progress.get_mut(&id) else {
-            return;
-        };
-        if !accepted {
-            progress.state = ProgressState::Off;
-            if progress.ended {
-                self.builds.progress.remove(&id);
-            }
-            return;
-        }
-        progress.state = ProgressState::Active;
-        let token = progress.token.clone();
-        let ended = progress.ended;
-        let summary = progress.summary();
-        let begin = WorkDoneProgressBegin {
-            title: progress.title.clone(),
-            cancellable: Some(true),
-            message: progress.latest.take(),
-            percentage: None,
-        };
-        self.send_progress(&token, WorkDoneProgress::Begin(begin));
-        if ended {
-            // The run finished before the client answered: close what we opened.
-            self.end_progress(id, Some(summary));
-        }
-    }
-
-    /// `window/workDoneProgress/cancel`: the user pressed cancel on a build's progress.
-    pub(super) fn progress_cancelled(&mut self, params: WorkDoneProgressCancelParams) {
-        let token = match params.token {
-            ProgressToken::String(token) => token,
-            ProgressToken::Number(number) => number.to_string(),
-        };
-        let id = self
-            .builds
-            .progress
-            .iter()
-            .find(|(_, progress)| progress.token == token)
-            .map(|(id, _)| *id);
-        if let Some(id) = id {
-            self.builds.runs.cancel(id);
-        }
-    }
-
-    pub(super) fn on_build_event(&mut self, event: BuildEvent) {
-        match event {
-            BuildEvent::Progress { id, message } => self.report_progress(id, message),
-            BuildEvent::RunFinished { id, result } => self.run_finished(id, &result),
-            BuildEvent::Failed { id, message } => {
-                if let Some(order) = self.builds.runs.order(id).cloned() {
-                    let workspace = path_to_uri(&order.workspace);
-                    for target in self.reported_targets(id, &order.targets) {
-                        let message = Some(message.clone());
-                        self.send_status(target, CheckState::Failed, (0, 0), &workspace, message);
-                    }
-                }
-                self.show_error(format!("Triplet: {message}"));
-                if let Some(progress) = self.builds.progress.get_mut(&id) {
-                    progress.failure = Some(message);
-                }
-            }
-            BuildEvent::Installed { id, message } => {
-                self.log(MessageType::INFO, message.clone());
-                self.report_progress(id, message);
-                // T0006 goes away once the live analysis sees the new sysroot.
-                if let Some(order) = self.builds.runs.order(id) {
-                    let manifest = order.workspace.join("Cargo.toml");
-                    self.schedule_check(manifest, Duration::ZERO);
-                }
-            }
-            BuildEvent::Done { id } => {
-                let summary = self.builds.progress.get(&id).map(Progress::summary);
-                self.end_progress(id, summary);
-                self.builds.runs.finish(id);
-                self.builds.superseded.remove(&id);
-            }
-        }
-    }
-
-    fn run_finished(&mut self, id: u64, result: &RunResult) {
-        let Some(order) = self.builds.runs.order(id).cloned() else {
-            return;
-        };
-        // A cancelled run saw only part of the build: the previous results stay.
-        if result.status != RunStatus::Cancelled {
-            let touched = self.builds.diagnostics.replace(
-                &order.workspace,
-                &result.targets,
-                &result.diagnostics,
-                self.encoding,
-            );
-            for file in touched {
-                self.publish(&file);
-            }
-        }
-        let state = match result.status {
-            RunStatus::Ok => CheckState::Ok,
-            RunStatus::Failed | RunStatus::TimedOut => CheckState::Failed,
-            RunStatus::Cancelled => CheckState::Cancelled,
-        };
-        let workspace = path_to_uri(&order.workspace);
-        for target in self.reported_targets(id, &result.targets) {
-            let counts = counts_for(result, &target);
-            if let Some(progress) = self.builds.progress.get_mut(&id) {
-                progress.errors += counts.0;
-                progress.warnings += counts.1;
-            }
-            self.send_status(target, state, counts, &workspace, result.reason.clone());
-        }
-        let compiler_errors = result
-            .diagnostics
-            .iter()
-            .any(|diagnostic| diagnostic.severity == Severity::Error);
-        // Compiler errors speak for themselves; a run that could not do its job says why.
-        if state == CheckState::Failed && !compiler_errors {
-            if let Some(reason) = &result.reason {
-                let targets = result.targets.join(", ");
-                self.show_error(format!("Triplet: {targets}: {reason}"));
-                if let Some(progress) = self.builds.progress.get_mut(&id) {
-                    progress.failure = Some(reason.clone());
-                }
-            }
-        }
-    }
-
-    /// `targets` minus those a newer order reports on.
-    fn reported_targets(&self, id: u64, targets: &[String]) -> Vec<String> {
-        let taken = self.builds.superseded.get(&id);
-        targets
-            .iter()
-            .filter(|target| !taken.is_some_and(|taken| taken.contains(target)))
-            .cloned()
-            .collect()
-    }
-
-    fn report_progress(&mut self, id: u64, message: String) {
-        let Some(progress) = self.builds.progress.get_mut(&id) else {
-            return;
-        };
-        match progress.state {
-            ProgressState::Active => {
-                let token = progress.token.clone();
-                let report = WorkDoneProgressReport {
-                    cancellable: Some(true),
-                    message: Some(message),
-                    percentage: None,
-                };
-                self.send_progress(&token, WorkDoneProgress::Report(report));
-            }
-            ProgressState::Creating => progress.latest = Some(message),
-            ProgressState::Off => {}
-        }
-    }
-
-    fn end_progress(&mut self, id: u64, message: Option<String>) {
-        let Some(progress) = self.builds.progress.get_mut(&id) else {
-            return;
-        };
-        progress.ended = true;
-        if progress.state == ProgressState::Creating {
-            return; // begin and end follow the client's answer
-        }
-        let token = progress.token.clone();
-        let active = progress.state == ProgressState::Active;
-        self.builds.progress.remove(&id);
-        if active {
-            self.send_progress(
-                &token,
-                WorkDoneProgress::End(WorkDoneProgressEnd { message }),
-            );
-        }
-    }
-
-    fn send_progress(&self, token: &str, value: WorkDoneProgress) {
-        self.notify::<notification::Progress>(ProgressParams {
-            token: ProgressToken::String(token.to_string()),
-            value: ProgressParamsValue::WorkDone(value),
-        });
-    }
-
-    fn send_status(
-        &self,
-        target: String,
-        state: CheckState,
-        (errors, warnings): (u32, u32),
-        workspace: &Option<Uri>,
-        message: Option<String>,
-    ) {
-        self.notify::<CheckStatusNotification>(CheckStatusParams {
-            target,
-            state,
-            errors,
-            warnings,
-            workspace: workspace.clone(),
-            message,
-        });
-    }
-
     /// `didSave`: with `triplet.checkOnSave`, check the saved file's package, debounced.
     pub(super) fn saved(&mut self, path: &Path) {
         if !is_rust_or_manifest(path) {
@@ -537,7 +312,7 @@ impl Server<'_> {
                 argument(Some(target)),
             ));
         }
-        if targets.len() > 1 {
+        if !targets.is_empty() {
             let title = "Check all targets".to_string();
             actions.push(command_action(title, "triplet.check", argument(None)));
         }
@@ -591,14 +366,6 @@ impl Server<'_> {
         }
         actions
     }
-
-    fn show_error(&self, message: String) {
-        self.log(MessageType::ERROR, message.clone());
-        self.notify::<notification::ShowMessage>(lsp_types::ShowMessageParams {
-            typ: MessageType::ERROR,
-            message,
-        });
-    }
 }
 
 fn command_action(title: String, command: &str, argument: Value) -> CodeAction {
@@ -630,31 +397,6 @@ fn invalid(message: String) -> ResponseFailure {
     }
 }
 
-/// Errors and warnings `target` reported in `result`.
-fn counts_for(result: &RunResult, target: &String) -> (u32, u32) {
-    let count = |severity: Severity| {
-        let matching = result
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.severity == severity)
-            .filter(|diagnostic| diagnostic.targets.contains(target))
-            // cargo's "could not compile `x`" repeats an error already counted
-            .filter(|diagnostic| !diagnostic.package_id.is_empty())
-            .count();
-        u32::try_from(matching).unwrap_or(u32::MAX)
-    };
-    (count(Severity::Error), count(Severity::Warning))
-}
-
-impl Progress {
-    fn summary(&self) -> String {
-        match &self.failure {
-            Some(failure) => failure.clone(),
-            None => format!("{} error(s), {} warning(s)", self.errors, self.warnings),
-        }
-    }
-}
-
 /// Files whose package a check or build concerns.
 fn is_rust_or_manifest(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "rs")
@@ -664,7 +406,6 @@ fn is_rust_or_manifest(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::CompilerDiagnostic;
 
     #[test]
     fn command_arguments_may_be_missing_null_or_an_object() {
@@ -682,42 +423,5 @@ mod tests {
         assert!(
             refused.is_some_and(|failure| failure.code as i32 == ErrorCode::InvalidParams as i32)
         );
-    }
-
-    #[test]
-    fn counts_are_per_target_and_skip_cargos_repeats() {
-        let diagnostic = |targets: &[&str], severity, package: &str| CompilerDiagnostic {
-            targets: targets.iter().map(|target| target.to_string()).collect(),
-            package_id: package.into(),
-            file: PathBuf::from("/w/src/lib.rs"),
-            range: None,
-            label: None,
-            severity,
-            code: None,
-            message: "m".into(),
-            rendered: None,
-            related: Vec::new(),
-            notes: Vec::new(),
-            fixes: Vec::new(),
-        };
-        let result = RunResult {
-            targets: vec!["a".into(), "b".into()],
-            tool: "cargo check".into(),
-            tool_reason: String::new(),
-            command: String::new(),
-            uses_rustc_bootstrap: false,
-            status: RunStatus::Failed,
-            reason: None,
-            diagnostics: vec![
-                diagnostic(&["a", "b"], Severity::Error, "pkg"),
-                diagnostic(&["a"], Severity::Warning, "pkg"),
-                // cargo's "could not compile `pkg`" line: no package id, not counted again
-                diagnostic(&["a", "b"], Severity::Error, ""),
-            ],
-            duration_ms: 0,
-            process_group: None,
-        };
-        assert_eq!(counts_for(&result, &"a".to_string()), (1, 1));
-        assert_eq!(counts_for(&result, &"b".to_string()), (1, 0));
     }
 }

@@ -6,6 +6,7 @@
 //! diagnostics), `requests` (code actions, hover, commands) and `builds` (per-target
 //! checks and builds) extend `Server`.
 
+mod build_events;
 mod builds;
 mod changes;
 mod lifecycle;
