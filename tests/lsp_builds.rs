@@ -558,7 +558,7 @@ fn install_target_runs_rustup_and_reports_its_failure() {
     let rustup = bin.join("rustup");
     std::fs::write(
         &rustup,
-        "#!/bin/sh\necho \"error: could not download: $*\" >&2\nexit 1\n",
+        "#!/bin/sh\necho \"error: could not download: $* (in $(pwd))\" >&2\nexit 1\n",
     )
     .expect("write rustup");
     let mut permissions = std::fs::metadata(&rustup).expect("metadata").permissions();
@@ -598,7 +598,9 @@ fn install_target_runs_rustup_and_reports_its_failure() {
     let message = shown["message"].as_str().unwrap_or_default();
     assert!(
         message.contains(&format!("`rustup target add {target}` failed"))
-            && message.contains("could not download"),
+            && message.contains("could not download")
+            // run in the workspace, so its rust-toolchain.toml picks the toolchain
+            && message.contains(&format!("(in {})", root.display())),
         "{message}"
     );
     let token = begin["token"].clone();

@@ -206,7 +206,7 @@ fn execute(id: u64, order: &BuildOrder, cancel: &CancelHandle, events: &Sender<B
         for target in &order.targets {
             let message = format!("rustup target add {target}");
             let _ = events.send(BuildEvent::Progress { id, message });
-            match install_target(target) {
+            match install_target(target, &order.workspace) {
                 Ok(message) => {
                     let _ = events.send(BuildEvent::Installed { id, message });
                 }
