@@ -132,3 +132,38 @@ fn a_missing_workspace_is_a_usage_error() {
     assert_eq!(code, 2, "{output}");
     assert!(output.contains("no Cargo.toml"), "{output}");
 }
+
+#[test]
+fn without_target_the_workspace_selection_is_built() {
+    let triple = "thumbv7em-none-eabihf";
+    let host = host_triple();
+    let workspace = copy_fixture("build-errors");
+    let manifest = workspace.path().join("warns/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    let selection = format!("\n[package.metadata.triplet]\ntargets = [\"{triple}\", \"{host}\"]\n");
+    std::fs::write(&manifest, text + &selection).expect("write manifest");
+    let (_, report, output) = triplet_build_json(
+        workspace.path(),
+        &shared_target_dir("build-errors-selection"),
+        &["--check"],
+    );
+    let mut built: Vec<String> = report["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(targets_of_run)
+        .collect();
+    built.sort();
+    let mut expected = vec![triple.to_string(), host];
+    expected.sort();
+    assert_eq!(built, expected, "{output}");
+}
+
+fn targets_of_run(run: &serde_json::Value) -> Vec<String> {
+    run["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|target| target.as_str().map(str::to_string))
+        .collect()
+}

@@ -111,11 +111,18 @@ fn position_encoding_is_negotiated() {
     assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
     assert_eq!(
         result["capabilities"]["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "source"])
     );
-    assert!(result["capabilities"]
-        .get("executeCommandProvider")
-        .is_none());
+    assert_eq!(
+        result["capabilities"]["executeCommandProvider"]["commands"],
+        json!([
+            "triplet.check",
+            "triplet.build",
+            "triplet.cancel",
+            "triplet.installTarget",
+            "triplet.checkBuildStd"
+        ])
+    );
     assert_eq!(utf8.shutdown_and_exit().code(), Some(0));
 
     let mut utf16 = LspClient::spawn();

@@ -18,6 +18,7 @@
 
 mod collect;
 mod diagnostic;
+mod install;
 mod messages;
 mod process;
 mod runner;
@@ -27,6 +28,7 @@ mod workspace;
 pub mod wrapper;
 
 pub use diagnostic::{CompilerDiagnostic, Fix, Related, Severity, SourceRange, Suggestion};
+pub use install::install_target;
 pub use messages::strip_ansi;
 pub use process::CancelHandle;
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};

@@ -6,6 +6,7 @@ use crate::build::{
     run_build, BuildMode, BuildObserver, BuildProgress, BuildReport, BuildRequest, CancelHandle,
     CompilerDiagnostic, RunResult,
 };
+use crate::engine::{Engine, EngineOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,7 +23,8 @@ pub struct BuildArgs {
     /// Workspace directory or Cargo.toml.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Target triple; repeat for several. Default: the host.
+    /// Target triple; repeat for several. Default: the workspace's selected targets
+    /// (as `triplet targets` shows them), or the host when it cannot be loaded.
     #[arg(long = "target", value_name = "TRIPLE")]
     pub targets: Vec<String>,
     /// Run `cargo check` instead of building with the fitting tool.
@@ -48,7 +50,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
             BuildMode::Build
         },
     );
-    request.targets = args.targets.clone();
+    request.targets = if args.targets.is_empty() {
+        selected_targets(&args.path)
+    } else {
+        args.targets.clone()
+    };
     request.build_std = args.build_std;
     request.timeout = args.timeout.map(Duration::from_secs);
     // Cargo runs this very binary as RUSTC_WRAPPER to label messages with their target.
@@ -77,6 +83,18 @@ pub fn run(args: BuildArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The union of the packages' selected targets, as the live analysis uses them; empty
+/// (the runner then builds for the host) when the workspace cannot be loaded here.
+fn selected_targets(path: &Path) -> Vec<String> {
+    match Engine::load(path, EngineOptions::default()) {
+        Ok(engine) => engine.selected_targets(),
+        Err(error) => {
+            eprintln!("note: building for the host: the target selection is unknown ({error})");
+            Vec::new()
+        }
     }
 }
 

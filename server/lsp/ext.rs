@@ -60,8 +60,9 @@ pub struct CheckStatusParams {
     pub message: Option<String>,
 }
 
-/// Arguments of the `triplet.check` / `triplet.build` commands (when they are wired):
-/// no target = every selected target; `uri` picks the workspace.
+/// Arguments of the `triplet.check` / `triplet.build` / `triplet.cancel` /
+/// `triplet.installTarget` / `triplet.checkBuildStd` commands: no target = every selected
+/// target of the package of `uri`; `uri` picks the package and workspace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CheckArgs {

@@ -4,6 +4,8 @@
 //! actions), routes and publishes. The engine (`crate::engine`) does all analysis, on a
 //! worker thread, so the protocol loop never blocks. See docs/lsp.md.
 
+pub mod build_publish;
+pub mod builds;
 pub mod code_actions;
 pub mod config;
 pub mod convert;

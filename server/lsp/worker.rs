@@ -1,6 +1,7 @@
 //! The analysis thread: owns the engines (one per Cargo workspace) and runs every load and
 //! check, so the protocol loop never waits on `cargo metadata` or on analysis.
 
+use super::builds::PackageSelection;
 use super::code_actions::AnalyzedText;
 use super::config::{Config, Settings};
 use super::diagnostics::toml_error_range;
@@ -82,6 +83,8 @@ pub enum Outcome {
         /// Fingerprints of the manifest files as loaded (and of Cargo.lock as `cargo
         /// metadata` left it): events that merely repeat them are not changes.
         stamps: Vec<(PathBuf, Option<u64>)>,
+        /// Each package's selected targets (what editor checks and builds run for).
+        packages: Vec<PackageSelection>,
     },
     LoadFailed {
         root: PathBuf,
@@ -307,6 +310,18 @@ impl Worker {
                     .filter(|(file, _)| overlay.text(file).is_none())
                     .map(|(file, text)| (file.clone(), Some(fingerprint_bytes(text.as_bytes()))))
                     .collect();
+                let packages = engine
+                    .package_targets(&sources)
+                    .into_iter()
+                    .map(|package| PackageSelection {
+                        manifest: package.manifest_path,
+                        targets: package
+                            .targets
+                            .into_iter()
+                            .map(|t| t.origin.triple)
+                            .collect(),
+                    })
+                    .collect();
                 let lockfile = root.join("Cargo.lock");
                 let lock_stamp = fingerprint(&lockfile);
                 stamps.push((lockfile, lock_stamp));
@@ -322,6 +337,7 @@ impl Worker {
                 self.send(Outcome::Loaded {
                     root: root.to_path_buf(),
                     stamps,
+                    packages,
                 });
                 self.check_workspace(root, overlay, seq, &[]);
             }

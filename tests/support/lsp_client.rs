@@ -38,8 +38,14 @@ pub struct LspClient {
 
 impl LspClient {
     pub fn spawn() -> LspClient {
+        LspClient::spawn_with_env(&[])
+    }
+
+    /// `triplet lsp` with extra environment variables (they reach the builds it runs).
+    pub fn spawn_with_env(env: &[(&str, &Path)]) -> LspClient {
         let mut child = Command::new(env!("CARGO_BIN_EXE_triplet"))
             .arg("lsp")
+            .envs(env.iter().map(|(key, value)| (*key, *value)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -46,14 +46,19 @@ impl Server<'_> {
     }
 
     pub(super) fn next_deadline(&self) -> Option<Instant> {
-        [self.checks.next_due(), self.disk_changes.next_due()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.checks.next_due(),
+            self.disk_changes.next_due(),
+            self.next_save_check(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub(super) fn run_due_work(&mut self) {
         let now = Instant::now();
+        self.run_due_save_checks(now);
         let mut reload = Vec::new();
         for path in self.disk_changes.take_due(now, fingerprint) {
             match classify(&path) {

@@ -33,6 +33,11 @@ impl Server<'_> {
                 .and_then(|workspace| workspace.did_change_watched_files.as_ref())
                 .and_then(|watched| watched.dynamic_registration)
                 .unwrap_or(false),
+            work_done_progress: capabilities
+                .window
+                .as_ref()
+                .and_then(|window| window.work_done_progress)
+                .unwrap_or(false),
         };
         self.folders = initial_folders(&params);
         self.folders_from_files = self.folders.is_empty();
@@ -72,7 +77,10 @@ impl Server<'_> {
             )),
             code_action_provider: Some(CodeActionProviderCapability::Options(
                 lsp_types::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp_types::CodeActionKind::QUICKFIX,
+                        lsp_types::CodeActionKind::SOURCE,
+                    ]),
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
                 },
@@ -85,13 +93,19 @@ impl Server<'_> {
                 }),
                 file_operations: None,
             }),
-            // Commands (triplet.check / build / cancel) are advertised once they exist.
-            execute_command_provider: None,
+            execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+                commands: builds::COMMANDS
+                    .iter()
+                    .map(|command| command.to_string())
+                    .collect(),
+                work_done_progress_options: Default::default(),
+            }),
             ..ServerCapabilities::default()
         }
     }
 
     pub(super) fn initialized(&mut self) {
+        self.probe_build_std();
         if self.client.watched_files_registration {
             self.register_file_watching();
         }

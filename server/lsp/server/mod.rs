@@ -3,8 +3,11 @@
 //!
 //! `lifecycle` (initialize, capabilities, watching), `settings` (configuration and
 //! folders), `changes` (buffers, disk changes, debounced checks), `publish` (results →
-//! diagnostics) and `requests` (code actions, hover, commands) extend `Server`.
+//! diagnostics), `requests` (code actions, hover, commands) and `builds` (per-target
+//! checks and builds) extend `Server`.
 
+mod build_events;
+mod builds;
 mod changes;
 mod lifecycle;
 mod publish;
@@ -23,7 +26,7 @@ use super::schedule::{ChangeQueue, CheckScheduler};
 use super::transport::Transport;
 use super::watch::FileWatcher;
 use super::worker::{self, FileReport, Job, LoadFailure, Outcome};
-use super::workspaces::{classify, fingerprint, package_dir_of, FileKind};
+use super::workspaces::{classify, fingerprint, package_dir_of, root_for, FileKind};
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
@@ -43,7 +46,7 @@ use lsp_types::{
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -71,12 +74,14 @@ struct ClientSupport {
     document_changes: bool,
     pull_configuration: bool,
     watched_files_registration: bool,
+    work_done_progress: bool,
 }
 
 /// Requests we sent to the client, awaiting its answer.
 enum Pending {
     Configuration { folders: Vec<PathBuf> },
     Registration,
+    Progress { id: u64 }, // window/workDoneProgress/create for the build order `id`
 }
 
 pub struct Server<'a> {
@@ -108,6 +113,8 @@ pub struct Server<'a> {
     pending_requests: HashMap<RequestId, Pending>,
     /// Client requests the worker answers later.
     worker_requests: HashSet<RequestId>,
+    /// Per-target checks and builds: runs, their diagnostics, progress.
+    builds: builds::BuildState,
 }
 
 pub fn run() -> u8 {
@@ -159,12 +166,21 @@ impl<'a> Server<'a> {
             next_request_id: 0,
             pending_requests: HashMap::new(),
             worker_requests: HashSet::new(),
+            builds: builds::BuildState::default(),
         }
     }
 
-    /// Runs until `exit` (or EOF); returns the process exit code.
+    /// Runs until `exit` (or EOF); returns the process exit code. Running builds are
+    /// cancelled and their process groups killed before it returns.
     fn main_loop(mut self) -> u8 {
+        let code = self.serve();
+        self.stop_builds();
+        code
+    }
+
+    fn serve(&mut self) -> u8 {
         let incoming = self.transport.incoming.clone();
+        let build_events = self.builds.runs.receiver.clone();
         loop {
             let wait = self
                 .next_deadline()
@@ -186,6 +202,11 @@ impl<'a> Server<'a> {
                     Err(_) => {
                         self.log(MessageType::ERROR, "the analysis thread stopped".into());
                         self.outcomes = never();
+                    }
+                },
+                recv(build_events) -> event => {
+                    if let Ok(event) = event {
+                        self.guarded("build event", |server| server.on_build_event(event));
                     }
                 },
                 recv(self.file_events) -> paths => match paths {
@@ -277,6 +298,7 @@ impl<'a> Server<'a> {
             )),
             (Phase::Running, request::Shutdown::METHOD) => {
                 self.phase = Phase::ShuttingDown;
+                self.builds.runs.cancel_all();
                 Some(Response::new_ok(id, Value::Null))
             }
             (Phase::Running, _) => self.dispatch_request(request),
@@ -348,6 +370,7 @@ impl<'a> Server<'a> {
                     self.notification_params::<DidSaveTextDocumentParams>(notification)
                 {
                     if let Some(path) = uri_to_path(&params.text_document.uri) {
+                        self.saved(&path);
                         self.file_changed(path);
                     }
                 }
@@ -402,6 +425,11 @@ impl<'a> Server<'a> {
                     }
                 }
             }
+            notification::WorkDoneProgressCancel::METHOD => {
+                if let Some(params) = self.notification_params(notification) {
+                    self.progress_cancelled(params);
+                }
+            }
             notification::Initialized::METHOD => self.initialized(),
             // `$/` notifications may be ignored (spec); so may any we do not know.
             _ => {}
@@ -442,6 +470,7 @@ impl<'a> Server<'a> {
                 format!("file watching registration failed: {}", error.message),
             ),
             (Pending::Registration, Ok(_)) => {}
+            (Pending::Progress { id }, result) => self.progress_created(id, result.is_ok()),
         }
     }
 

@@ -33,7 +33,12 @@ impl Server<'_> {
                     }
                 }
             }
-            Outcome::Loaded { root, stamps } => {
+            Outcome::Loaded {
+                root,
+                stamps,
+                packages,
+            } => {
+                self.workspace_loaded(&root, packages);
                 for (path, stamp) in stamps {
                     self.disk_changes.mark_handled(path, stamp);
                 }
@@ -58,6 +63,7 @@ impl Server<'_> {
                 self.publish(&manifest);
             }
             Outcome::Dropped { root } => {
+                self.workspace_dropped(&root);
                 let gone: Vec<PathBuf> = self
                     .reports
                     .iter()
@@ -137,6 +143,9 @@ impl Server<'_> {
                 self.encoding,
             ));
         }
+        // Build diagnostics live apart from the analysis results and join them here.
+        let uri_for = |path: &Path| self.uri_for(path);
+        diagnostics.extend(self.builds.diagnostics.for_file(path, &uri_for));
         let last = self.published.get(path);
         if last.is_some_and(|(old_version, old)| *old_version == version && *old == diagnostics) {
             return;

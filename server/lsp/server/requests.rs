@@ -1,25 +1,58 @@
 //! Requests answered from the stored reports: code actions, hover, commands.
 
 use super::*;
+use crate::lsp::builds::OrderKind;
 
 impl Server<'_> {
     pub(super) fn code_action(
         &mut self,
         params: CodeActionParams,
     ) -> Option<Vec<CodeActionOrCommand>> {
-        // Every action here is a quickfix: a client asking for other kinds gets none.
-        if let Some(only) = &params.context.only {
-            let quickfix = lsp_types::CodeActionKind::QUICKFIX;
-            if !only
-                .iter()
-                .any(|kind| kind.as_str().is_empty() || *kind == quickfix)
-            {
-                return Some(Vec::new());
-            }
-        }
+        let wants = |kind: &lsp_types::CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|asked| {
+                    let asked = asked.as_str();
+                    // "source" asks for "source" and "source.*" (the kinds are hierarchical).
+                    asked.is_empty()
+                        || kind.as_str() == asked
+                        || kind.as_str().starts_with(&format!("{asked}."))
+                })
+            })
+        };
         let path = uri_to_path(&params.text_document.uri)?;
-        let report = self.fresh_report(&path)?;
-        let file_index = &report.texts.get(&path)?.index;
+        let uri = params.text_document.uri.clone();
+        let mut actions = Vec::new();
+        if wants(&lsp_types::CodeActionKind::QUICKFIX) {
+            actions.extend(self.finding_actions(&path, &uri, params.range));
+            let uri_for = |path: &Path| self.uri_for(path);
+            actions.extend(self.builds.diagnostics.fixes(&path, params.range, &uri_for));
+        }
+        if wants(&lsp_types::CodeActionKind::SOURCE) {
+            actions.extend(self.target_actions(&path, &uri));
+        }
+        Some(
+            actions
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction)
+                .collect(),
+        )
+    }
+
+    /// Fixes of the live findings under `range`, and the commands of a T0006 finding.
+    /// None while the stored results are older than the buffer.
+    fn finding_actions(
+        &self,
+        path: &Path,
+        uri: &Uri,
+        range: lsp_types::Range,
+    ) -> Vec<lsp_types::CodeAction> {
+        let Some(report) = self.fresh_report(path) else {
+            return Vec::new();
+        };
+        let Some(file) = report.texts.get(path) else {
+            return Vec::new();
+        };
+        let file_index = &file.index;
         let uri_for = |path: &Path| self.uri_for(path);
         let context = EditContext {
             texts: &report.texts,
@@ -27,13 +60,21 @@ impl Server<'_> {
             document_changes: self.client.document_changes,
             uri_for: &uri_for,
         };
-        let actions = code_actions(&report.findings, file_index, params.range, &context);
-        Some(
-            actions
-                .into_iter()
-                .map(CodeActionOrCommand::CodeAction)
-                .collect(),
-        )
+        let mut actions = code_actions(&report.findings, file_index, range, &context);
+        for finding in &report.findings {
+            if finding.code != crate::analysis::finding::RuleCode::T0006 {
+                continue;
+            }
+            let found = file_index.range(&finding.range, self.encoding);
+            if found.end < range.start || range.end < found.start {
+                continue;
+            }
+            let diagnostic = to_diagnostic(finding, file_index, self.encoding);
+            for target in &finding.targets {
+                actions.extend(self.missing_target_actions(target, uri, diagnostic.clone()));
+            }
+        }
+        actions
     }
 
     pub(super) fn hover(&mut self, params: HoverParams) -> Option<lsp_types::Hover> {
@@ -57,9 +98,13 @@ impl Server<'_> {
         &mut self,
         params: ExecuteCommandParams,
     ) -> Result<Option<Value>, ResponseFailure> {
-        // One arm per command: "triplet.check" | "triplet.build" | "triplet.cancel" land here.
-        #[allow(clippy::match_single_binding)]
+        let arguments = params.arguments;
         match params.command.as_str() {
+            "triplet.check" => self.order_command(OrderKind::Check, arguments),
+            "triplet.build" => self.order_command(OrderKind::Build, arguments),
+            "triplet.checkBuildStd" => self.order_command(OrderKind::CheckBuildStd, arguments),
+            "triplet.installTarget" => self.order_command(OrderKind::InstallTarget, arguments),
+            "triplet.cancel" => self.cancel_command(arguments),
             command => Err(ResponseFailure {
                 code: ErrorCode::InvalidParams,
                 message: format!("unknown command {command}"),
