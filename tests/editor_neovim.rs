@@ -85,7 +85,6 @@ fn require_nvim() -> bool {
 }
 
 #[test]
-#[ignore = "needs `triplet lsp` (lsp branch), not on main yet; passed against main + lsp@73b9aa0 merged by hand"]
 fn neovim_applies_the_t0001_quick_fix() {
     if !require_nvim() {
         return;

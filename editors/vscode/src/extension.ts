@@ -89,10 +89,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
 
   function activeFileArgs(target?: string): CheckArgs {
-    const uri = vscode.window.activeTextEditor?.document.uri;
+    // Only a file the server can place in a workspace: others get InvalidParams.
+    const document = vscode.window.activeTextEditor?.document;
+    const placeable =
+      document !== undefined &&
+      document.uri.scheme === "file" &&
+      vscode.workspace.getWorkspaceFolder(document.uri) !== undefined &&
+      (document.languageId === "rust" || isTargetSource(document.uri.path));
     return {
       ...(target === undefined ? {} : { target }),
-      ...(uri?.scheme === "file" ? { uri: uri.toString() } : {}),
+      ...(placeable ? { uri: document.uri.toString() } : {}),
     };
   }
 

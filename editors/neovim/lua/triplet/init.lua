@@ -246,8 +246,9 @@ function M.run(command, target)
   if target and target ~= "" then
     args.target = target
   end
-  local name = vim.api.nvim_buf_get_name(0)
-  if name ~= "" then
+  -- Only a buffer this client serves: the server answers InvalidParams for a uri
+  -- outside its workspaces.
+  if vim.lsp.buf_is_attached(0, client.id) then
     args.uri = vim.uri_from_bufnr(0)
   end
   request(client, "workspace/executeCommand", {
