@@ -26,11 +26,18 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn nvim() -> PathBuf {
-    std::env::var_os("TRIPLET_NVIM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("nvim"))
+    std::env::var_os("TRIPLET_NVIM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("nvim"))
 }
 
 fn nvim_available() -> bool {
-    Command::new(nvim()).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(nvim())
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Runs a test script of editors/neovim/test with `server` as the language server on a
@@ -91,8 +98,14 @@ fn neovim_applies_the_t0001_quick_fix() {
     }
     let (ok, log, text) = run_script("e2e.lua", Path::new(env!("CARGO_BIN_EXE_triplet")));
     assert!(ok, "the Neovim end-to-end script failed\n{log}");
-    assert!(text.contains("use alloc::vec::Vec;"), "file after the fix:\n{text}");
-    assert!(text.contains("extern crate alloc;"), "file after the fix:\n{text}");
+    assert!(
+        text.contains("use alloc::vec::Vec;"),
+        "file after the fix:\n{text}"
+    );
+    assert!(
+        text.contains("extern crate alloc;"),
+        "file after the fix:\n{text}"
+    );
 }
 
 /// The plugin and the script against a stand-in server that speaks the protocol
@@ -104,16 +117,28 @@ fn neovim_plugin_against_the_contract_mock() {
     }
     let python = Command::new("python3").arg("--version").output();
     if !python.is_ok_and(|o| o.status.success()) {
-        assert!(std::env::var_os("CI").is_none(), "python3 is required in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is required in CI"
+        );
         eprintln!("SKIPPED: python3 is not installed");
         return;
     }
     let mock = repo_root().join("editors/neovim/test/mock_server.py");
     let (ok, log, text) = run_script("e2e.lua", &mock);
-    assert!(ok, "the Neovim end-to-end script failed against the mock\n{log}");
-    assert!(text.contains("use alloc::vec::Vec;") && text.contains("extern crate alloc;"), "file after the fix:\n{text}");
+    assert!(
+        ok,
+        "the Neovim end-to-end script failed against the mock\n{log}"
+    );
+    assert!(
+        text.contains("use alloc::vec::Vec;") && text.contains("extern crate alloc;"),
+        "file after the fix:\n{text}"
+    );
     let (ok, log, _) = run_script("commands.lua", &mock);
-    assert!(ok, "the Neovim user commands failed against the mock\n{log}");
+    assert!(
+        ok,
+        "the Neovim user commands failed against the mock\n{log}"
+    );
 }
 
 /// The plugin's pure parts (settings encoding, checkStatus shapes, root detection).
@@ -122,6 +147,9 @@ fn neovim_plugin_unit() {
     if !require_nvim() {
         return;
     }
-    let (ok, log, _) = run_script("unit.lua", &repo_root().join("editors/neovim/test/mock_server.py"));
+    let (ok, log, _) = run_script(
+        "unit.lua",
+        &repo_root().join("editors/neovim/test/mock_server.py"),
+    );
     assert!(ok, "the Neovim unit script failed\n{log}");
 }

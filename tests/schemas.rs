@@ -35,11 +35,18 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 
 fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
     let errs = errors(validator, instance);
-    assert!(errs.is_empty(), "{what} should be valid, got:\n{}", errs.join("\n"));
+    assert!(
+        errs.is_empty(),
+        "{what} should be valid, got:\n{}",
+        errs.join("\n")
+    );
 }
 
 fn assert_invalid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
-    assert!(!validator.is_valid(instance), "{what} should be rejected: {instance}");
+    assert!(
+        !validator.is_valid(instance),
+        "{what} should be rejected: {instance}"
+    );
 }
 
 /// Rebuild the nested `triplet` settings object from package.json's flat
@@ -79,9 +86,16 @@ fn package_json_defaults_match_settings_schema() {
     let package = read_json("editors/vscode/package.json");
     let defaults = settings_from_package_json_defaults(&package);
     for key in ["targets", "checkOnSave", "rules", "server", "trace"] {
-        assert!(defaults.get(key).is_some(), "package.json lacks triplet.{key}: {defaults}");
+        assert!(
+            defaults.get(key).is_some(),
+            "package.json lacks triplet.{key}: {defaults}"
+        );
     }
-    assert_eq!(defaults["checkOnSave"], json!(false), "checkOnSave must default to off");
+    assert_eq!(
+        defaults["checkOnSave"],
+        json!(false),
+        "checkOnSave must default to off"
+    );
     assert_valid(&settings, &defaults, "package.json defaults");
 }
 
@@ -89,7 +103,10 @@ fn package_json_defaults_match_settings_schema() {
 fn schema_examples_and_sample_settings_are_valid() {
     let settings = validator("schemas/settings.schema.json");
     let schema = read_json("schemas/settings.schema.json");
-    for example in schema["examples"].as_array().expect("settings schema has examples") {
+    for example in schema["examples"]
+        .as_array()
+        .expect("settings schema has examples")
+    {
         assert_valid(&settings, example, "settings schema example");
     }
     let samples = [
@@ -108,14 +125,32 @@ fn schema_examples_and_sample_settings_are_valid() {
 fn settings_schema_rejects_bad_values() {
     let settings = validator("schemas/settings.schema.json");
     let bad = [
-        (json!({ "targets": "wasm32-unknown-unknown" }), "targets as a string"),
-        (json!({ "targets": ["Wasm32 Unknown"] }), "a triple with spaces and capitals"),
-        (json!({ "targets": ["wasm32"] }), "a single-component triple"),
+        (
+            json!({ "targets": "wasm32-unknown-unknown" }),
+            "targets as a string",
+        ),
+        (
+            json!({ "targets": ["Wasm32 Unknown"] }),
+            "a triple with spaces and capitals",
+        ),
+        (
+            json!({ "targets": ["wasm32"] }),
+            "a single-component triple",
+        ),
         (json!({ "targets": ["a-b", "a-b"] }), "duplicate targets"),
         (json!({ "checkOnSave": "yes" }), "checkOnSave as a string"),
-        (json!({ "rules": { "T0002": "loud" } }), "an unknown severity"),
-        (json!({ "rules": { "T9999": "off" } }), "an unknown rule code"),
-        (json!({ "trace": { "server": "everything" } }), "an unknown trace level"),
+        (
+            json!({ "rules": { "T0002": "loud" } }),
+            "an unknown severity",
+        ),
+        (
+            json!({ "rules": { "T9999": "off" } }),
+            "an unknown rule code",
+        ),
+        (
+            json!({ "trace": { "server": "everything" } }),
+            "an unknown trace level",
+        ),
         (json!({ "checkonsave": true }), "a misspelt key"),
     ];
     for (instance, what) in &bad {
@@ -125,11 +160,16 @@ fn settings_schema_rejects_bad_values() {
 
 /// Cargo.toml files under the given directories (recursively), skipping build output.
 fn cargo_tomls(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "target" || n == "node_modules") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == "target" || n == "node_modules")
+            {
                 continue;
             }
             cargo_tomls(&path, found);
@@ -148,7 +188,9 @@ fn toml_to_json(path: &Path) -> Option<Value> {
 }
 
 fn has_triplet_metadata(manifest: &Value) -> bool {
-    ["package", "workspace"].iter().any(|section| !manifest[section]["metadata"]["triplet"].is_null())
+    ["package", "workspace"]
+        .iter()
+        .any(|section| !manifest[section]["metadata"]["triplet"].is_null())
 }
 
 #[test]
@@ -169,7 +211,10 @@ fn cargo_manifests_with_triplet_metadata_are_valid() {
             checked += 1;
         }
     }
-    assert!(checked > 0, "no Cargo.toml with metadata.triplet found under tests/fixtures or examples");
+    assert!(
+        checked > 0,
+        "no Cargo.toml with metadata.triplet found under tests/fixtures or examples"
+    );
 }
 
 #[test]
@@ -188,10 +233,22 @@ fn cargo_schema_allows_everything_outside_triplet_metadata() {
 fn cargo_schema_rejects_bad_triplet_metadata() {
     let cargo = validator("schemas/cargo-metadata.schema.json");
     let bad = [
-        (json!({ "package": { "metadata": { "triplet": { "targets": "wasm32-unknown-unknown" } } } }), "targets as a string"),
-        (json!({ "workspace": { "metadata": { "triplet": { "targets": ["x86_64 linux"] } } } }), "a malformed triple"),
-        (json!({ "package": { "metadata": { "triplet": { "rules": { "T0002": "silent" } } } } }), "an unknown severity"),
-        (json!({ "package": { "metadata": { "triplet": { "target": ["wasm32-unknown-unknown"] } } } }), "a misspelt key"),
+        (
+            json!({ "package": { "metadata": { "triplet": { "targets": "wasm32-unknown-unknown" } } } }),
+            "targets as a string",
+        ),
+        (
+            json!({ "workspace": { "metadata": { "triplet": { "targets": ["x86_64 linux"] } } } }),
+            "a malformed triple",
+        ),
+        (
+            json!({ "package": { "metadata": { "triplet": { "rules": { "T0002": "silent" } } } } }),
+            "an unknown severity",
+        ),
+        (
+            json!({ "package": { "metadata": { "triplet": { "target": ["wasm32-unknown-unknown"] } } } }),
+            "a misspelt key",
+        ),
     ];
     for (instance, what) in &bad {
         assert_invalid(&cargo, instance, what);
@@ -206,10 +263,11 @@ fn cargo_schema_rejects_bad_triplet_metadata() {
 /// Ground truth for the triple pattern: every target rustc knows must be accepted.
 #[test]
 fn every_rustc_target_matches_the_triple_pattern() {
-    let output = std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .args(["--print", "target-list"])
-        .output()
-        .expect("run rustc --print target-list");
+    let output =
+        std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+            .args(["--print", "target-list"])
+            .output()
+            .expect("run rustc --print target-list");
     assert!(output.status.success(), "rustc --print target-list failed");
     let triples: Vec<String> = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -217,7 +275,10 @@ fn every_rustc_target_matches_the_triple_pattern() {
         .filter(|line| !line.is_empty())
         .map(String::from)
         .collect();
-    assert!(triples.len() > 50, "suspiciously short target list: {triples:?}");
+    assert!(
+        triples.len() > 50,
+        "suspiciously short target list: {triples:?}"
+    );
     let settings = validator("schemas/settings.schema.json");
     let cargo = validator("schemas/cargo-metadata.schema.json");
     for triple in &triples {
