@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Per-rule switches: `None` turns a rule off, `Some(severity)` overrides its severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,8 +136,6 @@ pub struct Engine {
 /// A file's text hash, text and parse.
 type CachedParse = (u64, Arc<str>, Arc<FileSyntax>);
 
-const METADATA_TIMEOUT: Duration = Duration::from_secs(120);
-
 impl Engine {
     /// Loads the Cargo workspace at `root` (a directory or a Cargo.toml).
     pub fn load(root: &Path, options: EngineOptions) -> Result<Engine, LoadError> {
@@ -166,7 +163,8 @@ impl Engine {
                 manifest: None,
             });
         }
-        let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
+        let metadata =
+            metadata::load_metadata(&manifest, &options.features, metadata::metadata_timeout())?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let packages = metadata
             .workspace_packages()
@@ -441,6 +439,9 @@ impl Engine {
             }
         }
         let syntax = Arc::new(FileSyntax::parse(&text));
+        if let Some(reason) = &syntax.skipped {
+            eprintln!("triplet: {}: {reason}", path.display());
+        }
         let text: Arc<str> = Arc::from(text);
         if let Ok(mut cache) = self.parse_cache.lock() {
             cache.insert(path.to_path_buf(), (hash, text.clone(), syntax.clone()));
