@@ -236,6 +236,19 @@ fn parse_message(body: &[u8]) -> Result<Message, Value> {
             format!("invalid JSON: {error}"),
         )
     })?;
+    // lsp-server would read a request whose id is neither a string nor a 32-bit integer
+    // as a notification, and the client would wait forever for its answer.
+    if let (Some(_), Some(id)) = (value.get("method"), value.get("id")) {
+        let usable =
+            id.is_null() || id.is_string() || id.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+        if !usable {
+            return Err(error_response(
+                Value::Null,
+                ErrorCode::InvalidRequest,
+                format!("request id {id} is neither a string nor a 32-bit integer"),
+            ));
+        }
+    }
     serde_json::from_value::<Message>(value.clone()).map_err(|error| {
         let id = value.get("id").cloned().unwrap_or(Value::Null);
         let id = if id.is_string() || id.is_i64() {
@@ -329,6 +342,10 @@ Content-Length: abc\r\n\r\nxyzContent-Length: 1\r\n\r\n1\xff\xfe\r\n\r\nContent-
         let parse_error = parse_message(b"{not json").unwrap_err();
         assert_eq!(parse_error["error"]["code"], json!(-32700));
         assert_eq!(parse_error["id"], Value::Null);
+        let float_id = parse_message(br#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#);
+        assert_eq!(float_id.unwrap_err()["error"]["code"], json!(-32600));
+        let huge_id = parse_message(br#"{"jsonrpc":"2.0","id":4294967296,"method":"x"}"#);
+        assert_eq!(huge_id.unwrap_err()["error"]["code"], json!(-32600));
         let invalid = parse_message(br#"{"id": 7, "params": 1}"#).unwrap_err();
         assert_eq!(invalid["error"]["code"], json!(-32600));
         assert_eq!(invalid["id"], json!(7));

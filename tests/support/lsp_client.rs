@@ -117,6 +117,18 @@ impl LspClient {
         stdin.flush().expect("flush");
     }
 
+    /// Writes raw bytes (malformed frames, invalid UTF-8) to the server's stdin.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// The server's process id (to look for its children).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
