@@ -38,7 +38,16 @@ pub struct LspClient {
 
 impl LspClient {
     pub fn spawn() -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        LspClient::spawn_with_env(&[])
+    }
+
+    /// `triplet lsp` with extra environment variables (a fake `CARGO`, a short timeout…).
+    pub fn spawn_with_env(env: &[(&str, &std::ffi::OsStr)]) -> LspClient {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_triplet"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -276,6 +285,20 @@ impl LspClient {
 
     pub fn close_stdin(&mut self) {
         self.stdin = None;
+    }
+
+    /// The exit status if the server exits within `limit`, else `None`.
+    pub fn wait_exit_within(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn wait_exit(&mut self) -> ExitStatus {
