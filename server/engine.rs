@@ -427,6 +427,15 @@ impl Engine {
         path: &Path,
         sources: &dyn SourceProvider,
     ) -> Option<(Arc<str>, Arc<FileSyntax>)> {
+        if !crate::workspace::is_inside(&self.root, path) {
+            // `#[path = "/etc/…"]` or a symlink out of the workspace: not ours to read.
+            eprintln!(
+                "triplet: not reading {}: outside the workspace {}",
+                path.display(),
+                self.root.display()
+            );
+            return None;
+        }
         let text = sources.read(path)?;
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);

@@ -41,6 +41,21 @@ pub fn read_regular_file(path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// Whether `path` lies inside `root` once `..` and symlinks are resolved. A path that
+/// does not exist (an unsaved buffer) is judged by its text.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    match std::fs::canonicalize(path) {
+        Ok(real) => real.starts_with(&real_root),
+        Err(_) => {
+            (path.starts_with(root) || path.starts_with(&real_root))
+                && !path
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+        }
+    }
+}
+
 /// A source file's text; non-UTF-8 files are analysed with replacement characters
 /// rather than skipped (CLI and language server alike).
 pub fn read_source_file(path: &Path) -> Option<String> {
