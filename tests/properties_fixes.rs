@@ -373,7 +373,7 @@ fn manifest_findings(text: &str, targets: &[TargetView]) -> Vec<Finding> {
         rustflags: Vec::new(),
     });
     // T0007: the typo'd triple in package.metadata.triplet, located in this text.
-    let doc: toml_edit::ImDocument<&str> = toml_edit::ImDocument::parse(text).expect("parses");
+    let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text).expect("parses");
     let origins: Vec<TargetOrigin> = doc["package"]["metadata"]["triplet"]["targets"]
         .as_array()
         .map(|array| {

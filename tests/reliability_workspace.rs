@@ -1,8 +1,8 @@
 //! Workspace faults and safety, through the real `triplet` binary: a missing or hanging
 //! cargo, files that cannot be read the usual way, symlink loops, and workspaces that try
 //! to make analysis run their code. Broken manifests: tests/cli_contract.rs
-//! (`broken_manifest_exits_2_with_a_clear_message`) and tests/lsp_diagnostics.rs
-//! (`broken_manifest_is_a_diagnostic_and_the_last_good_model_keeps_serving`).
+//! (`a_broken_manifest_is_a_clear_error_with_exit_status_2`) and tests/lsp_diagnostics.rs
+//! (`broken_manifest_is_a_diagnostic_and_the_last_model_keeps_serving`).
 
 mod support;
 
