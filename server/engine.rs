@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Per-rule switches: `None` turns a rule off, `Some(severity)` overrides its severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,8 +141,6 @@ pub struct Engine {
 /// A file's text hash, text and parse.
 type CachedParse = (u64, Arc<str>, Arc<FileSyntax>);
 
-const METADATA_TIMEOUT: Duration = Duration::from_secs(120);
-
 impl Engine {
     /// Loads the Cargo workspace at `root` (a directory or a Cargo.toml).
     pub fn load(root: &Path, options: EngineOptions) -> Result<Engine, LoadError> {
@@ -172,25 +169,28 @@ impl Engine {
                 manifest: None,
             });
         }
-        let (root, packages, load_problems) =
-            match metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT) {
-                Ok(metadata) => {
-                    let packages = metadata
-                        .workspace_packages()
-                        .into_iter()
-                        .map(|package| package_model(&metadata, package, &options.features))
-                        .collect();
-                    (
-                        metadata.workspace_root.clone().into_std_path_buf(),
-                        packages,
-                        Vec::new(),
-                    )
-                }
-                Err(error) if options.partial_on_broken_member => {
-                    degraded_model(&manifest, error, &options.features)?
-                }
-                Err(error) => return Err(error),
-            };
+        let (root, packages, load_problems) = match metadata::load_metadata(
+            &manifest,
+            &options.features,
+            metadata::metadata_timeout(),
+        ) {
+            Ok(metadata) => {
+                let packages = metadata
+                    .workspace_packages()
+                    .into_iter()
+                    .map(|package| package_model(&metadata, package, &options.features))
+                    .collect();
+                (
+                    metadata.workspace_root.clone().into_std_path_buf(),
+                    packages,
+                    Vec::new(),
+                )
+            }
+            Err(error) if options.partial_on_broken_member => {
+                degraded_model(&manifest, error, &options.features)?
+            }
+            Err(error) => return Err(error),
+        };
         let build_std_available = crate::build::build_std_available().is_some();
         let api_table = api_table_for(&toolchain);
         Ok(Engine {
@@ -453,6 +453,15 @@ impl Engine {
         path: &Path,
         sources: &dyn SourceProvider,
     ) -> Option<(Arc<str>, Arc<FileSyntax>)> {
+        if !crate::workspace::is_inside(&self.root, path) {
+            // `#[path = "/etc/…"]` or a symlink out of the workspace: not ours to read.
+            eprintln!(
+                "triplet: not reading {}: outside the workspace {}",
+                path.display(),
+                self.root.display()
+            );
+            return None;
+        }
         let text = sources.read(path)?;
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
@@ -465,6 +474,9 @@ impl Engine {
             }
         }
         let syntax = Arc::new(FileSyntax::parse(&text));
+        if let Some(reason) = &syntax.skipped {
+            eprintln!("triplet: {}: {reason}", path.display());
+        }
         let text: Arc<str> = Arc::from(text);
         if let Ok(mut cache) = self.parse_cache.lock() {
             cache.insert(path.to_path_buf(), (hash, text.clone(), syntax.clone()));

@@ -28,7 +28,11 @@ fn host_triple() -> String {
 
 /// A client that shows progress (it answers `window/workDoneProgress/create`).
 fn start(root: &Path, env: &[(&str, &Path)], options: Value) -> LspClient {
-    let mut client = LspClient::spawn_with_env(env);
+    let env: Vec<(&str, &std::ffi::OsStr)> = env
+        .iter()
+        .map(|(key, value)| (*key, value.as_os_str()))
+        .collect();
+    let mut client = LspClient::spawn_with_env(&env);
     let mut caps = capabilities(false, false);
     caps["window"] = json!({"workDoneProgress": true});
     client.initialize(&[root], caps, options);

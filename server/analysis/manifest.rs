@@ -117,6 +117,20 @@ impl AsTableLikeTable for Item {
     }
 }
 
+/// Turns `dep = "1.0"` into `dep = { version = "1.0" }` (so keys can be added), keeping
+/// the value's decor: the spacing around it and a trailing `# comment`.
+pub fn version_string_to_inline(entry: &mut toml_edit::Item) {
+    let toml_edit::Item::Value(toml_edit::Value::String(version)) = entry else {
+        return;
+    };
+    let decor = version.decor().clone();
+    let mut inline = toml_edit::InlineTable::new();
+    inline.insert("version", version.value().as_str().into());
+    let mut value = toml_edit::Value::InlineTable(inline);
+    *value.decor_mut() = decor;
+    *entry = toml_edit::Item::Value(value);
+}
+
 /// Applies `change` to the manifest and returns the one edit (byte range, new text) that
 /// turns `text` into the result, or `None` when nothing changed or the text is not TOML.
 pub fn edit_toml(

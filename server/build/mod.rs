@@ -30,7 +30,7 @@ pub mod wrapper;
 pub use diagnostic::{CompilerDiagnostic, Fix, Related, Severity, SourceRange, Suggestion};
 pub use install::install_target;
 pub use messages::strip_ansi;
-pub use process::CancelHandle;
+pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
 pub use tool::{BuildMode, ToolChoice, ToolKind};
 pub use toolchain::{

@@ -5,8 +5,49 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
+
+/// Process groups started and not reaped yet, so that a server whose client vanished
+/// can end them all on its way out (`kill_all_groups`).
+static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn track(pgid: u32) {
+    if let Ok(mut live) = LIVE_GROUPS.lock() {
+        live.push(pgid);
+    }
+}
+
+fn untrack(pgid: u32) {
+    if let Ok(mut live) = LIVE_GROUPS.lock() {
+        live.retain(|&group| group != pgid);
+    }
+}
+
+/// Kills every process group this process started and has not reaped (server exit).
+pub fn kill_all_groups() {
+    let groups = match LIVE_GROUPS.lock() {
+        Ok(live) => live.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for pgid in groups {
+        kill_process_group(pgid);
+    }
+}
+
+fn kill_process_group(pgid: u32) {
+    #[cfg(unix)]
+    {
+        if let Ok(pgid) = libc::pid_t::try_from(pgid) {
+            // SAFETY: killpg only takes two integers and touches no memory of ours.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
 
 /// Cancels a running build from any thread. Cheap to clone.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +100,7 @@ impl ProcessGroup {
             command.process_group(0);
         }
         let mut child = command.spawn()?;
+        track(child.id());
         let (sender, receiver) = mpsc::channel();
         if let Some(stdout) = child.stdout.take() {
             forward_lines(stdout, sender.clone(), OutputLine::Stdout);
@@ -86,16 +128,9 @@ impl ProcessGroup {
             // The pgid may already belong to someone else.
             return;
         }
+        // The leader is not reaped yet, so the group id still names our group.
         #[cfg(unix)]
-        {
-            if let Ok(pgid) = libc::pid_t::try_from(self.child.id()) {
-                // SAFETY: killpg only takes two integers and touches no memory of ours.
-                // The leader is not reaped yet, so the group id still names our group.
-                unsafe {
-                    libc::killpg(pgid, libc::SIGKILL);
-                }
-            }
-        }
+        kill_process_group(self.child.id());
         #[cfg(not(unix))]
         {
             let _ = self.child.kill();
@@ -105,6 +140,17 @@ impl ProcessGroup {
     pub fn wait(&mut self) -> std::io::Result<ExitStatus> {
         let status = self.child.wait()?;
         self.reaped = true;
+        untrack(self.child.id());
+        Ok(status)
+    }
+
+    /// The exit status if the leader has exited (then it is reaped), else `None`.
+    pub fn try_wait(&mut self) -> std::io::Result<Option<ExitStatus>> {
+        let status = self.child.try_wait()?;
+        if status.is_some() {
+            self.reaped = true;
+            untrack(self.child.id());
+        }
         Ok(status)
     }
 }
@@ -114,6 +160,7 @@ impl Drop for ProcessGroup {
         if !self.reaped {
             self.kill_group();
             let _ = self.child.wait();
+            untrack(self.child.id());
         }
     }
 }

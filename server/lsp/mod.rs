@@ -26,5 +26,9 @@ use std::process::ExitCode;
 
 /// Serves LSP on stdin/stdout until `exit`: 0 after `shutdown`, 1 otherwise (spec).
 pub fn run() -> ExitCode {
-    ExitCode::from(server::run())
+    let code = server::run();
+    // The analysis thread may be inside `cargo metadata` (or a build) right now: end
+    // those process groups rather than leave them orphaned.
+    crate::build::kill_all_groups();
+    ExitCode::from(code)
 }

@@ -9,7 +9,6 @@ use super::worker::FileReport;
 use crate::analysis::finding::Finding;
 use crate::engine::SourceProvider;
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -88,7 +87,7 @@ impl<'a> RecordingSources<'a> {
         let pinned = self.pins.and_then(|pins| pins.get(path));
         let text = match pinned.or_else(|| self.overlay.text(path)) {
             Some(text) => Some(Arc::clone(text)),
-            None => fs::read_to_string(path).ok().map(Arc::from),
+            None => crate::workspace::read_source_file(path).map(Arc::from),
         };
         served.insert(path.to_path_buf(), text.clone());
         text

@@ -111,6 +111,10 @@ struct Slot {
     /// last good model keeps serving.
     good_manifests: HashMap<PathBuf, Arc<str>>,
     broken: bool,
+    /// Content fingerprints of the manifests, configs and Cargo.lock the last successful
+    /// load saw: a change event for content already loaded (cargo metadata writing
+    /// Cargo.lock, a late duplicate event) is not worth another load.
+    loaded_stamps: HashMap<PathBuf, Option<u64>>,
 }
 
 impl Slot {
@@ -120,6 +124,7 @@ impl Slot {
             settings: None,
             good_manifests: HashMap::new(),
             broken: false,
+            loaded_stamps: HashMap::new(),
         }
     }
 
@@ -224,6 +229,19 @@ impl Worker {
                 // New or removed workspaces load or drop here; the others reload.
                 let loaded = self.sync_roots(&overlay, seq);
                 for root in affected {
+                    let already_loaded = self.slots.get(&root).is_some_and(|slot| {
+                        paths
+                            .iter()
+                            .filter(|path| affected_roots(&known, path).contains(&root))
+                            .all(|path| {
+                                slot.loaded_stamps
+                                    .get(path)
+                                    .is_some_and(|stamp| *stamp == fingerprint(path))
+                            })
+                    });
+                    if already_loaded {
+                        continue;
+                    }
                     if self.slots.contains_key(&root) && !loaded.contains(&root) {
                         self.send(Outcome::Log {
                             error: false,
@@ -332,6 +350,7 @@ impl Worker {
                         settings: Some(settings),
                         good_manifests,
                         broken: false,
+                        loaded_stamps: stamps.iter().cloned().collect(),
                     },
                 );
                 self.send(Outcome::Loaded {
@@ -362,6 +381,8 @@ impl Worker {
                     .or_insert_with(Slot::empty);
                 slot.settings = None;
                 slot.broken = slot.engine.is_some();
+                // Restoring the last good text must load again, not look already loaded.
+                slot.loaded_stamps.clear();
                 self.send(Outcome::LoadFailed {
                     root: root.to_path_buf(),
                     failure,

@@ -69,7 +69,7 @@ fn enclosing_workspace_root(dir: &Path) -> Option<PathBuf> {
 
 /// Line-based on purpose: a manifest with a syntax error still names its workspace.
 fn declares_workspace(manifest: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(manifest) else {
+    let Some(text) = crate::workspace::read_source_file(manifest) else {
         return false;
     };
     text.lines().any(|line| {
@@ -99,7 +99,7 @@ pub fn root_for<'a>(
 
 /// A content hash (None: the file is gone), to tell a real change from a repeated event.
 pub fn fingerprint(path: &Path) -> Option<u64> {
-    fs::read(path).ok().map(|bytes| fingerprint_bytes(&bytes))
+    crate::workspace::read_regular_file(path).map(|bytes| fingerprint_bytes(&bytes))
 }
 
 pub fn fingerprint_bytes(bytes: &[u8]) -> u64 {

@@ -1,12 +1,27 @@
 //! The Cargo workspace as `cargo metadata` describes it: members, their crate roots,
 //! features, dependencies and the resolved graph.
 
+use crate::build::{OutputLine, ProcessGroup};
 use cargo_metadata::{DependencyKind, Metadata, Package, PackageId};
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
+
+/// Overrides how long `cargo metadata` may run, in seconds (tests use a hanging fake
+/// `cargo`; users on a slow network may need more).
+pub const METADATA_TIMEOUT_ENV: &str = "TRIPLET_METADATA_TIMEOUT_SECS";
+const DEFAULT_METADATA_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The `cargo metadata` time limit: `TRIPLET_METADATA_TIMEOUT_SECS`, else 120 s.
+pub fn metadata_timeout() -> Duration {
+    std::env::var(METADATA_TIMEOUT_ENV)
+        .ok()
+        .and_then(|secs| secs.trim().parse::<u64>().ok())
+        .filter(|&secs| secs > 0)
+        .map_or(DEFAULT_METADATA_TIMEOUT, Duration::from_secs)
+}
 
 /// Why the workspace could not be loaded, said plainly.
 #[derive(Debug, Clone)]
@@ -40,6 +55,19 @@ pub fn load_metadata(
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(manifest)
         .current_dir(base);
+    // Analysis never runs workspace code: `cargo metadata` would run the
+    // `build.rustc-wrapper` / `build.rustc` a workspace's .cargo/config.toml names (to ask
+    // rustc about the host). The environment outranks config files, so these pin them to
+    // the user's own choice.
+    command
+        .env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "")
+        .env(
+            "RUSTC",
+            std::env::var_os("RUSTC")
+                .filter(|rustc| !rustc.is_empty())
+                .unwrap_or_else(|| "rustc".into()),
+        );
     if features.all_features {
         command.arg("--all-features");
     }
@@ -49,47 +77,53 @@ pub fn load_metadata(
     if !features.features.is_empty() {
         command.arg("--features").arg(features.features.join(","));
     }
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| LoadError {
-            message: format!(
-                "cannot run `cargo metadata` ({}): {e}; is cargo on PATH?",
-                cargo.to_string_lossy()
-            ),
-            manifest: None,
-        })?;
-    // Drain both pipes on threads so a large output cannot block the child.
-    let stdout = child.stdout.take().map(|mut pipe| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    });
-    let stderr = child.stderr.take().map(|mut pipe| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    });
-    let started = Instant::now();
+    // Its own process group, tracked: a timeout or the server's exit ends cargo and
+    // everything it started (a hung registry fetch, a `cargo` wrapper script's children).
+    let (mut group, lines) = ProcessGroup::spawn(command).map_err(|e| LoadError {
+        message: format!(
+            "cannot run `cargo metadata` ({}): {e}; is cargo on PATH?",
+            cargo.to_string_lossy()
+        ),
+        manifest: None,
+    })?;
+    let timed_out = || {
+        LoadError {
+        message: format!(
+            "`cargo metadata` did not finish within {} s (set {METADATA_TIMEOUT_ENV} to wait longer)",
+            timeout.as_secs()
+        ),
+        manifest: Some(manifest.to_path_buf()),
+    }
+    };
+    let deadline = Instant::now() + timeout;
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    loop {
+        match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(OutputLine::Stdout(line)) => {
+                stdout.push_str(&line);
+                stdout.push('\n');
+            }
+            Ok(OutputLine::Stderr(line)) => {
+                stderr.push_str(&line);
+                stderr.push('\n');
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                group.kill_group();
+                let _ = group.wait();
+                return Err(timed_out());
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // Both pipes are closed; the leader may still linger (it closed them itself).
     let status = loop {
-        match child.try_wait() {
+        match group.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(LoadError {
-                    message: format!(
-                        "`cargo metadata` did not finish within {} s",
-                        timeout.as_secs()
-                    ),
-                    manifest: Some(manifest.to_path_buf()),
-                });
+            Ok(None) if Instant::now() >= deadline => {
+                group.kill_group();
+                let _ = group.wait();
+                return Err(timed_out());
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => {
@@ -100,8 +134,6 @@ pub fn load_metadata(
             }
         }
     };
-    let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     if !status.success() {
         return Err(LoadError {
             message: cargo_error_summary(&stderr),

@@ -41,11 +41,14 @@ impl LspClient {
         LspClient::spawn_with_env(&[])
     }
 
-    /// `triplet lsp` with extra environment variables (they reach the builds it runs).
-    pub fn spawn_with_env(env: &[(&str, &Path)]) -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_triplet"))
+    /// `triplet lsp` with extra environment variables (a fake `CARGO`, a short timeout…).
+    pub fn spawn_with_env(env: &[(&str, &std::ffi::OsStr)]) -> LspClient {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_triplet"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
             .arg("lsp")
-            .envs(env.iter().map(|(key, value)| (*key, *value)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -121,6 +124,18 @@ impl LspClient {
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
         stdin.flush().expect("flush");
+    }
+
+    /// Writes raw bytes (malformed frames, invalid UTF-8) to the server's stdin.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// The server's process id (to look for its children).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -270,6 +285,20 @@ impl LspClient {
 
     pub fn close_stdin(&mut self) {
         self.stdin = None;
+    }
+
+    /// The exit status if the server exits within `limit`, else `None`.
+    pub fn wait_exit_within(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn wait_exit(&mut self) -> ExitStatus {

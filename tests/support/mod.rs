@@ -170,3 +170,6 @@ pub fn cargo_check(dir: &Path) -> (bool, String) {
 
 /// A JSON-RPC client for `triplet lsp` (the tests/lsp_*.rs suites).
 pub mod lsp_client;
+
+/// Synthetic targets and helpers for driving `triplet::analysis` directly.
+pub mod analysis;

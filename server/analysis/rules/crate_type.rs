@@ -71,9 +71,25 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
         let lib = doc
             .entry("lib")
             .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
-        if let Some(table) = lib.as_table_like_mut() {
-            let array: toml_edit::Array = wanted.iter().map(String::as_str).collect();
-            table.insert("crate-type", toml_edit::value(array));
+        let Some(table) = lib.as_table_like_mut() else {
+            return;
+        };
+        // Extend the array the user wrote (its layout and comments stay), else add one.
+        match table
+            .get_mut("crate-type")
+            .and_then(toml_edit::Item::as_array_mut)
+        {
+            Some(existing) => {
+                for kind in &wanted {
+                    if !existing.iter().any(|v| v.as_str() == Some(kind.as_str())) {
+                        existing.push(kind.as_str());
+                    }
+                }
+            }
+            None => {
+                let array: toml_edit::Array = wanted.iter().map(String::as_str).collect();
+                table.insert("crate-type", toml_edit::value(array));
+            }
         }
     })
     .map(|(range, new_text)| Fix {

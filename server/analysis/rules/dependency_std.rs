@@ -63,19 +63,10 @@ fn disable_default_features(
         let Some(entry) = table.and_then(|t| t.get_mut(&dependency.key)) else {
             return;
         };
-        match entry {
-            toml_edit::Item::Value(toml_edit::Value::String(version)) => {
-                let mut inline = toml_edit::InlineTable::new();
-                inline.insert("version", toml_edit::Value::from(version.value().as_str()));
-                inline.insert("default-features", toml_edit::Value::from(false));
-                *entry = toml_edit::value(inline);
-            }
-            other => {
-                if let Some(table) = other.as_table_like_mut() {
-                    table.remove("default_features");
-                    table.insert("default-features", toml_edit::value(false));
-                }
-            }
+        crate::analysis::manifest::version_string_to_inline(entry);
+        if let Some(table) = entry.as_table_like_mut() {
+            table.remove("default_features");
+            table.insert("default-features", toml_edit::value(false));
         }
     })?;
     Some(Fix {

@@ -192,11 +192,7 @@ fn getrandom_fix(input: &ManifestInput<'_>, version: &str, feature: &str) -> Opt
 }
 
 fn add_feature(entry: &mut toml_edit::Item, feature: &str) {
-    if let toml_edit::Item::Value(toml_edit::Value::String(version)) = entry {
-        let mut inline = toml_edit::InlineTable::new();
-        inline.insert("version", version.value().as_str().into());
-        *entry = toml_edit::value(inline);
-    }
+    crate::analysis::manifest::version_string_to_inline(entry);
     let Some(table) = entry.as_table_like_mut() else {
         return;
     };

@@ -58,6 +58,8 @@ use std::time::{Duration, Instant};
 const EDIT_DEBOUNCE: Duration = Duration::from_millis(50);
 /// …but never longer than this after the first one (continuous typing still gets results).
 const EDIT_MAX_DELAY: Duration = Duration::from_millis(500);
+/// The main thread's usual size: enough for the deepest file the parser accepts.
+const ANALYSIS_STACK_BYTES: usize = 8 * 1024 * 1024;
 /// The same path reported by notify and by the client within this window is one change.
 const FILE_EVENT_WINDOW: Duration = Duration::from_millis(100);
 
@@ -129,6 +131,9 @@ pub fn run() -> u8 {
     let (outcome_sender, outcomes) = unbounded();
     let worker = thread::Builder::new()
         .name("triplet-analysis".into())
+        // The parser recurses per nesting level; files nested up to the limit
+        // (`MAX_NESTING_SCORE`) need more than the 2 MiB default in debug builds.
+        .stack_size(ANALYSIS_STACK_BYTES)
         .spawn(move || worker::run(job_receiver, outcome_sender));
     let code = match worker {
         Ok(_) => Server::new(&transport, jobs, outcomes).main_loop(),
