@@ -172,7 +172,6 @@ impl FileSyntax {
                 let macro_call = parent.kind() == SyntaxKind::MACRO_CALL;
                 let could_matter = first_segment_name(&path).is_some_and(|name| {
                     let name = name.text();
-                    let name: &str = &name;
                     interesting.contains(name) || (macro_call && STD_ONLY_MACROS.contains(&name))
                 });
                 if !could_matter {
