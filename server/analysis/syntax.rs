@@ -130,9 +130,12 @@ impl FileSyntax {
         out.collect_crate_attrs(&file);
 
         // Pass 1: uses, extern crates and module declarations, which decide which
-        // paths in pass 2 can possibly reach std.
+        // paths in pass 2 can possibly reach std. The path nodes are kept for pass 2 (one
+        // walk of the tree instead of two).
+        let mut path_nodes = Vec::new();
         for node in file.syntax().descendants() {
             match node.kind() {
+                SyntaxKind::PATH => path_nodes.push(node),
                 SyntaxKind::USE => {
                     if let Some(tree) = ast::Use::cast(node.clone()).and_then(|u| u.use_tree()) {
                         let scope = out.scope_of(&node, &mut scope_ids);
@@ -153,10 +156,7 @@ impl FileSyntax {
             .collect();
         let has_std_glob = out.uses.iter().any(|u| u.glob);
         let mut pending = Vec::new();
-        for node in file.syntax().descendants() {
-            if node.kind() != SyntaxKind::PATH {
-                continue;
-            }
+        for node in path_nodes {
             let Some(parent) = node.parent() else {
                 continue;
             };
