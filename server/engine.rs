@@ -137,7 +137,8 @@ pub struct Engine {
     /// Per triple; rustc's answers and the sysroot do not change within a model's life.
     facts: Mutex<HashMap<String, TargetFacts>>,
     installed: OnceLock<Vec<String>>,
-    build_std_available: bool,
+    /// Asked only when a selected target is not installed (it runs rustc four times).
+    build_std_available: OnceLock<bool>,
     api_table: Arc<ApiTable>,
 }
 
@@ -220,11 +221,20 @@ const METADATA_TIMEOUT: Duration = Duration::from_secs(120);
 impl Engine {
     /// Loads the Cargo workspace at `root` (a directory or a Cargo.toml).
     pub fn load(root: &Path, options: EngineOptions) -> Result<Engine, LoadError> {
-        let toolchain = Toolchain::detect().map_err(|e| LoadError {
-            message: e.to_string(),
-            manifest: None,
-        })?;
-        Engine::load_with(root, options, Arc::new(toolchain))
+        std::thread::scope(|scope| {
+            // rustc's facts and `cargo metadata` are independent: ask both at once.
+            let detecting = scope.spawn(Toolchain::detect);
+            Engine::assemble(root, options, move || {
+                let detected = detecting.join().map_err(|_| LoadError {
+                    message: "detecting the Rust toolchain panicked".into(),
+                    manifest: None,
+                })?;
+                detected.map(Arc::new).map_err(|e| LoadError {
+                    message: e.to_string(),
+                    manifest: None,
+                })
+            })
+        })
     }
 
     /// Like `load`, sharing an already-detected toolchain (the LSP keeps one).
@@ -232,6 +242,14 @@ impl Engine {
         root: &Path,
         options: EngineOptions,
         toolchain: Arc<Toolchain>,
+    ) -> Result<Engine, LoadError> {
+        Engine::assemble(root, options, move || Ok(toolchain))
+    }
+
+    fn assemble(
+        root: &Path,
+        options: EngineOptions,
+        toolchain: impl FnOnce() -> Result<Arc<Toolchain>, LoadError>,
     ) -> Result<Engine, LoadError> {
         let manifest = if root.is_dir() {
             root.join("Cargo.toml")
@@ -245,13 +263,13 @@ impl Engine {
             });
         }
         let metadata = metadata::load_metadata(&manifest, &options.features, METADATA_TIMEOUT)?;
+        let toolchain = toolchain()?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let packages = metadata
             .workspace_packages()
             .into_iter()
             .map(|package| package_model(&metadata, package, &options.features))
             .collect();
-        let build_std_available = crate::build::build_std_available().is_some();
         let api_table = api_table_for(&toolchain);
         Ok(Engine {
             api_table,
@@ -265,7 +283,7 @@ impl Engine {
             state: Mutex::new(CheckState::default()),
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
-            build_std_available,
+            build_std_available: OnceLock::new(),
         })
     }
 
@@ -573,13 +591,21 @@ impl Engine {
             }));
         }
         let installed = self.installed_targets();
+        let any_missing = selection
+            .all_named
+            .iter()
+            .any(|origin| !installed.contains(&origin.triple));
+        let build_std_available = any_missing
+            && *self
+                .build_std_available
+                .get_or_init(|| crate::build::build_std_available().is_some());
         findings.extend(crate::analysis::analyze_target_selection(
             &package.name,
             &selection.all_named,
             &InstallFacts {
                 installed: &installed,
                 known: self.toolchain.known_targets(),
-                build_std_available: self.build_std_available,
+                build_std_available,
             },
         ));
         PackageContext {

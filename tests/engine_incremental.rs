@@ -67,7 +67,7 @@ fn incremental_checks_match_a_fresh_full_check() {
     let engine = Engine::load(root, options()).expect("the test workspace loads");
     assert_eq!(engine.check_all(&buffers), fresh(root, &buffers));
 
-    let mut step = |changed: &[&PathBuf], what: &str| {
+    let step = |changed: &[&PathBuf], what: &str| {
         let changed: Vec<PathBuf> = changed.iter().map(|p| (*p).clone()).collect();
         let incremental = engine.check_changed(&changed, &buffers);
         assert_eq!(incremental, fresh(root, &buffers), "after: {what}");
