@@ -448,16 +448,18 @@ fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
         if ancestor.kind() == SyntaxKind::SOURCE_FILE {
             break; // the file's own inner cfg is FileSyntax::file_gate
         }
-        if let Some(own) = cache.get(&ancestor) {
+        // Only attribute owners are asked (and remembered): hashing every node costs more
+        // than the kind check.
+        let Some(owner) = ast::AnyHasAttrs::cast(ancestor) else {
+            continue;
+        };
+        if let Some(own) = cache.get(owner.syntax()) {
             predicates.extend(own.iter().cloned());
             continue;
         }
-        let own = match ast::AnyHasAttrs::cast(ancestor.clone()) {
-            Some(owner) => own_cfgs(&owner),
-            None => Vec::new(),
-        };
+        let own = own_cfgs(&owner);
         predicates.extend(own.iter().cloned());
-        cache.insert(ancestor, own);
+        cache.insert(owner.syntax().clone(), own);
     }
     Gate(predicates)
 }
