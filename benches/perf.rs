@@ -440,9 +440,9 @@ fn cargo() -> String {
 // ---------------------------------------------------------------------------------------
 // In-process and CLI passes
 
-/// One whole-workspace pass (parse + analysis) of a freshly loaded engine.
+/// One whole-workspace pass (parse + analysis) of a freshly loaded engine: median of 5.
 fn engine_pass(root: &Path, targets: &[&str]) -> Duration {
-    let runs: Vec<Duration> = (0..3)
+    let runs: Vec<Duration> = (0..5)
         .map(|_| {
             let options = EngineOptions {
                 targets: targets.iter().map(|t| t.to_string()).collect(),
