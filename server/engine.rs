@@ -9,19 +9,19 @@ use crate::analysis::context::{
 };
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::rules::target_not_installed::InstallFacts;
-use crate::analysis::syntax::FileSyntax;
+use crate::analysis::syntax::{CrateAttr, ExternCrate, FileSyntax, Gate};
 use crate::runtime_api::{ApiTable, Behaviour};
 use crate::targets::selection::{self, Selection, SelectionInputs};
 use crate::targets::{TargetFacts, Toolchain};
 pub use crate::workspace::metadata::LoadError;
 use crate::workspace::metadata::{self, FeatureSelection};
-use crate::workspace::modules::{module_tree, ModuleFile};
+use crate::workspace::modules::{module_tree_probed, ModuleFile};
 pub use crate::workspace::SourceProvider;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Per-rule switches: `None` turns a rule off, `Some(severity)` overrides its severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,27 +128,115 @@ pub struct PackageTargets {
 pub struct Engine {
     root: PathBuf,
     root_manifest: PathBuf,
+    /// `.cargo/config.toml` and `rust-toolchain.toml` as found at load (a new one reloads).
+    cargo_config: Option<PathBuf>,
+    rust_toolchain: Option<PathBuf>,
     toolchain: Arc<Toolchain>,
     packages: Vec<PackageModel>,
     options: EngineOptions,
-    parse_cache: Mutex<HashMap<PathBuf, CachedParse>>,
-    build_std_available: bool,
+    /// Taken out of the mutex for the length of a check, so no lock is held while parsing.
+    state: Mutex<CheckState>,
+    /// Per triple; rustc's answers and the sysroot do not change within a model's life.
+    facts: Mutex<HashMap<String, TargetFacts>>,
+    installed: OnceLock<Vec<String>>,
+    /// Asked only when a selected target is not installed (it runs rustc four times).
+    build_std_available: OnceLock<bool>,
     api_table: Arc<ApiTable>,
     /// Manifests that could not be read; the rest of the workspace is still checked.
     load_problems: Vec<LoadError>,
 }
 
-/// A file's text hash, text and parse.
-type CachedParse = (u64, Arc<str>, Arc<FileSyntax>);
+/// What the engine keeps between checks, so that an edit costs what it changed.
+#[derive(Default)]
+struct CheckState {
+    /// Each file's text hash, text and parse.
+    files: HashMap<PathBuf, CachedFile>,
+    /// Per package (index in `Engine::packages`).
+    packages: HashMap<usize, PackageContext>,
+    /// Per package index and crate root.
+    crates: HashMap<(usize, PathBuf), CrateState>,
+}
+
+#[derive(Clone)]
+struct CachedFile {
+    hash: u64,
+    text: Arc<str>,
+    syntax: Arc<FileSyntax>,
+}
+
+/// A package's selection and what follows from it, valid while its inputs hash the same.
+struct PackageContext {
+    /// Hash of the package manifest, workspace manifest, cargo config and rust-toolchain.
+    inputs: u64,
+    targets: Vec<TargetView>,
+    rules: RuleConfig,
+    /// Manifest (T0003–T0005) and target selection (T0006, T0007) findings.
+    findings: Vec<Finding>,
+}
+
+/// One crate's module tree and its findings per file.
+struct CrateState {
+    files: Vec<ModuleFile>,
+    /// Every path the module walk read or looked for.
+    probed: HashSet<PathBuf>,
+    /// What per-file findings were computed with; a change clears them.
+    targets: Vec<TargetView>,
+    root: RootFacts,
+    per_file: HashMap<PathBuf, FileFindings>,
+}
+
+struct FileFindings {
+    /// The text analysed (same `Arc` = same text, since parses are shared by hash).
+    text: Arc<str>,
+    gate: Gate,
+    findings: Vec<Finding>,
+}
+
+/// The crate root's facts that the findings of the crate's other files depend on.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct RootFacts {
+    crate_attrs: Vec<CrateAttr>,
+    top_level_externs: Vec<ExternCrate>,
+    after_inner_attrs: usize,
+}
+
+impl RootFacts {
+    fn of(root: &FileSyntax) -> RootFacts {
+        let top_level = |krate: &&ExternCrate| {
+            root.scopes
+                .get(krate.scope)
+                .is_some_and(|scope| scope.parent.is_none())
+        };
+        RootFacts {
+            crate_attrs: root.crate_attrs.clone(),
+            top_level_externs: root
+                .extern_crates
+                .iter()
+                .filter(top_level)
+                .cloned()
+                .collect(),
+            after_inner_attrs: root.after_inner_attrs,
+        }
+    }
+}
 
 impl Engine {
     /// Loads the Cargo workspace at `root` (a directory or a Cargo.toml).
     pub fn load(root: &Path, options: EngineOptions) -> Result<Engine, LoadError> {
-        let toolchain = Toolchain::detect().map_err(|e| LoadError {
-            message: e.to_string(),
-            manifest: None,
-        })?;
-        Engine::load_with(root, options, Arc::new(toolchain))
+        std::thread::scope(|scope| {
+            // rustc's facts and `cargo metadata` are independent: ask both at once.
+            let detecting = scope.spawn(Toolchain::detect);
+            Engine::assemble(root, options, move || {
+                let detected = detecting.join().map_err(|_| LoadError {
+                    message: "detecting the Rust toolchain panicked".into(),
+                    manifest: None,
+                })?;
+                detected.map(Arc::new).map_err(|e| LoadError {
+                    message: e.to_string(),
+                    manifest: None,
+                })
+            })
+        })
     }
 
     /// Like `load`, sharing an already-detected toolchain (the LSP keeps one).
@@ -156,6 +244,14 @@ impl Engine {
         root: &Path,
         options: EngineOptions,
         toolchain: Arc<Toolchain>,
+    ) -> Result<Engine, LoadError> {
+        Engine::assemble(root, options, move || Ok(toolchain))
+    }
+
+    fn assemble(
+        root: &Path,
+        options: EngineOptions,
+        toolchain: impl FnOnce() -> Result<Arc<Toolchain>, LoadError>,
     ) -> Result<Engine, LoadError> {
         let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let manifest = if root.is_dir() {
@@ -169,11 +265,10 @@ impl Engine {
                 manifest: None,
             });
         }
-        let (root, packages, load_problems) = match metadata::load_metadata(
-            &manifest,
-            &options.features,
-            metadata::metadata_timeout(),
-        ) {
+        let loaded =
+            metadata::load_metadata(&manifest, &options.features, metadata::metadata_timeout());
+        let toolchain = toolchain()?;
+        let (root, packages, load_problems) = match loaded {
             Ok(metadata) => {
                 let packages = metadata
                     .workspace_packages()
@@ -191,18 +286,21 @@ impl Engine {
             }
             Err(error) => return Err(error),
         };
-        let build_std_available = crate::build::build_std_available().is_some();
         let api_table = api_table_for(&toolchain);
         Ok(Engine {
             load_problems,
             api_table,
             root_manifest: root.join("Cargo.toml"),
+            cargo_config: selection::find_cargo_config(&root),
+            rust_toolchain: selection::find_rust_toolchain(&root),
             root,
             toolchain,
             packages,
             options,
-            parse_cache: Mutex::new(HashMap::new()),
-            build_std_available,
+            state: Mutex::new(CheckState::default()),
+            facts: Mutex::new(HashMap::new()),
+            installed: OnceLock::new(),
+            build_std_available: OnceLock::new(),
         })
     }
 
@@ -233,8 +331,8 @@ impl Engine {
             .collect();
         files.push(self.root_manifest.clone());
         files.push(self.root.join("Cargo.lock"));
-        files.extend(selection::find_cargo_config(&self.root));
-        files.extend(selection::find_rust_toolchain(&self.root));
+        files.extend(self.cargo_config.clone());
+        files.extend(self.rust_toolchain.clone());
         files.sort();
         files.dedup();
         files
@@ -244,8 +342,25 @@ impl Engine {
         self.toolchain.known_targets().to_vec()
     }
 
+    /// Read from the sysroot once per model: a `rustup target add` shows after a reload.
     pub fn installed_targets(&self) -> Vec<String> {
-        self.toolchain.installed_targets()
+        self.installed
+            .get_or_init(|| self.toolchain.installed_targets())
+            .clone()
+    }
+
+    /// A triple's facts, gathered once per model (they cost rustc runs and sysroot reads).
+    fn target_facts(&self, triple: &str) -> TargetFacts {
+        if let Ok(facts) = self.facts.lock() {
+            if let Some(known) = facts.get(triple) {
+                return known.clone();
+            }
+        }
+        let gathered = TargetFacts::gather(&self.toolchain, triple);
+        if let Ok(mut facts) = self.facts.lock() {
+            facts.insert(triple.to_string(), gathered.clone());
+        }
+        gathered
     }
 
     /// The union of every package's selected targets.
@@ -267,10 +382,10 @@ impl Engine {
         } else {
             Some(manifest_text.clone())
         };
-        let config_path = selection::find_cargo_config(&self.root);
-        let config_text = config_path.as_ref().and_then(|p| sources.read(p));
-        let toolchain_path = selection::find_rust_toolchain(&self.root);
-        let toolchain_text = toolchain_path.as_ref().and_then(|p| sources.read(p));
+        let config_path = self.cargo_config.as_ref();
+        let config_text = config_path.and_then(|p| sources.read(p));
+        let toolchain_path = self.rust_toolchain.as_ref();
+        let toolchain_text = toolchain_path.and_then(|p| sources.read(p));
         let source = if self.options.targets_source.is_empty() {
             "--target"
         } else {
@@ -283,8 +398,12 @@ impl Engine {
             workspace_manifest: root_text
                 .as_deref()
                 .map(|t| (self.root_manifest.as_path(), t)),
-            cargo_config: config_path.as_deref().zip(config_text.as_deref()),
-            rust_toolchain: toolchain_path.as_deref().zip(toolchain_text.as_deref()),
+            cargo_config: config_path
+                .map(PathBuf::as_path)
+                .zip(config_text.as_deref()),
+            rust_toolchain: toolchain_path
+                .map(PathBuf::as_path)
+                .zip(toolchain_text.as_deref()),
             host: &self.toolchain.host,
         })
     }
@@ -301,7 +420,7 @@ impl Engine {
                     .selected
                     .into_iter()
                     .map(|origin| SelectedTarget {
-                        facts: TargetFacts::gather(&self.toolchain, &origin.triple),
+                        facts: self.target_facts(&origin.triple),
                         origin,
                     })
                     .collect(),
@@ -310,12 +429,53 @@ impl Engine {
             .collect()
     }
 
-    /// Every finding in the workspace.
+    /// Every finding in the workspace, every file read again (parses and per-file findings
+    /// are still reused where a file's text hashes the same).
     pub fn check_all(&self, sources: &dyn SourceProvider) -> Vec<Finding> {
+        self.check(None, sources)
+    }
+
+    /// Every finding in the workspace, after a change to `changed` only: the caller
+    /// promises that no other source file changed since the last check (the LSP knows,
+    /// from its buffers and its watchers). Manifests and config files are always read
+    /// again. Re-walks and re-analyses only the crates that read a changed path.
+    pub fn check_changed(&self, changed: &[PathBuf], sources: &dyn SourceProvider) -> Vec<Finding> {
+        let changed: HashSet<PathBuf> = changed.iter().cloned().collect();
+        self.check(Some(&changed), sources)
+    }
+
+    /// The findings located in one file (a source file or a manifest/config file).
+    pub fn check_file(&self, path: &Path, sources: &dyn SourceProvider) -> Vec<Finding> {
+        self.check_all(sources)
+            .into_iter()
+            .filter(|f| f.file == path)
+            .collect()
+    }
+
+    fn check(
+        &self,
+        changed: Option<&HashSet<PathBuf>>,
+        sources: &dyn SourceProvider,
+    ) -> Vec<Finding> {
+        // Two checks at once would each start from an empty state: correct, only slower.
+        let mut state = match self.state.lock() {
+            Ok(mut guard) => std::mem::take(&mut *guard),
+            Err(_) => CheckState::default(),
+        };
         let mut merged: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding> = BTreeMap::new();
-        for package in &self.packages {
-            let rules = self.rule_config_for(package, sources);
-            for finding in self.check_package(package, sources) {
+        for (index, package) in self.packages.iter().enumerate() {
+            let context = self.package_context(index, package, sources, &mut state);
+            let rules = context.rules.clone();
+            let targets = context.targets.clone();
+            let mut findings = context.findings.clone();
+            for root in &package.crate_roots {
+                findings.extend(
+                    self.crate_findings(
+                        index, package, root, &targets, changed, sources, &mut state,
+                    ),
+                );
+            }
+            for finding in findings {
                 let Some(finding) = rules.apply(finding) else {
                     continue;
                 };
@@ -339,15 +499,10 @@ impl Engine {
                 }
             }
         }
+        if let Ok(mut guard) = self.state.lock() {
+            *guard = state;
+        }
         merged.into_values().collect()
-    }
-
-    /// The findings located in one file (a source file or a manifest/config file).
-    pub fn check_file(&self, path: &Path, sources: &dyn SourceProvider) -> Vec<Finding> {
-        self.check_all(sources)
-            .into_iter()
-            .filter(|f| f.file == path)
-            .collect()
     }
 
     fn rule_config_for(&self, package: &PackageModel, sources: &dyn SourceProvider) -> RuleConfig {
@@ -375,7 +530,42 @@ impl Engine {
             .merged_over(&package_rules.merged_over(&workspace))
     }
 
-    fn check_package(&self, package: &PackageModel, sources: &dyn SourceProvider) -> Vec<Finding> {
+    /// The package's targets, rules and manifest findings, recomputed only when one of the
+    /// files they come from reads differently (cheap: a handful of small files).
+    fn package_context<'s>(
+        &self,
+        index: usize,
+        package: &PackageModel,
+        sources: &dyn SourceProvider,
+        state: &'s mut CheckState,
+    ) -> &'s PackageContext {
+        let mut hasher = DefaultHasher::new();
+        for path in [
+            Some(&package.manifest_path),
+            Some(&self.root_manifest),
+            self.cargo_config.as_ref(),
+            self.rust_toolchain.as_ref(),
+        ] {
+            path.and_then(|p| sources.read(p)).hash(&mut hasher);
+        }
+        let inputs = hasher.finish();
+        let fresh = state
+            .packages
+            .get(&index)
+            .is_some_and(|context| context.inputs == inputs);
+        if !fresh {
+            let context = self.compute_package_context(package, inputs, sources);
+            state.packages.insert(index, context);
+        }
+        &state.packages[&index]
+    }
+
+    fn compute_package_context(
+        &self,
+        package: &PackageModel,
+        inputs: u64,
+        sources: &dyn SourceProvider,
+    ) -> PackageContext {
         let selection = self.selection_for(package, sources);
         let features: Vec<&str> = package
             .enabled_features
@@ -386,7 +576,7 @@ impl Engine {
             .selected
             .iter()
             .filter_map(|origin| {
-                let facts = TargetFacts::gather(&self.toolchain, &origin.triple);
+                let facts = self.target_facts(&origin.triple);
                 if !facts.known || facts.cfg == CfgSet::default() {
                     return None; // unknown triples are reported (T0007), not analysed
                 }
@@ -398,20 +588,8 @@ impl Engine {
             })
             .collect();
         let mut findings = Vec::new();
-        let apis = TableKnowledge(&self.api_table);
-        for root in &package.crate_roots {
-            let files = module_tree(root, &mut |path| self.load_file(path, sources));
-            let crate_files: Vec<CrateFile<'_>> = files.iter().map(as_crate_file).collect();
-            findings.extend(crate::analysis::analyze_crate(&CrateInput {
-                package: &package.name,
-                files: crate_files,
-                targets: &targets,
-                apis: &apis,
-            }));
-        }
         if let Some(text) = sources.read(&package.manifest_path) {
-            let config_text =
-                selection::find_cargo_config(&self.root).and_then(|p| sources.read(&p));
+            let config_text = self.cargo_config.as_ref().and_then(|p| sources.read(p));
             let rustflags = targets
                 .iter()
                 .map(|t| {
@@ -434,55 +612,209 @@ impl Engine {
                 rustflags,
             }));
         }
-        let installed = self.toolchain.installed_targets();
+        let installed = self.installed_targets();
+        let any_missing = selection
+            .all_named
+            .iter()
+            .any(|origin| !installed.contains(&origin.triple));
+        let build_std_available = any_missing
+            && *self
+                .build_std_available
+                .get_or_init(|| crate::build::build_std_available().is_some());
         findings.extend(crate::analysis::analyze_target_selection(
             &package.name,
             &selection.all_named,
             &InstallFacts {
                 installed: &installed,
                 known: self.toolchain.known_targets(),
-                build_std_available: self.build_std_available,
+                build_std_available,
             },
         ));
+        PackageContext {
+            inputs,
+            rules: self.rule_config_for(package, sources),
+            targets,
+            findings,
+        }
+    }
+
+    /// T0001/T0002 for one crate: the module tree walked again only when a path it read or
+    /// looked for changed, each file analysed again only when its text, its module gate,
+    /// the targets or the crate root's attributes changed.
+    #[allow(clippy::too_many_arguments)]
+    fn crate_findings(
+        &self,
+        index: usize,
+        package: &PackageModel,
+        root: &Path,
+        targets: &[TargetView],
+        changed: Option<&HashSet<PathBuf>>,
+        sources: &dyn SourceProvider,
+        state: &mut CheckState,
+    ) -> Vec<Finding> {
+        let key = (index, root.to_path_buf());
+        let mut krate = match state.crates.remove(&key) {
+            Some(mut krate) if changed.is_some() => {
+                let changed = changed.into_iter().flatten();
+                let touched: Vec<&PathBuf> = changed
+                    .filter(|path| krate.probed.contains(*path))
+                    .collect();
+                if !touched.is_empty()
+                    && !self.update_files(&mut krate, &touched, sources, &mut state.files)
+                {
+                    let read_again = ReadAgain::Only(&touched);
+                    self.walk(&mut krate, root, read_again, sources, &mut state.files);
+                }
+                krate
+            }
+            previous => {
+                let mut krate = previous.unwrap_or_else(|| CrateState {
+                    files: Vec::new(),
+                    probed: HashSet::new(),
+                    targets: Vec::new(),
+                    root: RootFacts::default(),
+                    per_file: HashMap::new(),
+                });
+                self.walk(&mut krate, root, ReadAgain::All, sources, &mut state.files);
+                krate
+            }
+        };
+        let root_facts = krate
+            .files
+            .first()
+            .map(|file| RootFacts::of(&file.syntax))
+            .unwrap_or_default();
+        if krate.targets != targets || krate.root != root_facts {
+            krate.per_file.clear();
+            krate.targets = targets.to_vec();
+            krate.root = root_facts;
+        }
+        let apis = TableKnowledge(&self.api_table);
+        let input = CrateInput {
+            package: &package.name,
+            files: krate.files.iter().map(as_crate_file).collect(),
+            targets,
+            apis: &apis,
+        };
+        let mut findings = crate::analysis::analyze_crate_level(&input);
+        let mut per_file = HashMap::with_capacity(krate.files.len());
+        for (position, file) in krate.files.iter().enumerate() {
+            let reusable = krate
+                .per_file
+                .remove(&file.path)
+                .filter(|cached| Arc::ptr_eq(&cached.text, &file.text) && cached.gate == file.gate);
+            let cached = match reusable {
+                Some(cached) => cached,
+                None => FileFindings {
+                    text: file.text.clone(),
+                    gate: file.gate.clone(),
+                    findings: crate::analysis::analyze_crate_file(&input, position),
+                },
+            };
+            findings.extend(cached.findings.iter().cloned());
+            per_file.insert(file.path.clone(), cached);
+        }
+        drop(input);
+        krate.per_file = per_file;
+        state.crates.insert(key, krate);
         findings
     }
 
-    /// A file's text and parse, re-parsed only when its text changed.
-    fn load_file(
+    /// Re-reads the touched files of the tree in place; false when the tree itself may
+    /// have changed (a `mod` declaration changed, a file appeared or went away).
+    fn update_files(
         &self,
-        path: &Path,
+        krate: &mut CrateState,
+        touched: &[&PathBuf],
         sources: &dyn SourceProvider,
-    ) -> Option<(Arc<str>, Arc<FileSyntax>)> {
-        if !crate::workspace::is_inside(&self.root, path) {
-            // `#[path = "/etc/…"]` or a symlink out of the workspace: not ours to read.
-            eprintln!(
-                "triplet: not reading {}: outside the workspace {}",
-                path.display(),
-                self.root.display()
-            );
-            return None;
-        }
-        let text = sources.read(path)?;
-        let mut hasher = DefaultHasher::new();
-        text.hash(&mut hasher);
-        let hash = hasher.finish();
-        if let Ok(cache) = self.parse_cache.lock() {
-            if let Some((cached_hash, text, syntax)) = cache.get(path) {
-                if *cached_hash == hash {
-                    return Some((text.clone(), syntax.clone()));
-                }
+        files: &mut HashMap<PathBuf, CachedFile>,
+    ) -> bool {
+        for path in touched {
+            let Some(position) = krate.files.iter().position(|file| &file.path == *path) else {
+                return false; // a looked-for module file changed: walk again
+            };
+            let Some(loaded) = load_file(&self.root, path, sources, files) else {
+                return false;
+            };
+            let file = &mut krate.files[position];
+            if loaded.syntax.mods != file.syntax.mods {
+                return false;
             }
+            file.text = loaded.text;
+            file.syntax = loaded.syntax;
         }
-        let syntax = Arc::new(FileSyntax::parse(&text));
-        if let Some(reason) = &syntax.skipped {
-            eprintln!("triplet: {}: {reason}", path.display());
-        }
-        let text: Arc<str> = Arc::from(text);
-        if let Ok(mut cache) = self.parse_cache.lock() {
-            cache.insert(path.to_path_buf(), (hash, text.clone(), syntax.clone()));
-        }
-        Some((text, syntax))
+        true
     }
+
+    fn walk(
+        &self,
+        krate: &mut CrateState,
+        root: &Path,
+        read_again: ReadAgain<'_>,
+        sources: &dyn SourceProvider,
+        files: &mut HashMap<PathBuf, CachedFile>,
+    ) {
+        let mut probed = HashSet::new();
+        let mut load = |path: &Path| {
+            let cached = match &read_again {
+                ReadAgain::All => None,
+                ReadAgain::Only(changed) if changed.iter().any(|c| c.as_path() == path) => None,
+                ReadAgain::Only(_) => files.get(path).cloned(),
+            };
+            cached
+                .or_else(|| load_file(&self.root, path, sources, files))
+                .map(|file| (file.text, file.syntax))
+        };
+        krate.files = module_tree_probed(root, &mut load, &mut probed);
+        krate.probed = probed;
+    }
+}
+
+/// Which files a module walk reads again rather than taking from the cache.
+enum ReadAgain<'a> {
+    All,
+    Only(&'a [&'a PathBuf]),
+}
+
+/// A file's text and parse, re-parsed only when its text changed.
+fn load_file(
+    root: &Path,
+    path: &Path,
+    sources: &dyn SourceProvider,
+    files: &mut HashMap<PathBuf, CachedFile>,
+) -> Option<CachedFile> {
+    if !crate::workspace::is_inside(root, path) {
+        // `#[path = "/etc/…"]` or a symlink out of the workspace: not ours to read.
+        eprintln!(
+            "triplet: not reading {}: outside the workspace {}",
+            path.display(),
+            root.display()
+        );
+        return None;
+    }
+    let Some(text) = sources.read(path) else {
+        files.remove(path);
+        return None;
+    };
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    let hash = hasher.finish();
+    if let Some(cached) = files.get(path) {
+        if cached.hash == hash {
+            return Some(cached.clone());
+        }
+    }
+    let syntax = Arc::new(FileSyntax::parse(&text));
+    if let Some(reason) = &syntax.skipped {
+        eprintln!("triplet: {}: {reason}", path.display());
+    }
+    let loaded = CachedFile {
+        hash,
+        syntax,
+        text: Arc::from(text),
+    };
+    files.insert(path.to_path_buf(), loaded.clone());
+    Some(loaded)
 }
 
 fn as_crate_file(file: &ModuleFile) -> CrateFile<'_> {

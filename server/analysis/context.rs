@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 
 /// One selected target as the analysis sees it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetView {
     pub triple: String,
     /// The target's cfg set plus the package's enabled features.

@@ -22,6 +22,23 @@ pub fn analyze_crate(input: &CrateInput<'_>) -> Vec<Finding> {
     out.into_vec()
 }
 
+/// The part of `analyze_crate` about the crate as a whole, located at its root.
+pub fn analyze_crate_level(input: &CrateInput<'_>) -> Vec<Finding> {
+    let mut out = FindingSet::default();
+    rules::std_in_no_std::check_crate_level(input, &mut out);
+    out.into_vec()
+}
+
+/// The part of `analyze_crate` located in `input.files[index]`. It depends only on that
+/// file, its module gate, the crate root's syntax facts and the targets, so callers can
+/// cache it per file; `analyze_crate_level` plus this for every file is `analyze_crate`.
+pub fn analyze_crate_file(input: &CrateInput<'_>, index: usize) -> Vec<Finding> {
+    let mut out = FindingSet::default();
+    rules::std_in_no_std::check_one_file(input, index, &mut out);
+    rules::unsupported_api::check_one_file(input, index, &mut out);
+    out.into_vec()
+}
+
 /// T0003, T0004 and T0005 over one package's manifest. A manifest that is not valid TOML
 /// yields nothing here (the workspace loader reports it).
 pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {

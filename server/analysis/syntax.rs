@@ -145,16 +145,20 @@ impl FileSyntax {
             ..FileSyntax::default()
         };
         let mut scope_ids: HashMap<SyntaxNode, ScopeId> = HashMap::new();
+        let mut own_cfgs = OwnCfgs::new();
         out.collect_crate_attrs(&file);
 
         // Pass 1: uses, extern crates and module declarations, which decide which
-        // paths in pass 2 can possibly reach std.
+        // paths in pass 2 can possibly reach std. The path nodes are kept for pass 2 (one
+        // walk of the tree instead of two).
+        let mut path_nodes = Vec::new();
         for node in file.syntax().descendants() {
             match node.kind() {
+                SyntaxKind::PATH => path_nodes.push(node),
                 SyntaxKind::USE => {
                     if let Some(tree) = ast::Use::cast(node.clone()).and_then(|u| u.use_tree()) {
                         let scope = out.scope_of(&node, &mut scope_ids);
-                        let gate = gate_of(&node);
+                        let gate = gate_with(&node, &mut own_cfgs);
                         out.collect_use_tree(&tree, &[], &[], scope, &gate);
                     }
                 }
@@ -171,15 +175,27 @@ impl FileSyntax {
             .collect();
         let has_std_glob = out.uses.iter().any(|u| u.glob);
         let mut pending = Vec::new();
-        for node in file.syntax().descendants() {
-            if node.kind() != SyntaxKind::PATH {
-                continue;
-            }
+        for node in path_nodes {
             let Some(parent) = node.parent() else {
                 continue;
             };
             if matches!(parent.kind(), SyntaxKind::PATH | SyntaxKind::USE_TREE) {
                 continue;
+            }
+            let Some(path) = ast::Path::cast(node.clone()) else {
+                continue;
+            };
+            // Most paths cannot reach std: rule them out by their first segment before
+            // anything allocates (this loop sees every path of the file).
+            if !has_std_glob {
+                let macro_call = parent.kind() == SyntaxKind::MACRO_CALL;
+                let could_matter = first_segment_name(&path).is_some_and(|name| {
+                    let name = name.text();
+                    interesting.contains(name) || (macro_call && STD_ONLY_MACROS.contains(&name))
+                });
+                if !could_matter {
+                    continue;
+                }
             }
             if node
                 .ancestors()
@@ -187,9 +203,6 @@ impl FileSyntax {
             {
                 continue;
             }
-            let Some(path) = ast::Path::cast(node.clone()) else {
-                continue;
-            };
             let Some((segments, segment_ranges)) = path_segments(&path) else {
                 continue;
             };
@@ -216,7 +229,7 @@ impl FileSyntax {
                 range,
                 kind,
                 scope,
-                gate: gate_of(&node),
+                gate: gate_with(&node, &mut own_cfgs),
                 statement: statement_slot(&node, text),
             });
         }
@@ -224,19 +237,31 @@ impl FileSyntax {
         out
     }
 
+    /// First segments through which a path can reach the standard library: std, core,
+    /// alloc, extern crate aliases, and names imported from those (transitively). A name
+    /// imported from `crate::…` or another crate cannot resolve to std, and keeping every
+    /// such path made large files slow to read.
     fn interesting_first_segments(&self) -> HashSet<&str> {
         let mut names: HashSet<&str> = ["std", "core", "alloc"].into_iter().collect();
-        for entry in &self.uses {
-            if let Some(bound) = &entry.binds {
-                names.insert(bound.as_str());
-            }
-        }
         for krate in &self.extern_crates {
             if let Some(alias) = &krate.alias {
                 names.insert(alias.as_str());
             }
         }
-        names
+        loop {
+            let before = names.len();
+            for entry in &self.uses {
+                let (Some(bound), Some(first)) = (&entry.binds, entry.path.first()) else {
+                    continue;
+                };
+                if names.contains(first.as_str()) {
+                    names.insert(bound.as_str());
+                }
+            }
+            if names.len() == before {
+                return names;
+            }
+        }
     }
 
     fn collect_crate_attrs(&mut self, file: &SourceFile) {
@@ -668,30 +693,74 @@ fn is_scope_node(node: &SyntaxNode) -> bool {
 /// The `#[cfg]` predicates on `node` and every enclosing item, statement or expression.
 /// `cfg_attr(pred, cfg(x))` is rare and left out (it can only narrow further).
 fn gate_of(node: &SyntaxNode) -> Gate {
+    gate_with(node, &mut HashMap::new())
+}
+
+/// The cfg predicates of each node's own attributes, by node. Paths in one item share its
+/// ancestors, and listing the attributes of a block or an impl body walks all of its
+/// children, so asking each node once matters on large files.
+type OwnCfgs = HashMap<SyntaxNode, Vec<CfgExpr>>;
+
+/// `gate_of`, remembering each ancestor's own predicates in `cache`.
+fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
     let mut predicates = Vec::new();
     for ancestor in node.ancestors() {
         if ancestor.kind() == SyntaxKind::SOURCE_FILE {
             break; // the file's own inner cfg is FileSyntax::file_gate
         }
+        // Only attribute owners are asked (and remembered): hashing every node costs more
+        // than the kind check.
         let Some(owner) = ast::AnyHasAttrs::cast(ancestor) else {
             continue;
         };
-        for attr in ast::HasAttrs::attrs(&owner) {
-            let Some(meta) = MetaText::of(&attr) else {
-                continue;
-            };
-            if meta.name != "cfg" {
-                continue;
-            }
-            let Some(args) = meta.args else { continue };
-            match CfgExpr::parse(&args) {
-                Ok(expr) => predicates.push(expr),
-                // An unparsable predicate is a compile error; never call the code dead.
-                Err(_) => continue,
-            }
+        if let Some(own) = cache.get(owner.syntax()) {
+            predicates.extend(own.iter().cloned());
+            continue;
         }
+        let own = own_cfgs(&owner);
+        predicates.extend(own.iter().cloned());
+        cache.insert(owner.syntax().clone(), own);
     }
     Gate(predicates)
+}
+
+fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
+    let mut predicates = Vec::new();
+    for attr in ast::HasAttrs::attrs(owner) {
+        // Rendering an attribute's text costs an allocation: look at
+        // the first token (`cfg`, `inline`, `cfg_attr`…) before rendering anything.
+        if !starts_with_cfg(&attr) {
+            continue;
+        }
+        let Some(meta) = MetaText::of(&attr) else {
+            continue;
+        };
+        if meta.name != "cfg" {
+            continue;
+        }
+        let Some(args) = meta.args else { continue };
+        match CfgExpr::parse(&args) {
+            Ok(expr) => predicates.push(expr),
+            // An unparsable predicate is a compile error; never call the code dead.
+            Err(_) => continue,
+        }
+    }
+    predicates
+}
+
+/// Whether the attribute's first token is `cfg` (it may be `cfg(…)`; nothing else can).
+fn starts_with_cfg(attr: &ast::Attr) -> bool {
+    let Some(meta) = attr.meta() else {
+        return false;
+    };
+    let mut token = meta.syntax().first_token();
+    while let Some(t) = &token {
+        if !t.kind().is_trivia() {
+            break;
+        }
+        token = t.next_token();
+    }
+    token.is_some_and(|t| t.text() == "cfg")
 }
 
 /// An attribute's meta read from its text (`name`, `name(args)` or `name = value`), which
@@ -739,6 +808,15 @@ fn path_segments(path: &ast::Path) -> Option<(Vec<String>, Vec<Range<usize>>)> {
     segments.reverse();
     ranges.reverse();
     Some((segments, ranges))
+}
+
+/// A path's first segment (`std` in `std::fs::read`), found without allocating.
+fn first_segment_name(path: &ast::Path) -> Option<ast::NameRef> {
+    let mut first = path.clone();
+    while let Some(qualifier) = first.qualifier() {
+        first = qualifier;
+    }
+    first.segment()?.name_ref()
 }
 
 fn path_has_leading_colons(path: &ast::Path) -> bool {

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 pub struct CheckScheduler {
     max_delay: Duration,
     pending: HashMap<PathBuf, Pending>,
+    /// When each file was last edited, to tell a burst of typing from a lone edit.
+    last_edit: HashMap<PathBuf, Instant>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -24,7 +26,19 @@ impl CheckScheduler {
         CheckScheduler {
             max_delay,
             pending: HashMap::new(),
+            last_edit: HashMap::new(),
         }
+    }
+
+    /// An edit after a quiet spell (nothing for `debounce`) is checked at once: the user
+    /// is waiting for exactly that result, and a check costs a few milliseconds. Edits
+    /// that follow each other closer than `debounce` are a burst: they wait until it pauses
+    /// (bounded by `max_delay`), so fast typing does not queue a check per keystroke.
+    pub fn request_edit(&mut self, path: PathBuf, now: Instant, debounce: Duration) {
+        let previous = self.last_edit.insert(path.clone(), now);
+        let in_burst = previous.is_some_and(|last| now.saturating_duration_since(last) < debounce);
+        let delay = if in_burst { debounce } else { Duration::ZERO };
+        self.request(path, now, delay);
     }
 
     /// Asks for a check `delay` from `now`; a pending request moves, but never past
@@ -141,6 +155,23 @@ mod tests {
             checks.request(file.clone(), at, 50 * MS);
         }
         assert_eq!(checks.next_due(), Some(start + 500 * MS));
+    }
+
+    #[test]
+    fn a_lone_edit_runs_at_once_and_a_burst_waits_for_its_pause() {
+        let start = Instant::now();
+        let mut checks = CheckScheduler::new(500 * MS);
+        let file = PathBuf::from("/w/src/lib.rs");
+        checks.request_edit(file.clone(), start, 50 * MS);
+        assert_eq!(checks.take_due(start), vec![file.clone()]);
+        // The next keystroke 20 ms later is part of a burst: debounced.
+        checks.request_edit(file.clone(), start + 20 * MS, 50 * MS);
+        checks.request_edit(file.clone(), start + 40 * MS, 50 * MS);
+        assert!(checks.take_due(start + 60 * MS).is_empty());
+        assert_eq!(checks.take_due(start + 90 * MS), vec![file.clone()]);
+        // After a quiet spell, at once again.
+        checks.request_edit(file.clone(), start + 200 * MS, 50 * MS);
+        assert_eq!(checks.take_due(start + 200 * MS), vec![file]);
     }
 
     #[test]

@@ -115,6 +115,9 @@ struct Slot {
     /// load saw: a change event for content already loaded (cargo metadata writing
     /// Cargo.lock, a late duplicate event) is not worth another load.
     loaded_stamps: HashMap<PathBuf, Option<u64>>,
+    /// The findings per file last sent for this workspace: an edit re-sends only the files
+    /// whose findings changed (and the edited ones), not every file with findings.
+    sent: BTreeMap<PathBuf, Vec<Finding>>,
 }
 
 impl Slot {
@@ -125,11 +128,8 @@ impl Slot {
             good_manifests: HashMap::new(),
             broken: false,
             loaded_stamps: HashMap::new(),
+            sent: BTreeMap::new(),
         }
-    }
-
-    fn pins(&self) -> Option<&HashMap<PathBuf, Arc<str>>> {
-        self.broken.then_some(&self.good_manifests)
     }
 }
 
@@ -351,6 +351,7 @@ impl Worker {
                         good_manifests,
                         broken: false,
                         loaded_stamps: stamps.iter().cloned().collect(),
+                        sent: BTreeMap::new(),
                     },
                 );
                 self.send(Outcome::Loaded {
@@ -358,7 +359,7 @@ impl Worker {
                     stamps,
                     packages,
                 });
-                self.check_workspace(root, overlay, seq, &[]);
+                self.check_workspace(root, overlay, seq, &[], false);
             }
             Err(error) => {
                 let manifest = error
@@ -403,53 +404,85 @@ impl Worker {
         Ok(toolchain)
     }
 
-    /// Checks a whole workspace and reports every file with findings, plus `also` (so that
-    /// a file whose findings went away is cleared). A change in one file can change the
-    /// findings of others (`#![no_std]` in the crate root, a new `mod`), hence always all.
-    fn check_workspace(&self, root: &Path, overlay: &Overlay, seq: u64, also: &[&PathBuf]) {
-        let Some(slot) = self.slots.get(root) else {
+    /// Checks a workspace. `incremental`: only `also` changed since the last check (the
+    /// engine re-analyses what they touch), and only files whose findings changed are
+    /// reported, plus `also`. Otherwise every file is read again and every file with
+    /// findings is reported, plus `also` (so that a file whose findings went away is
+    /// cleared). Either way the findings are the whole workspace's: a change in one file
+    /// can change the findings of others (`#![no_std]` in the crate root, a new `mod`).
+    fn check_workspace(
+        &mut self,
+        root: &Path,
+        overlay: &Overlay,
+        seq: u64,
+        also: &[&PathBuf],
+        incremental: bool,
+    ) {
+        let Some(slot) = self.slots.get_mut(root) else {
             return;
         };
         let Some(engine) = slot.engine.as_ref() else {
             return;
         };
-        let sources = RecordingSources::new(overlay, slot.pins());
+        let sources = RecordingSources::new(overlay, slot.broken.then_some(&slot.good_manifests));
+        let findings = if incremental {
+            let changed: Vec<PathBuf> = also.iter().map(|path| (*path).clone()).collect();
+            engine.check_changed(&changed, &sources)
+        } else {
+            engine.check_all(&sources)
+        };
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-        for path in also {
-            by_file.insert((*path).clone(), Vec::new());
-        }
-        for finding in engine.check_all(&sources) {
+        for finding in findings {
             by_file
                 .entry(finding.file.clone())
                 .or_default()
                 .push(finding);
         }
+        let mut to_report: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        for path in also {
+            to_report.insert((*path).clone(), Vec::new());
+        }
+        if incremental {
+            for (path, findings) in &by_file {
+                if slot.sent.get(path) != Some(findings) || to_report.contains_key(path) {
+                    to_report.insert(path.clone(), findings.clone());
+                }
+            }
+            for path in slot.sent.keys() {
+                if !by_file.contains_key(path) {
+                    to_report.entry(path.clone()).or_default();
+                }
+            }
+        } else {
+            to_report.extend(by_file.iter().map(|(path, f)| (path.clone(), f.clone())));
+        }
+        slot.sent = by_file;
         // A broken manifest keeps only its load error: findings against its last good
         // text would point into text that is gone.
-        let reports = by_file
+        let reports = to_report
             .into_iter()
             .filter(|(path, _)| !sources.is_pinned(path))
             .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, &sources))
             .collect();
         self.send(Outcome::Checked {
             seq,
-            whole_workspace: Some(root.to_path_buf()),
+            whole_workspace: (!incremental).then(|| root.to_path_buf()),
             reports,
             overlay: overlay.clone(),
         });
     }
 
-    fn check_files(&self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
+    fn check_files(&mut self, paths: &[PathBuf], overlay: &Overlay, seq: u64) {
         let mut unowned = Vec::new();
-        let mut by_root: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
+        let mut by_root: BTreeMap<PathBuf, Vec<&PathBuf>> = BTreeMap::new();
         for path in paths {
             match self.engine_for(path) {
-                Some((root, _)) => by_root.entry(root).or_default().push(path),
+                Some((root, _)) => by_root.entry(root.clone()).or_default().push(path),
                 None => unowned.push(unowned_report(path, overlay)),
             }
         }
         for (root, paths) in by_root {
-            self.check_workspace(root, overlay, seq, &paths);
+            self.check_workspace(&root, overlay, seq, &paths, true);
         }
         if !unowned.is_empty() {
             self.send(Outcome::Checked {

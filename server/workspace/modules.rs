@@ -24,25 +24,39 @@ const MAX_DEPTH: usize = 64;
 /// Walks the module tree from `root`. `load` returns a file's text and parsed facts, or
 /// `None` when the file cannot be read (then that module is skipped).
 pub fn module_tree(root: &Path, load: &mut LoadFile<'_>) -> Vec<ModuleFile> {
-    let mut files = Vec::new();
-    let mut seen = HashSet::new();
-    visit(root, Gate::default(), true, 0, load, &mut seen, &mut files);
-    files
+    module_tree_probed(root, load, &mut HashSet::new())
 }
 
-fn visit(
-    path: &Path,
-    gate: Gate,
-    owns_directory: bool,
-    depth: usize,
+/// Like `module_tree`, and adds to `probed` every path the walk read or looked for: only a
+/// change to one of those can change the tree.
+pub fn module_tree_probed(
+    root: &Path,
     load: &mut LoadFile<'_>,
-    seen: &mut HashSet<PathBuf>,
-    files: &mut Vec<ModuleFile>,
-) {
-    if depth > MAX_DEPTH || !seen.insert(path.to_path_buf()) {
+    probed: &mut HashSet<PathBuf>,
+) -> Vec<ModuleFile> {
+    let mut walk = Walk {
+        load,
+        seen: HashSet::new(),
+        probed,
+        files: Vec::new(),
+    };
+    visit(root, Gate::default(), true, 0, &mut walk);
+    walk.files
+}
+
+struct Walk<'l, 'a, 'p> {
+    load: &'l mut LoadFile<'a>,
+    seen: HashSet<PathBuf>,
+    probed: &'p mut HashSet<PathBuf>,
+    files: Vec<ModuleFile>,
+}
+
+fn visit(path: &Path, gate: Gate, owns_directory: bool, depth: usize, walk: &mut Walk<'_, '_, '_>) {
+    if depth > MAX_DEPTH || !walk.seen.insert(path.to_path_buf()) {
         return;
     }
-    let Some((text, syntax)) = load(path) else {
+    walk.probed.insert(path.to_path_buf());
+    let Some((text, syntax)) = (walk.load)(path) else {
         return;
     };
     // `lib.rs`, `main.rs` and `mod.rs` own their directory; `foo.rs` owns `foo/`.
@@ -53,7 +67,7 @@ fn visit(
     };
     let file_directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let declarations = syntax.mods.clone();
-    files.push(ModuleFile {
+    walk.files.push(ModuleFile {
         path: path.to_path_buf(),
         gate: gate.clone(),
         text,
@@ -76,15 +90,18 @@ fn visit(
             };
             let child = relative_to.join(explicit);
             let owns = child.file_name().is_some_and(|n| n == "mod.rs");
-            visit(&child, child_gate, owns, depth + 1, load, seen, files);
+            visit(&child, child_gate, owns, depth + 1, walk);
             continue;
         }
         let flat = base.join(format!("{}.rs", declaration.name));
         let nested = base.join(&declaration.name).join("mod.rs");
+        // Creating or removing either candidate can change the tree.
+        walk.probed.insert(flat.clone());
+        walk.probed.insert(nested.clone());
         if flat.is_file() || !nested.is_file() {
-            visit(&flat, child_gate, false, depth + 1, load, seen, files);
+            visit(&flat, child_gate, false, depth + 1, walk);
         } else {
-            visit(&nested, child_gate, true, depth + 1, load, seen, files);
+            visit(&nested, child_gate, true, depth + 1, walk);
         }
     }
 }

@@ -57,20 +57,25 @@ fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
 }
 
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
+    check_crate_level(input, out);
+    for index in 0..input.files.len() {
+        check_one_file(input, index, out);
+    }
+}
+
+/// The findings about the crate as a whole, located at its root: a std crate built for a
+/// target without std, and `extern crate std` there.
+pub fn check_crate_level(input: &CrateInput<'_>, out: &mut FindingSet) {
     let Some(root) = input.files.first() else {
         return;
     };
-    let table = StdPaths::embedded();
     for target in input.targets {
         let state = crate_std(root, target);
         if !target.has_std && !state.no_std {
             crate_needs_std(input, root, target, out);
             continue;
         }
-        if !state.no_std {
-            continue;
-        }
-        if !target.has_std {
+        if state.no_std && !target.has_std {
             for range in &state.extern_std {
                 out.add(
                     RuleCode::T0001,
@@ -87,21 +92,34 @@ pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
                     Vec::new,
                 );
             }
-        } else if !state.extern_std.is_empty() {
-            continue; // `extern crate std;` makes `std::` paths legal on this target.
         }
-        for file in &input.files {
-            if file.is_on(&target.cfg) {
-                let context = FileContext {
-                    input,
-                    root,
-                    file,
-                    target,
-                    state: &state,
-                    table,
-                };
-                check_file(&context, out);
-            }
+    }
+}
+
+/// The `std` paths of `input.files[index]`. They depend only on that file, the crate
+/// root's attributes and the targets, which lets the engine cache them per file.
+pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet) {
+    let (Some(root), Some(file)) = (input.files.first(), input.files.get(index)) else {
+        return;
+    };
+    let table = StdPaths::embedded();
+    for target in input.targets {
+        let state = crate_std(root, target);
+        if !state.no_std || (target.has_std && !state.extern_std.is_empty()) {
+            // A std crate (crate-level finding), or `extern crate std;` makes `std::`
+            // paths legal on this target.
+            continue;
+        }
+        if file.is_on(&target.cfg) {
+            let context = FileContext {
+                input,
+                root,
+                file,
+                target,
+                state: &state,
+                table,
+            };
+            check_file(&context, out);
         }
     }
 }

@@ -9,7 +9,15 @@ use crate::analysis::resolve::{Certainty, Resolver};
 use crate::analysis::syntax::{CrateAttr, PathKind, PathRef};
 
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
-    let Some(root) = input.files.first() else {
+    for index in 0..input.files.len() {
+        check_one_file(input, index, out);
+    }
+}
+
+/// The findings of `input.files[index]`: they depend only on that file, the crate root's
+/// attributes and the targets.
+pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet) {
+    let (Some(root), Some(file)) = (input.files.first(), input.files.get(index)) else {
         return;
     };
     // Targets where the crate is no_std are T0001's business, not this rule's.
@@ -21,16 +29,14 @@ pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
     if std_targets.is_empty() {
         return;
     }
-    for file in &input.files {
-        for path in file
-            .syntax
-            .paths
-            .iter()
-            .filter(|p| p.kind == PathKind::Value)
-        {
-            if let Some(finding) = check_path(input, file, path, &std_targets) {
-                out.push(finding);
-            }
+    for path in file
+        .syntax
+        .paths
+        .iter()
+        .filter(|p| p.kind == PathKind::Value)
+    {
+        if let Some(finding) = check_path(input, file, path, &std_targets) {
+            out.push(finding);
         }
     }
 }

@@ -29,7 +29,9 @@ impl Server<'_> {
             .documents
             .change(&path, version, params.content_changes, self.encoding)
         {
-            Ok(()) => self.schedule_check(path, EDIT_DEBOUNCE),
+            Ok(()) => self
+                .checks
+                .request_edit(path, Instant::now(), EDIT_DEBOUNCE),
             Err(problem) => self.log(MessageType::ERROR, problem),
         }
     }

@@ -54,7 +54,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Re-analysis waits this long after the last keystroke…
+/// Edits closer together than this are a burst, re-analysed this long after its last
+/// keystroke (a lone edit is re-analysed at once)…
 const EDIT_DEBOUNCE: Duration = Duration::from_millis(50);
 /// …but never longer than this after the first one (continuous typing still gets results).
 const EDIT_MAX_DELAY: Duration = Duration::from_millis(500);

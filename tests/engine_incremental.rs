@@ -1,0 +1,105 @@
+//! `Engine::check_changed` (what the LSP runs per edit, re-reading only the changed files)
+//! must find exactly what a fresh engine's full `check_all` finds, whatever the edit:
+//! inside a module, to the crate root's `#![no_std]`, to `mod` declarations, and files
+//! created on disk for a module that was declared before.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use triplet::analysis::finding::Finding;
+use triplet::engine::{Engine, EngineOptions, SourceProvider};
+use triplet::workspace::DiskSources;
+
+/// Editor buffers over the disk.
+#[derive(Default)]
+struct Buffers(Mutex<HashMap<PathBuf, String>>);
+
+impl Buffers {
+    fn set(&self, path: &Path, text: &str) {
+        if let Ok(mut buffers) = self.0.lock() {
+            buffers.insert(path.to_path_buf(), text.to_string());
+        }
+    }
+}
+
+impl SourceProvider for Buffers {
+    fn read(&self, path: &Path) -> Option<String> {
+        let buffered = self.0.lock().ok()?.get(path).cloned();
+        buffered.or_else(|| DiskSources.read(path))
+    }
+}
+
+fn options() -> EngineOptions {
+    EngineOptions {
+        targets: vec![
+            "x86_64-unknown-linux-gnu".into(),
+            "wasm32-unknown-unknown".into(),
+            "thumbv7em-none-eabihf".into(),
+        ],
+        ..Default::default()
+    }
+}
+
+fn fresh(root: &Path, buffers: &Buffers) -> Vec<Finding> {
+    let engine = Engine::load(root, options()).expect("the test workspace loads");
+    engine.check_all(buffers)
+}
+
+#[test]
+fn incremental_checks_match_a_fresh_full_check() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    let src = root.join("src");
+    std::fs::create_dir_all(&src).expect("create src");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"inc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+    )
+    .expect("write Cargo.toml");
+    let lib = src.join("lib.rs");
+    let net = src.join("net.rs");
+    let time = src.join("time.rs");
+    std::fs::write(&lib, "#![no_std]\nmod net;\n").expect("write lib.rs");
+    std::fs::write(&net, "pub fn f() { let _ = std::vec::Vec::<u8>::new(); }\n")
+        .expect("write net.rs");
+
+    let buffers = Buffers::default();
+    let engine = Engine::load(root, options()).expect("the test workspace loads");
+    assert_eq!(engine.check_all(&buffers), fresh(root, &buffers));
+
+    let step = |changed: &[&PathBuf], what: &str| {
+        let changed: Vec<PathBuf> = changed.iter().map(|p| (*p).clone()).collect();
+        let incremental = engine.check_changed(&changed, &buffers);
+        assert_eq!(incremental, fresh(root, &buffers), "after: {what}");
+        incremental
+    };
+
+    buffers.set(
+        &net,
+        "pub fn f() {}\npub fn g() { std::thread::spawn(|| ()); }\n",
+    );
+    let after_edit = step(&[&net], "an edit inside a module");
+    assert!(after_edit.iter().any(|f| f.file == net));
+
+    buffers.set(&lib, "mod net;\n");
+    let std_crate = step(&[&lib], "#![no_std] removed from the root");
+    assert!(std_crate.iter().any(|f| f.code.as_str() == "T0002"));
+
+    buffers.set(&lib, "#![no_std]\nmod net;\nmod time;\n");
+    step(&[&lib], "a module declared before its file exists");
+
+    std::fs::write(
+        &time,
+        "pub fn now() { let _ = std::time::Instant::now(); }\n",
+    )
+    .expect("write time.rs");
+    let created = step(&[&time], "the declared module's file created on disk");
+    assert!(created.iter().any(|f| f.file == time));
+
+    buffers.set(&lib, "#![no_std]\nmod net;\n");
+    let dropped = step(&[&lib], "a module declaration removed");
+    assert!(!dropped.iter().any(|f| f.file == time));
+
+    // Untouched files keep their findings without being read again.
+    step(&[], "nothing changed");
+}
