@@ -6,10 +6,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use triplet::analysis::context::{ApiKnowledge, ApiVerdict, CrateFile, CrateInput, TargetView};
+use triplet::analysis::context::{CrateFile, CrateInput, TargetView};
 use triplet::analysis::resolve::Resolver;
 use triplet::analysis::syntax::FileSyntax;
-use triplet::runtime_api::{ApiTable, Behaviour};
+use triplet::runtime_api::ApiTable;
 use triplet::targets::{TargetFacts, Toolchain};
 use triplet::workspace::modules::{module_tree, ModuleFile};
 
@@ -54,27 +54,6 @@ fn targets(toolchain: &Toolchain, count: usize) -> Vec<TargetView> {
         .collect()
 }
 
-struct TableKnowledge(&'static ApiTable);
-
-impl ApiKnowledge for TableKnowledge {
-    fn verdict(&self, api: &str, target: &str) -> Option<ApiVerdict> {
-        let row = self.0.get(api, target)?;
-        let behaviour = match row.behaviour {
-            Behaviour::Ok => "ok",
-            Behaviour::Error => "error",
-            Behaviour::Panic => "panic",
-            Behaviour::Noop => "noop",
-            Behaviour::Absent => "absent",
-        };
-        Some(ApiVerdict {
-            behaviour: behaviour.to_string(),
-            message: row.message.clone(),
-            source: row.source.clone(),
-            alternative: row.alternative.clone(),
-        })
-    }
-}
-
 fn crate_files(files: &[ModuleFile]) -> Vec<CrateFile<'_>> {
     files
         .iter()
@@ -100,7 +79,7 @@ fn benches(c: &mut Criterion) {
         .iter()
         .position(|file| file.path == src.join("map.rs"))
         .expect("map.rs in hashbrown's module tree");
-    let apis = TableKnowledge(ApiTable::shipped());
+    let apis = ApiTable::shipped();
 
     c.bench_function("parse map.rs (FileSyntax::parse)", |b| {
         b.iter(|| FileSyntax::parse(black_box(&map_rs)))
@@ -150,7 +129,7 @@ fn benches(c: &mut Criterion) {
                         package: "hashbrown",
                         files: crate_files(&files),
                         targets,
-                        apis: &apis,
+                        apis,
                     })
                 })
             },
@@ -167,7 +146,7 @@ fn benches(c: &mut Criterion) {
                     package: "hashbrown",
                     files: crate_files(&files),
                     targets: &four,
-                    apis: &apis,
+                    apis,
                 };
                 triplet::analysis::analyze_crate_file(&input, map_index)
             })

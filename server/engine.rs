@@ -4,13 +4,12 @@
 
 use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{
-    ApiKnowledge, ApiVerdict, CrateFile, CrateInput, DependencyFacts, ManifestInput, ResolvedCrate,
-    TargetOrigin, TargetView,
+    CrateFile, CrateInput, DependencyFacts, ManifestInput, ResolvedCrate, TargetOrigin, TargetView,
 };
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::rules::target_not_installed::InstallFacts;
 use crate::analysis::syntax::{CrateAttr, ExternCrate, FileSyntax, Gate};
-use crate::runtime_api::{ApiTable, Behaviour};
+use crate::runtime_api::ApiTable;
 use crate::targets::selection::{self, Selection, SelectionInputs};
 use crate::targets::{TargetFacts, Toolchain};
 pub use crate::workspace::metadata::LoadError;
@@ -689,12 +688,12 @@ impl Engine {
             krate.targets = targets.to_vec();
             krate.root = root_facts;
         }
-        let apis = TableKnowledge(&self.api_table);
+        let apis: &ApiTable = &self.api_table;
         let input = CrateInput {
             package: &package.name,
             files: krate.files.iter().map(as_crate_file).collect(),
             targets,
-            apis: &apis,
+            apis,
         };
         let mut findings = crate::analysis::analyze_crate_level(&input);
         let mut per_file = HashMap::with_capacity(krate.files.len());
@@ -980,26 +979,4 @@ fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
         *cache = Some((toolchain.version.clone(), table.clone()));
     }
     table
-}
-
-/// The run-time API table as the analysis asks it.
-struct TableKnowledge<'a>(&'a ApiTable);
-
-impl ApiKnowledge for TableKnowledge<'_> {
-    fn verdict(&self, api: &str, target: &str) -> Option<ApiVerdict> {
-        let row = self.0.get(api, target)?;
-        let behaviour = match row.behaviour {
-            Behaviour::Ok => "ok",
-            Behaviour::Error => "error",
-            Behaviour::Panic => "panic",
-            Behaviour::Noop => "noop",
-            Behaviour::Absent => "absent",
-        };
-        Some(ApiVerdict {
-            behaviour: behaviour.to_string(),
-            message: row.message.clone(),
-            source: row.source.clone(),
-            alternative: row.alternative.clone(),
-        })
-    }
 }

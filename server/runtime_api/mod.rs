@@ -143,6 +143,19 @@ impl ApiTable {
     }
 }
 
+/// The table answers the one question the analysis asks of it.
+impl crate::analysis::context::ApiKnowledge for ApiTable {
+    fn verdict(&self, api: &str, target: &str) -> Option<crate::analysis::context::ApiVerdict> {
+        let row = self.get(api, target)?;
+        Some(crate::analysis::context::ApiVerdict {
+            behaviour: row.behaviour.as_str().to_string(),
+            message: row.message.clone(),
+            source: row.source.clone(),
+            alternative: row.alternative.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
