@@ -34,7 +34,8 @@ pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
 pub use tool::{BuildMode, ToolChoice, ToolKind};
 pub use toolchain::{
-    build_std_available, std_installed, target_has_std, BuildStdToolchain, Toolchain,
+    build_std_available, std_installed, std_installed_in, target_has_std, BuildStdToolchain,
+    Toolchain,
 };
 pub use workspace::{Member, WorkspaceFacts};
 

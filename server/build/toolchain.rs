@@ -126,7 +126,7 @@ pub fn build_std_available() -> Option<BuildStdToolchain> {
 /// No-std targets (`thumbv7em-none-eabihf`, `wasm32v1-none`, `riscv32imac-unknown-none-elf`)
 /// build `core,alloc`; the others need `std,panic_abort`.
 pub fn target_has_std(triple: &str) -> bool {
-    !triple.contains("-none")
+    crate::targets::facts::has_std(triple, "")
 }
 
 /// The first executable called `name` on PATH.

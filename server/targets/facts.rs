@@ -49,9 +49,7 @@ impl TargetFacts {
 
 /// Bare-metal targets (`*-none-*`, `target_os = "none"`) ship `core` and `alloc` only.
 pub fn has_std(triple: &str, target_os: &str) -> bool {
-    !(target_os == "none"
-        || target_os == "unknown" && triple.contains("-none")
-        || triple.split('-').any(|part| part == "none"))
+    !(target_os == "none" || triple.split('-').any(|part| part == "none"))
 }
 
 #[cfg(test)]

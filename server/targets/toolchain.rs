@@ -148,15 +148,10 @@ impl Toolchain {
 
     /// Whether the target's `core` (and std, where it has one) is in the sysroot.
     pub fn is_installed(&self, triple: &str) -> bool {
-        let Some(sysroot) = &self.sysroot else {
-            return false;
-        };
-        let lib = sysroot.join("lib").join("rustlib").join(triple).join("lib");
-        std::fs::read_dir(lib).is_ok_and(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
-        })
+        // One definition of "installed" for analysis (T0006) and builds alike.
+        self.sysroot
+            .as_deref()
+            .is_some_and(|sysroot| crate::build::std_installed_in(sysroot, triple))
     }
 
     /// Targets installed in the sysroot.
