@@ -3,28 +3,16 @@
 //! fixes, cancellation without orphan processes, targets without std, check on save, and
 //! one real -Zbuild-std cross check. Timeouts only stop hangs.
 
+mod build_support;
 mod support;
 
+use build_support::host_triple;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use support::lsp_client::{apply_edits, capabilities, edits_for, file_uri, fixture, LspClient};
 
 const PATIENCE: Duration = Duration::from_secs(300);
-
-fn host_triple() -> String {
-    let output = Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .expect("run rustc -vV");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .expect("host line")
-        .trim()
-        .to_string()
-}
 
 /// A client that shows progress (it answers `window/workDoneProgress/create`).
 fn start(root: &Path, env: &[(&str, &Path)], options: Value) -> LspClient {
