@@ -8,6 +8,8 @@ use crate::analysis::context::{
 };
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::rules::target_not_installed::InstallFacts;
+mod file_cache;
+
 use crate::analysis::syntax::{CrateAttr, ExternCrate, FileSyntax, Gate};
 use crate::runtime_api::ApiTable;
 use crate::targets::selection::{self, Selection, SelectionInputs};
@@ -16,6 +18,7 @@ pub use crate::workspace::metadata::LoadError;
 use crate::workspace::metadata::{self, FeatureSelection};
 use crate::workspace::modules::{module_tree_probed, ModuleFile};
 pub use crate::workspace::SourceProvider;
+use file_cache::FileCache;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -148,19 +151,11 @@ pub struct Engine {
 /// What the engine keeps between checks, so that an edit costs what it changed.
 #[derive(Default)]
 struct CheckState {
-    /// Each file's text hash, text and parse.
-    files: HashMap<PathBuf, CachedFile>,
+    files: FileCache,
     /// Per package (index in `Engine::packages`).
     packages: HashMap<usize, PackageContext>,
     /// Per package index and crate root.
     crates: HashMap<(usize, PathBuf), CrateState>,
-}
-
-#[derive(Clone)]
-struct CachedFile {
-    hash: u64,
-    text: Arc<str>,
-    syntax: Arc<FileSyntax>,
 }
 
 /// A package's selection and what follows from it, valid while its inputs hash the same.
@@ -726,13 +721,13 @@ impl Engine {
         krate: &mut CrateState,
         touched: &[&PathBuf],
         sources: &dyn SourceProvider,
-        files: &mut HashMap<PathBuf, CachedFile>,
+        files: &mut FileCache,
     ) -> bool {
         for path in touched {
             let Some(position) = krate.files.iter().position(|file| &file.path == *path) else {
                 return false; // a looked-for module file changed: walk again
             };
-            let Some(loaded) = load_file(&self.root, path, sources, files) else {
+            let Some(loaded) = files.load(&self.root, path, sources) else {
                 return false;
             };
             let file = &mut krate.files[position];
@@ -751,17 +746,17 @@ impl Engine {
         root: &Path,
         read_again: ReadAgain<'_>,
         sources: &dyn SourceProvider,
-        files: &mut HashMap<PathBuf, CachedFile>,
+        files: &mut FileCache,
     ) {
         let mut probed = HashSet::new();
         let mut load = |path: &Path| {
             let cached = match &read_again {
                 ReadAgain::All => None,
                 ReadAgain::Only(changed) if changed.iter().any(|c| c.as_path() == path) => None,
-                ReadAgain::Only(_) => files.get(path).cloned(),
+                ReadAgain::Only(_) => files.get(path),
             };
             cached
-                .or_else(|| load_file(&self.root, path, sources, files))
+                .or_else(|| files.load(&self.root, path, sources))
                 .map(|file| (file.text, file.syntax))
         };
         krate.files = module_tree_probed(root, &mut load, &mut probed);
@@ -773,47 +768,6 @@ impl Engine {
 enum ReadAgain<'a> {
     All,
     Only(&'a [&'a PathBuf]),
-}
-
-/// A file's text and parse, re-parsed only when its text changed.
-fn load_file(
-    root: &Path,
-    path: &Path,
-    sources: &dyn SourceProvider,
-    files: &mut HashMap<PathBuf, CachedFile>,
-) -> Option<CachedFile> {
-    if !crate::workspace::is_inside(root, path) {
-        // `#[path = "/etc/…"]` or a symlink out of the workspace: not ours to read.
-        eprintln!(
-            "triplet: not reading {}: outside the workspace {}",
-            path.display(),
-            root.display()
-        );
-        return None;
-    }
-    let Some(text) = sources.read(path) else {
-        files.remove(path);
-        return None;
-    };
-    let mut hasher = DefaultHasher::new();
-    text.hash(&mut hasher);
-    let hash = hasher.finish();
-    if let Some(cached) = files.get(path) {
-        if cached.hash == hash {
-            return Some(cached.clone());
-        }
-    }
-    let syntax = Arc::new(FileSyntax::parse(&text));
-    if let Some(reason) = &syntax.skipped {
-        eprintln!("triplet: {}: {reason}", path.display());
-    }
-    let loaded = CachedFile {
-        hash,
-        syntax,
-        text: Arc::from(text),
-    };
-    files.insert(path.to_path_buf(), loaded.clone());
-    Some(loaded)
 }
 
 fn as_crate_file(file: &ModuleFile) -> CrateFile<'_> {

@@ -1,0 +1,143 @@
+//! Re-parsing an edited file. Given the previous tree and the edit, rust-analyzer re-parses
+//! only the token or the `{…}` block the edit falls in and shares every other subtree with
+//! the previous tree, which is what keeps a keystroke in a large file cheap. The edit is
+//! found by comparing the previous text with the new one, so callers only hand over texts.
+
+use super::FileSyntax;
+use ra_ap_syntax::{Edition, Parse, SourceFile, TextRange, TextSize};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Past this many changed bytes an edit is a rewrite: parse from scratch rather than
+/// splice (rust-analyzer would rebuild the old text to fall back anyway).
+const MAX_SPLICED_BYTES: usize = 16 * 1024;
+
+/// One file's previous text and tree, kept between parses of that file.
+#[derive(Default)]
+pub struct IncrementalParse {
+    previous: Option<(String, Parse<SourceFile>)>,
+}
+
+impl IncrementalParse {
+    pub fn new() -> IncrementalParse {
+        IncrementalParse::default()
+    }
+
+    /// The same facts as `FileSyntax::parse(text)`, re-parsing only what changed since the
+    /// previous call.
+    pub fn parse(&mut self, text: &str) -> FileSyntax {
+        if let Some(skipped) = FileSyntax::too_deep(text) {
+            self.previous = None;
+            return skipped;
+        }
+        let parse = match self.previous.take() {
+            Some((old_text, old_parse)) => reparse(&old_text, &old_parse, text),
+            None => SourceFile::parse(text, Edition::Edition2021),
+        };
+        let syntax = FileSyntax::from_tree(&parse.tree(), text);
+        self.previous = Some((text.to_string(), parse));
+        syntax
+    }
+}
+
+fn reparse(old_text: &str, old_parse: &Parse<SourceFile>, text: &str) -> Parse<SourceFile> {
+    let from_scratch = || SourceFile::parse(text, Edition::Edition2021);
+    let Some((delete, insert)) = single_edit(old_text, text) else {
+        return from_scratch();
+    };
+    if usize::from(delete.len()) + insert.len() > MAX_SPLICED_BYTES {
+        return from_scratch();
+    }
+    // rust-analyzer's re-parser asserts on ranges; whatever it trips on, a fresh parse
+    // is the answer, not a dead analysis thread.
+    let spliced = catch_unwind(AssertUnwindSafe(|| {
+        old_parse.reparse(delete, insert, Edition::Edition2021)
+    }));
+    match spliced {
+        // A cheap guard on the splice: the new tree must span exactly the new text.
+        Ok(parse) if usize::from(parse.tree_len()) == text.len() => parse,
+        _ => from_scratch(),
+    }
+}
+
+/// The one edit turning `old` into `new`: the range of `old` replaced and the text put
+/// there (everything between the common prefix and the common suffix), or `None` when the
+/// texts are equal. Both ends sit on char boundaries.
+fn single_edit<'n>(old: &str, new: &'n str) -> Option<(TextRange, &'n str)> {
+    if old == new {
+        return None;
+    }
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = old_bytes
+        .iter()
+        .zip(new_bytes)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let longest_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old_bytes
+        .iter()
+        .rev()
+        .zip(new_bytes.iter().rev())
+        .take(longest_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !(old.is_char_boundary(old.len() - suffix) && new.is_char_boundary(new.len() - suffix)) {
+        suffix -= 1;
+    }
+    let start = TextSize::try_from(prefix).ok()?;
+    let end = TextSize::try_from(old.len() - suffix).ok()?;
+    Some((TextRange::new(start, end), &new[prefix..new.len() - suffix]))
+}
+
+trait TreeLen {
+    fn tree_len(&self) -> TextSize;
+}
+
+impl TreeLen for Parse<SourceFile> {
+    fn tree_len(&self) -> TextSize {
+        self.syntax_node().text_range().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(old: &str, (range, insert): (TextRange, &str)) -> String {
+        let mut text = old.to_string();
+        text.replace_range(usize::from(range.start())..usize::from(range.end()), insert);
+        text
+    }
+
+    #[test]
+    fn the_edit_between_two_texts_rebuilds_the_new_one() {
+        for (old, new) in [
+            ("fn a() {}", "fn ab() {}"),
+            ("fn a() {}", "fn () {}"),
+            ("aaaa", "aa"),
+            ("aa", "aaaa"),
+            ("", "x"),
+            ("x", ""),
+            ("é", "è"),
+            ("aéa", "aa"),
+            ("日本", "日x本"),
+        ] {
+            let edit = single_edit(old, new).expect("the texts differ");
+            assert_eq!(apply(old, edit), new, "{old:?} → {new:?}");
+        }
+        assert!(single_edit("same", "same").is_none());
+    }
+
+    #[test]
+    fn edits_inside_a_block_give_the_facts_of_a_fresh_parse() {
+        let first = "use std::thread;\nfn f() {\n    let x = 1;\n}\n";
+        let second = "use std::thread;\nfn f() {\n    let x = 1;\n    thread::spawn(|| ());\n}\n";
+        let third = "use std::thread;\n#[cfg(unix)]\nfn f() {\n    thread::spawn(|| ());\n}\n";
+        let mut incremental = IncrementalParse::new();
+        for text in [first, second, third, first] {
+            assert_eq!(incremental.parse(text), FileSyntax::parse(text), "{text}");
+        }
+    }
+}
