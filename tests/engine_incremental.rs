@@ -103,3 +103,68 @@ fn incremental_checks_match_a_fresh_full_check() {
     // Untouched files keep their findings without being read again.
     step(&[], "nothing changed");
 }
+
+/// An edit in one member re-reads nothing of the other members (their findings are kept),
+/// and an edit to another member's manifest buffer still reaches that member.
+#[test]
+fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    )
+    .expect("write the workspace manifest");
+    let member = |name: &str, lib: &str| -> (PathBuf, PathBuf) {
+        let src = root.join(name).join("src");
+        std::fs::create_dir_all(&src).expect("create src");
+        let manifest = root.join(name).join("Cargo.toml");
+        std::fs::write(&manifest, package_manifest(name, "")).expect("write a member manifest");
+        std::fs::write(src.join("lib.rs"), lib).expect("write lib.rs");
+        (manifest, src.join("lib.rs"))
+    };
+    let (_, a_lib) = member(
+        "a",
+        "#![no_std]\npub fn f() { let _ = std::vec::Vec::<u8>::new(); }\n",
+    );
+    let (b_manifest, b_lib) = member("b", "#![no_std]\npub use std::string::String;\n");
+
+    let buffers = Buffers::default();
+    let default_targets = || EngineOptions::default();
+    let engine = Engine::load(root, default_targets()).expect("the workspace loads");
+    let fresh = |buffers: &Buffers| {
+        Engine::load(root, default_targets())
+            .expect("the workspace loads")
+            .check_all(buffers)
+    };
+    let before = engine.check_all(&buffers);
+    assert!(before.iter().any(|f| f.file == b_lib), "{before:?}");
+
+    buffers.set(&a_lib, "#![no_std]\npub fn f() {}\n");
+    let after_a = engine.check_changed(&[a_lib.clone()], &buffers);
+    assert_eq!(after_a, fresh(&buffers), "after an edit in a");
+    assert!(!after_a.iter().any(|f| f.file == a_lib));
+    let b_findings = |findings: &[Finding]| -> Vec<Finding> {
+        findings
+            .iter()
+            .filter(|f| f.file == b_lib)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(b_findings(&after_a), b_findings(&before), "b is untouched");
+
+    // b now names its own targets: its findings name them.
+    let own_targets = "[package.metadata.triplet]\ntargets = [\"wasm32-unknown-unknown\"]\n";
+    buffers.set(&b_manifest, &package_manifest("b", own_targets));
+    let after_manifest = engine.check_changed(&[b_manifest.clone()], &buffers);
+    assert_eq!(
+        after_manifest,
+        fresh(&buffers),
+        "after b's manifest changed"
+    );
+    assert_ne!(b_findings(&after_manifest), b_findings(&before));
+}
+
+fn package_manifest(name: &str, extra: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{extra}")
+}

@@ -177,6 +177,8 @@ struct CrateState {
     targets: Vec<TargetView>,
     root: RootFacts,
     per_file: HashMap<PathBuf, FileFindings>,
+    /// The crate's findings as last computed, for checks that touch none of its files.
+    findings: Vec<Finding>,
 }
 
 struct FileFindings {
@@ -458,7 +460,7 @@ impl Engine {
         };
         let mut merged: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding> = BTreeMap::new();
         for (index, package) in self.packages.iter().enumerate() {
-            let context = self.package_context(index, package, sources, &mut state);
+            let context = self.package_context(index, package, changed, sources, &mut state);
             let rules = context.rules.clone();
             let targets = context.targets.clone();
             let mut findings = context.findings.clone();
@@ -525,21 +527,30 @@ impl Engine {
     }
 
     /// The package's targets, rules and manifest findings, recomputed only when one of the
-    /// files they come from reads differently (cheap: a handful of small files).
+    /// files they come from reads differently (cheap: a handful of small files). When the
+    /// caller names what changed and none of those files is among it, they are not even
+    /// read: an edit in one package costs nothing in the others.
     fn package_context<'s>(
         &self,
         index: usize,
         package: &PackageModel,
+        changed: Option<&HashSet<PathBuf>>,
         sources: &dyn SourceProvider,
         state: &'s mut CheckState,
     ) -> &'s PackageContext {
-        let mut hasher = DefaultHasher::new();
-        for path in [
+        let inputs = [
             Some(&package.manifest_path),
             Some(&self.root_manifest),
             self.cargo_config.as_ref(),
             self.rust_toolchain.as_ref(),
-        ] {
+        ];
+        let untouched = changed
+            .is_some_and(|changed| !inputs.iter().flatten().any(|path| changed.contains(*path)));
+        if untouched && state.packages.contains_key(&index) {
+            return &state.packages[&index];
+        }
+        let mut hasher = DefaultHasher::new();
+        for path in inputs {
             path.and_then(|p| sources.read(p)).hash(&mut hasher);
         }
         let inputs = hasher.finish();
@@ -653,6 +664,11 @@ impl Engine {
                 let touched: Vec<&PathBuf> = changed
                     .filter(|path| krate.probed.contains(*path))
                     .collect();
+                if touched.is_empty() && krate.targets == targets {
+                    let findings = krate.findings.clone();
+                    state.crates.insert(key, krate);
+                    return findings;
+                }
                 if !touched.is_empty()
                     && !self.update_files(&mut krate, &touched, sources, &mut state.files)
                 {
@@ -668,6 +684,7 @@ impl Engine {
                     targets: Vec::new(),
                     root: RootFacts::default(),
                     per_file: HashMap::new(),
+                    findings: Vec::new(),
                 });
                 self.walk(&mut krate, root, ReadAgain::All, sources, &mut state.files);
                 krate
@@ -710,6 +727,7 @@ impl Engine {
         }
         drop(input);
         krate.per_file = per_file;
+        krate.findings = findings.clone();
         state.crates.insert(key, krate);
         findings
     }
