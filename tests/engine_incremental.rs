@@ -130,7 +130,7 @@ fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
     let (b_manifest, b_lib) = member("b", "#![no_std]\npub use std::string::String;\n");
 
     let buffers = Buffers::default();
-    let default_targets = || EngineOptions::default();
+    let default_targets = EngineOptions::default;
     let engine = Engine::load(root, default_targets()).expect("the workspace loads");
     let fresh = |buffers: &Buffers| {
         Engine::load(root, default_targets())
@@ -141,7 +141,7 @@ fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
     assert!(before.iter().any(|f| f.file == b_lib), "{before:?}");
 
     buffers.set(&a_lib, "#![no_std]\npub fn f() {}\n");
-    let after_a = engine.check_changed(&[a_lib.clone()], &buffers);
+    let after_a = engine.check_changed(std::slice::from_ref(&a_lib), &buffers);
     assert_eq!(after_a, fresh(&buffers), "after an edit in a");
     assert!(!after_a.iter().any(|f| f.file == a_lib));
     let b_findings = |findings: &[Finding]| -> Vec<Finding> {
@@ -156,7 +156,7 @@ fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
     // b now names its own targets: its findings name them.
     let own_targets = "[package.metadata.triplet]\ntargets = [\"wasm32-unknown-unknown\"]\n";
     buffers.set(&b_manifest, &package_manifest("b", own_targets));
-    let after_manifest = engine.check_changed(&[b_manifest.clone()], &buffers);
+    let after_manifest = engine.check_changed(std::slice::from_ref(&b_manifest), &buffers);
     assert_eq!(
         after_manifest,
         fresh(&buffers),
