@@ -168,3 +168,59 @@ fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
 fn package_manifest(name: &str, extra: &str) -> String {
     format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{extra}")
 }
+
+/// A whole-workspace check given up part-way (its result no longer wanted) leaves a state
+/// the next check completes correctly, at every point where it can stop.
+#[test]
+fn a_stopped_check_leaves_a_state_the_next_check_completes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    )
+    .expect("write the workspace manifest");
+    for (name, lib) in [
+        (
+            "a",
+            "#![no_std]\nmod m;\npub fn f() { let _ = std::vec::Vec::<u8>::new(); }\n",
+        ),
+        ("b", "#![no_std]\npub use std::string::String;\n"),
+    ] {
+        let src = root.join(name).join("src");
+        std::fs::create_dir_all(&src).expect("create src");
+        std::fs::write(
+            root.join(name).join("Cargo.toml"),
+            package_manifest(name, ""),
+        )
+        .expect("write a member manifest");
+        std::fs::write(src.join("lib.rs"), lib).expect("write lib.rs");
+    }
+    std::fs::write(
+        root.join("a/src/m.rs"),
+        "pub fn g() { std::thread::spawn(|| ()); }\n",
+    )
+    .expect("write m.rs");
+    let buffers = Buffers::default();
+    let expected = fresh(root, &buffers);
+    assert!(!expected.is_empty());
+    let m = root.join("a/src/m.rs");
+    for stop_after in 0..8 {
+        let engine = Engine::load(root, options()).expect("the workspace loads");
+        let asked = std::cell::Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            asked.get() > stop_after
+        };
+        let stopped = engine.check_all_until(&buffers, &stop);
+        match stopped {
+            Ok(findings) => assert_eq!(findings, expected, "completed at {stop_after}"),
+            Err(_) => {
+                // What the LSP runs next: an edit check, then the whole check again.
+                let edit = engine.check_changed(std::slice::from_ref(&m), &buffers);
+                assert_eq!(edit, expected, "edit check after stopping at {stop_after}");
+                assert_eq!(engine.check_all(&buffers), expected);
+            }
+        }
+    }
+}

@@ -148,6 +148,10 @@ pub struct Engine {
     load_problems: Vec<LoadError>,
 }
 
+/// A check given up because its caller no longer wanted the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
 /// What the engine keeps between checks, so that an edit costs what it changed.
 #[derive(Default)]
 struct CheckState {
@@ -428,16 +432,29 @@ impl Engine {
     /// Every finding in the workspace, every file read again (parses and per-file findings
     /// are still reused where a file's text hashes the same).
     pub fn check_all(&self, sources: &dyn SourceProvider) -> Vec<Finding> {
-        self.check(None, sources)
+        self.check(None, sources, &|| false).unwrap_or_default()
+    }
+
+    /// `check_all`, given up between two files or crates as soon as `stop` says so (its
+    /// result is no longer wanted). The work done so far is kept: the next check starts
+    /// from it.
+    pub fn check_all_until(
+        &self,
+        sources: &dyn SourceProvider,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Vec<Finding>, Stopped> {
+        self.check(None, sources, stop)
     }
 
     /// Every finding in the workspace, after a change to `changed` only: the caller
-    /// promises that no other source file changed since the last check (the LSP knows,
-    /// from its buffers and its watchers). Manifests and config files are always read
-    /// again. Re-walks and re-analyses only the crates that read a changed path.
+    /// promises that no other file changed since the last check (the LSP knows, from its
+    /// buffers and its watchers). Re-walks and re-analyses only the crates that read a
+    /// changed path; a package's manifests and config files are read again only when one
+    /// of them is among `changed`.
     pub fn check_changed(&self, changed: &[PathBuf], sources: &dyn SourceProvider) -> Vec<Finding> {
         let changed: HashSet<PathBuf> = changed.iter().cloned().collect();
-        self.check(Some(&changed), sources)
+        self.check(Some(&changed), sources, &|| false)
+            .unwrap_or_default()
     }
 
     /// The findings located in one file (a source file or a manifest/config file).
@@ -452,24 +469,37 @@ impl Engine {
         &self,
         changed: Option<&HashSet<PathBuf>>,
         sources: &dyn SourceProvider,
-    ) -> Vec<Finding> {
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Vec<Finding>, Stopped> {
         // Two checks at once would each start from an empty state: correct, only slower.
         let mut state = match self.state.lock() {
             Ok(mut guard) => std::mem::take(&mut *guard),
             Err(_) => CheckState::default(),
         };
+        let result = self.check_with(changed, sources, stop, &mut state);
+        if let Ok(mut guard) = self.state.lock() {
+            *guard = state;
+        }
+        result
+    }
+
+    fn check_with(
+        &self,
+        changed: Option<&HashSet<PathBuf>>,
+        sources: &dyn SourceProvider,
+        stop: &dyn Fn() -> bool,
+        state: &mut CheckState,
+    ) -> Result<Vec<Finding>, Stopped> {
         let mut merged: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding> = BTreeMap::new();
         for (index, package) in self.packages.iter().enumerate() {
-            let context = self.package_context(index, package, changed, sources, &mut state);
+            let context = self.package_context(index, package, changed, sources, state);
             let rules = context.rules.clone();
             let targets = context.targets.clone();
             let mut findings = context.findings.clone();
             for root in &package.crate_roots {
-                findings.extend(
-                    self.crate_findings(
-                        index, package, root, &targets, changed, sources, &mut state,
-                    ),
-                );
+                findings.extend(self.crate_findings(
+                    index, package, root, &targets, changed, sources, stop, state,
+                )?);
             }
             for finding in findings {
                 let Some(finding) = rules.apply(finding) else {
@@ -495,10 +525,7 @@ impl Engine {
                 }
             }
         }
-        if let Ok(mut guard) = self.state.lock() {
-            *guard = state;
-        }
-        merged.into_values().collect()
+        Ok(merged.into_values().collect())
     }
 
     fn rule_config_for(&self, package: &PackageModel, sources: &dyn SourceProvider) -> RuleConfig {
@@ -655,8 +682,12 @@ impl Engine {
         targets: &[TargetView],
         changed: Option<&HashSet<PathBuf>>,
         sources: &dyn SourceProvider,
+        stop: &dyn Fn() -> bool,
         state: &mut CheckState,
-    ) -> Vec<Finding> {
+    ) -> Result<Vec<Finding>, Stopped> {
+        if stop() {
+            return Err(Stopped);
+        }
         let key = (index, root.to_path_buf());
         let mut krate = match state.crates.remove(&key) {
             Some(mut krate) if changed.is_some() => {
@@ -667,13 +698,20 @@ impl Engine {
                 if touched.is_empty() && krate.targets == targets {
                     let findings = krate.findings.clone();
                     state.crates.insert(key, krate);
-                    return findings;
+                    return Ok(findings);
                 }
                 if !touched.is_empty()
                     && !self.update_files(&mut krate, &touched, sources, &mut state.files)
                 {
                     let read_again = ReadAgain::Only(&touched);
-                    self.walk(&mut krate, root, read_again, sources, &mut state.files);
+                    self.walk(
+                        &mut krate,
+                        root,
+                        read_again,
+                        sources,
+                        stop,
+                        &mut state.files,
+                    )?;
                 }
                 krate
             }
@@ -686,7 +724,16 @@ impl Engine {
                     per_file: HashMap::new(),
                     findings: Vec::new(),
                 });
-                self.walk(&mut krate, root, ReadAgain::All, sources, &mut state.files);
+                // Stopped half-way, the crate's state is dropped: the next check walks it
+                // again (its files stay parsed in the file cache).
+                self.walk(
+                    &mut krate,
+                    root,
+                    ReadAgain::All,
+                    sources,
+                    stop,
+                    &mut state.files,
+                )?;
                 krate
             }
         };
@@ -729,7 +776,7 @@ impl Engine {
         krate.per_file = per_file;
         krate.findings = findings.clone();
         state.crates.insert(key, krate);
-        findings
+        Ok(findings)
     }
 
     /// Re-reads the touched files of the tree in place; false when the tree itself may
@@ -764,10 +811,16 @@ impl Engine {
         root: &Path,
         read_again: ReadAgain<'_>,
         sources: &dyn SourceProvider,
+        stop: &dyn Fn() -> bool,
         files: &mut FileCache,
-    ) {
+    ) -> Result<(), Stopped> {
         let mut probed = HashSet::new();
+        let mut stopped = false;
         let mut load = |path: &Path| {
+            stopped = stopped || stop();
+            if stopped {
+                return None;
+            }
             let cached = match &read_again {
                 ReadAgain::All => None,
                 ReadAgain::Only(changed) if changed.iter().any(|c| c.as_path() == path) => None,
@@ -777,8 +830,13 @@ impl Engine {
                 .or_else(|| files.load(&self.root, path, sources))
                 .map(|file| (file.text, file.syntax))
         };
-        krate.files = module_tree_probed(root, &mut load, &mut probed);
+        let files = module_tree_probed(root, &mut load, &mut probed);
+        if stopped {
+            return Err(Stopped);
+        }
+        krate.files = files;
         krate.probed = probed;
+        Ok(())
     }
 }
 

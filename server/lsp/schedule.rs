@@ -1,73 +1,32 @@
-//! When to run what: debounced re-checks of edited files, and disk changes coalesced by
-//! path and content so that one save seen by several watchers is handled once.
+//! When to run what: re-checks of edited files, and disk changes coalesced by path and
+//! content so that one save seen by several watchers is handled once.
 //! Time is passed in, so the rules are tested without sleeping.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Re-checks per file: trailing debounce, bounded so continuous typing still gets results.
-#[derive(Debug)]
-pub struct CheckScheduler {
-    max_delay: Duration,
-    pending: HashMap<PathBuf, Pending>,
-    /// When each file was last edited, to tell a burst of typing from a lone edit.
-    last_edit: HashMap<PathBuf, Instant>,
+/// Files waiting for a re-check. There is no debounce: a check of an edited file costs a
+/// few milliseconds, so every edit is sent to the analysis thread at once. Edits that
+/// arrive while it is busy are coalesced there (one check of the newest buffers), and a
+/// check made stale by a newer edit is cancelled (see `worker`).
+#[derive(Debug, Default)]
+pub struct PendingChecks {
+    paths: BTreeSet<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    first: Instant,
-    due: Instant,
-}
-
-impl CheckScheduler {
-    pub fn new(max_delay: Duration) -> CheckScheduler {
-        CheckScheduler {
-            max_delay,
-            pending: HashMap::new(),
-            last_edit: HashMap::new(),
-        }
+impl PendingChecks {
+    pub fn request(&mut self, path: PathBuf) {
+        self.paths.insert(path);
     }
 
-    /// An edit after a quiet spell (nothing for `debounce`) is checked at once: the user
-    /// is waiting for exactly that result, and a check costs a few milliseconds. Edits
-    /// that follow each other closer than `debounce` are a burst: they wait until it pauses
-    /// (bounded by `max_delay`), so fast typing does not queue a check per keystroke.
-    pub fn request_edit(&mut self, path: PathBuf, now: Instant, debounce: Duration) {
-        let previous = self.last_edit.insert(path.clone(), now);
-        let in_burst = previous.is_some_and(|last| now.saturating_duration_since(last) < debounce);
-        let delay = if in_burst { debounce } else { Duration::ZERO };
-        self.request(path, now, delay);
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
     }
 
-    /// Asks for a check `delay` from `now`; a pending request moves, but never past
-    /// `max_delay` after it was first made.
-    pub fn request(&mut self, path: PathBuf, now: Instant, delay: Duration) {
-        let pending = self.pending.entry(path).or_insert(Pending {
-            first: now,
-            due: now + delay,
-        });
-        pending.due = (now + delay).min(pending.first + self.max_delay);
-    }
-
-    pub fn next_due(&self) -> Option<Instant> {
-        self.pending.values().map(|pending| pending.due).min()
-    }
-
-    /// Removes and returns the paths whose time has come, sorted.
-    pub fn take_due(&mut self, now: Instant) -> Vec<PathBuf> {
-        let mut due: Vec<PathBuf> = self
-            .pending
-            .iter()
-            .filter(|(_, pending)| pending.due <= now)
-            .map(|(path, _)| path.clone())
-            .collect();
-        due.sort();
-        for path in &due {
-            self.pending.remove(path);
-        }
-        due
+    /// Removes and returns every waiting path, sorted.
+    pub fn take_all(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.paths).into_iter().collect()
     }
 }
 
@@ -136,52 +95,16 @@ mod tests {
     const MS: Duration = Duration::from_millis(1);
 
     #[test]
-    fn edits_debounce_but_never_wait_past_the_maximum() {
-        let start = Instant::now();
-        let mut checks = CheckScheduler::new(500 * MS);
-        let file = PathBuf::from("/w/src/lib.rs");
-        checks.request(file.clone(), start, 50 * MS);
-        checks.request(file.clone(), start + 40 * MS, 50 * MS);
-        assert_eq!(checks.next_due(), Some(start + 90 * MS));
-        assert!(checks.take_due(start + 89 * MS).is_empty());
-        assert_eq!(checks.take_due(start + 90 * MS), vec![file.clone()]);
-        assert_eq!(checks.next_due(), None);
-
-        // Typing every 40 ms forever still gets a check 500 ms after the first keystroke.
-        let mut at = start;
-        checks.request(file.clone(), at, 50 * MS);
-        for _ in 0..20 {
-            at += 40 * MS;
-            checks.request(file.clone(), at, 50 * MS);
-        }
-        assert_eq!(checks.next_due(), Some(start + 500 * MS));
-    }
-
-    #[test]
-    fn a_lone_edit_runs_at_once_and_a_burst_waits_for_its_pause() {
-        let start = Instant::now();
-        let mut checks = CheckScheduler::new(500 * MS);
-        let file = PathBuf::from("/w/src/lib.rs");
-        checks.request_edit(file.clone(), start, 50 * MS);
-        assert_eq!(checks.take_due(start), vec![file.clone()]);
-        // The next keystroke 20 ms later is part of a burst: debounced.
-        checks.request_edit(file.clone(), start + 20 * MS, 50 * MS);
-        checks.request_edit(file.clone(), start + 40 * MS, 50 * MS);
-        assert!(checks.take_due(start + 60 * MS).is_empty());
-        assert_eq!(checks.take_due(start + 90 * MS), vec![file.clone()]);
-        // After a quiet spell, at once again.
-        checks.request_edit(file.clone(), start + 200 * MS, 50 * MS);
-        assert_eq!(checks.take_due(start + 200 * MS), vec![file]);
-    }
-
-    #[test]
-    fn an_immediate_request_overrides_a_debounced_one() {
-        let start = Instant::now();
-        let mut checks = CheckScheduler::new(500 * MS);
-        let file = PathBuf::from("/w/src/lib.rs");
-        checks.request(file.clone(), start, 50 * MS);
-        checks.request(file.clone(), start, Duration::ZERO);
-        assert_eq!(checks.take_due(start), vec![file]);
+    fn requests_are_coalesced_and_taken_in_order() {
+        let mut checks = PendingChecks::default();
+        let lib = PathBuf::from("/w/src/lib.rs");
+        let net = PathBuf::from("/w/src/net.rs");
+        checks.request(net.clone());
+        checks.request(lib.clone());
+        checks.request(net.clone());
+        assert!(!checks.is_empty());
+        assert_eq!(checks.take_all(), vec![lib, net]);
+        assert!(checks.is_empty());
     }
 
     #[test]

@@ -13,14 +13,15 @@ use super::workspaces::{
     classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
 };
 use crate::analysis::finding::Finding;
-use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig};
+use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig, Stopped};
 use crate::targets::Toolchain;
 use crossbeam_channel::{Receiver, Sender};
 use lsp_server::RequestId;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 pub enum Job {
@@ -47,6 +48,57 @@ pub enum Job {
         id: RequestId,
         path: Option<PathBuf>,
     },
+}
+
+impl Job {
+    /// The sequence number of a job that reads the workspace (newer ones supersede older).
+    fn seq(&self) -> Option<u64> {
+        match self {
+            Job::Sync { seq, .. } | Job::FilesChanged { seq, .. } | Job::Check { seq, .. } => {
+                Some(*seq)
+            }
+            Job::Targets { .. } => None,
+        }
+    }
+}
+
+/// The analysis thread's queue. It remembers the newest job's sequence number, which tells
+/// a long whole-workspace check in progress that newer work is waiting: the check stops
+/// between two files, the newer job runs, then the check is done again from where the
+/// engine's caches stand (see `Worker::finish_stopped_checks`).
+pub fn job_queue() -> (JobSender, JobReceiver) {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    let newest = Arc::new(AtomicU64::new(0));
+    (
+        JobSender {
+            jobs: sender,
+            newest: Arc::clone(&newest),
+        },
+        JobReceiver {
+            jobs: receiver,
+            newest,
+        },
+    )
+}
+
+pub struct JobSender {
+    jobs: Sender<Job>,
+    newest: Arc<AtomicU64>,
+}
+
+impl JobSender {
+    /// False when the analysis thread is gone.
+    pub fn send(&self, job: Job) -> bool {
+        if let Some(seq) = job.seq() {
+            self.newest.fetch_max(seq, Ordering::SeqCst);
+        }
+        self.jobs.send(job).is_ok()
+    }
+}
+
+pub struct JobReceiver {
+    jobs: Receiver<Job>,
+    newest: Arc<AtomicU64>,
 }
 
 /// Findings located in one file, with the texts they (and their fixes) refer to.
@@ -133,22 +185,36 @@ impl Slot {
     }
 }
 
-pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
+pub fn run(jobs: JobReceiver, outcomes: Sender<Outcome>) {
     let mut worker = Worker {
         toolchain: None,
         folders: Vec::new(),
         slots: BTreeMap::new(),
         config: Config::default(),
         outcomes,
+        newest: Arc::clone(&jobs.newest),
+        stopped: BTreeSet::new(),
+        latest: None,
     };
-    while let Ok(first) = jobs.recv() {
+    while let Ok(first) = jobs.jobs.recv() {
         // Coalesce whatever queued up meanwhile: one check of the union of paths against
-        // the newest buffers beats re-checking every intermediate edit.
+        // the newest buffers beats re-checking every intermediate edit, and only the
+        // newest settings sync and one reload of every changed manifest are worth doing.
         let mut batch = vec![first];
-        batch.extend(jobs.try_iter());
+        batch.extend(jobs.jobs.try_iter());
+        let last_sync = batch
+            .iter()
+            .rposition(|job| matches!(job, Job::Sync { .. }));
+        let last_files_changed = batch
+            .iter()
+            .rposition(|job| matches!(job, Job::FilesChanged { .. }));
+        let mut changed_files = Vec::new();
         let mut check_paths = Vec::new();
         let mut newest_check = None;
-        for job in batch {
+        for (position, job) in batch.into_iter().enumerate() {
+            if let Some(seq) = job.seq() {
+                worker.note_latest(&job, seq);
+            }
             match job {
                 Job::Check {
                     paths,
@@ -158,6 +224,25 @@ pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                     check_paths.extend(paths);
                     newest_check = Some((overlay, seq));
                 }
+                Job::Sync { .. } if Some(position) != last_sync => {}
+                Job::FilesChanged { paths, .. } if Some(position) != last_files_changed => {
+                    changed_files.extend(paths);
+                }
+                Job::FilesChanged {
+                    mut paths,
+                    overlay,
+                    seq,
+                } => {
+                    paths.append(&mut changed_files);
+                    paths.sort();
+                    paths.dedup();
+                    let job = Job::FilesChanged {
+                        paths,
+                        overlay,
+                        seq,
+                    };
+                    worker.guarded(|worker| worker.handle(job));
+                }
                 other => worker.guarded(|worker| worker.handle(other)),
             }
         }
@@ -166,6 +251,7 @@ pub fn run(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
             check_paths.dedup();
             worker.guarded(|worker| worker.check_files(&check_paths, &overlay, seq));
         }
+        worker.guarded(Worker::finish_stopped_checks);
     }
 }
 
@@ -177,9 +263,42 @@ struct Worker {
     slots: BTreeMap<PathBuf, Slot>,
     config: Config,
     outcomes: Sender<Outcome>,
+    /// The newest job's sequence number (see `job_queue`).
+    newest: Arc<AtomicU64>,
+    /// Workspaces whose whole-workspace check stopped for newer work, to check again.
+    stopped: BTreeSet<PathBuf>,
+    /// The newest buffers and sequence number a job brought.
+    latest: Option<(Overlay, u64)>,
 }
 
 impl Worker {
+    fn note_latest(&mut self, job: &Job, seq: u64) {
+        let overlay = match job {
+            Job::Sync { overlay, .. }
+            | Job::FilesChanged { overlay, .. }
+            | Job::Check { overlay, .. } => overlay,
+            Job::Targets { .. } => return,
+        };
+        if self
+            .latest
+            .as_ref()
+            .is_none_or(|(_, latest)| *latest <= seq)
+        {
+            self.latest = Some((overlay.clone(), seq));
+        }
+    }
+
+    /// Whole-workspace checks that stopped for newer work, done again now that it is
+    /// done (they stop again if more work arrived meanwhile).
+    fn finish_stopped_checks(&mut self) {
+        let Some((overlay, seq)) = self.latest.clone() else {
+            return;
+        };
+        for root in std::mem::take(&mut self.stopped) {
+            self.check_workspace(&root, &overlay, seq, &[], false);
+        }
+    }
+
     /// A panic in the engine is an error message, not the end of the server.
     fn guarded(&mut self, work: impl FnOnce(&mut Worker)) {
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| work(self))) {
@@ -429,7 +548,15 @@ impl Worker {
             let changed: Vec<PathBuf> = also.iter().map(|path| (*path).clone()).collect();
             engine.check_changed(&changed, &sources)
         } else {
-            engine.check_all(&sources)
+            let newest = &self.newest;
+            let superseded = || newest.load(Ordering::SeqCst) > seq;
+            match engine.check_all_until(&sources, &superseded) {
+                Ok(findings) => findings,
+                Err(Stopped) => {
+                    self.stopped.insert(root.to_path_buf());
+                    return;
+                }
+            }
         };
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
         for finding in findings {

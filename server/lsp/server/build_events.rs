@@ -126,7 +126,7 @@ impl Server<'_> {
                 // T0006 goes away once the live analysis sees the new sysroot.
                 if let Some(order) = self.builds.runs.order(id) {
                     let manifest = order.workspace.join("Cargo.toml");
-                    self.schedule_check(manifest, Duration::ZERO);
+                    self.schedule_check(manifest);
                 }
             }
             BuildEvent::Done { id } => {

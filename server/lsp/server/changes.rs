@@ -1,4 +1,4 @@
-//! Buffer edits and disk changes → debounced, sequenced analysis jobs.
+//! Buffer edits and disk changes → sequenced analysis jobs.
 
 use super::*;
 
@@ -17,7 +17,7 @@ impl Server<'_> {
                 self.sync_workspaces();
             }
         }
-        self.schedule_check(path, Duration::ZERO);
+        self.schedule_check(path);
     }
 
     pub(super) fn did_change(&mut self, params: DidChangeTextDocumentParams) {
@@ -29,15 +29,13 @@ impl Server<'_> {
             .documents
             .change(&path, version, params.content_changes, self.encoding)
         {
-            Ok(()) => self
-                .checks
-                .request_edit(path, Instant::now(), EDIT_DEBOUNCE),
+            Ok(()) => self.schedule_check(path),
             Err(problem) => self.log(MessageType::ERROR, problem),
         }
     }
 
-    pub(super) fn schedule_check(&mut self, path: PathBuf, delay: Duration) {
-        self.checks.request(path, Instant::now(), delay);
+    pub(super) fn schedule_check(&mut self, path: PathBuf) {
+        self.checks.request(path);
     }
 
     /// A change on disk, from notify, the client's watcher or a save.
@@ -49,7 +47,7 @@ impl Server<'_> {
 
     pub(super) fn next_deadline(&self) -> Option<Instant> {
         [
-            self.checks.next_due(),
+            (!self.checks.is_empty()).then(Instant::now),
             self.disk_changes.next_due(),
             self.next_save_check(),
         ]
@@ -65,9 +63,7 @@ impl Server<'_> {
         for path in self.disk_changes.take_due(now, fingerprint) {
             match classify(&path) {
                 FileKind::Manifest | FileKind::Config => reload.push(path),
-                FileKind::Source if !self.documents.is_open(&path) => {
-                    self.checks.request(path, now, Duration::ZERO)
-                }
+                FileKind::Source if !self.documents.is_open(&path) => self.checks.request(path),
                 FileKind::Source | FileKind::Other => {}
             }
         }
@@ -79,7 +75,7 @@ impl Server<'_> {
             };
             self.submit(job);
         }
-        let due_checks = self.checks.take_due(now);
+        let due_checks = self.checks.take_all();
         if due_checks.is_empty() {
             return;
         }
@@ -102,7 +98,7 @@ impl Server<'_> {
 
     /// False when the analysis thread is gone (the job is dropped).
     pub(super) fn submit(&mut self, job: Job) -> bool {
-        let sent = self.jobs.send(job).is_ok();
+        let sent = self.jobs.send(job);
         if !sent {
             self.log(MessageType::ERROR, "the analysis thread is gone".into());
         }

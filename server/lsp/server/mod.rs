@@ -22,12 +22,12 @@ use super::documents::Documents;
 use super::ext::{TargetsParams, TargetsRequest};
 use super::hover::hover;
 use super::line_index::{LineIndex, PositionEncoding};
-use super::schedule::{ChangeQueue, CheckScheduler};
+use super::schedule::{ChangeQueue, PendingChecks};
 use super::transport::Transport;
 use super::watch::FileWatcher;
-use super::worker::{self, FileReport, Job, LoadFailure, Outcome};
+use super::worker::{self, FileReport, Job, JobSender, LoadFailure, Outcome};
 use super::workspaces::{classify, fingerprint, package_dir_of, root_for, FileKind};
-use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
+use crossbeam_channel::{never, select, unbounded, Receiver};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -54,11 +54,6 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Edits closer together than this are a burst, re-analysed this long after its last
-/// keystroke (a lone edit is re-analysed at once)…
-const EDIT_DEBOUNCE: Duration = Duration::from_millis(50);
-/// …but never longer than this after the first one (continuous typing still gets results).
-const EDIT_MAX_DELAY: Duration = Duration::from_millis(500);
 /// The main thread's usual size: enough for the deepest file the parser accepts.
 const ANALYSIS_STACK_BYTES: usize = 8 * 1024 * 1024;
 /// The same path reported by notify and by the client within this window is one change.
@@ -98,7 +93,7 @@ pub struct Server<'a> {
     /// The client named no folder (a single-file session): a file's own package
     /// becomes a folder when the file is opened.
     folders_from_files: bool,
-    jobs: Sender<Job>,
+    jobs: JobSender,
     outcomes: Receiver<Outcome>,
     file_events: Receiver<Vec<PathBuf>>,
     watcher: Option<FileWatcher>,
@@ -110,7 +105,7 @@ pub struct Server<'a> {
     /// What was last published per file (version, diagnostics): identical repeats are
     /// skipped, and a file with diagnostics here needs clearing when they go.
     published: HashMap<PathBuf, (Option<i32>, Vec<Diagnostic>)>,
-    checks: CheckScheduler,
+    checks: PendingChecks,
     disk_changes: ChangeQueue,
     next_request_id: i32,
     pending_requests: HashMap<RequestId, Pending>,
@@ -128,7 +123,7 @@ pub fn run() -> u8 {
             return 1;
         }
     };
-    let (jobs, job_receiver) = unbounded();
+    let (jobs, job_receiver) = worker::job_queue();
     let (outcome_sender, outcomes) = unbounded();
     let worker = thread::Builder::new()
         .name("triplet-analysis".into())
@@ -148,7 +143,7 @@ pub fn run() -> u8 {
 }
 
 impl<'a> Server<'a> {
-    fn new(transport: &'a Transport, jobs: Sender<Job>, outcomes: Receiver<Outcome>) -> Self {
+    fn new(transport: &'a Transport, jobs: JobSender, outcomes: Receiver<Outcome>) -> Self {
         Server {
             transport,
             phase: Phase::Uninitialized,
@@ -167,7 +162,7 @@ impl<'a> Server<'a> {
             reports: HashMap::new(),
             load_failures: HashMap::new(),
             published: HashMap::new(),
-            checks: CheckScheduler::new(EDIT_MAX_DELAY),
+            checks: PendingChecks::default(),
             disk_changes: ChangeQueue::new(FILE_EVENT_WINDOW),
             next_request_id: 0,
             pending_requests: HashMap::new(),
@@ -388,7 +383,7 @@ impl<'a> Server<'a> {
                     if let Some(path) = uri_to_path(&params.text_document.uri) {
                         self.documents.close(&path);
                         // Diagnostics fall back to the file on disk.
-                        self.schedule_check(path, Duration::ZERO);
+                        self.schedule_check(path);
                     }
                 }
             }
