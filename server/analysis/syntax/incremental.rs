@@ -4,7 +4,10 @@
 //! found by comparing the previous text with the new one, so callers only hand over texts.
 
 use super::FileSyntax;
-use ra_ap_syntax::{Edition, Parse, SourceFile, TextRange, TextSize};
+use ra_ap_parser::{LexedStr, Reparser};
+use ra_ap_syntax::{
+    Edition, NodeOrToken, Parse, SourceFile, SyntaxKind, SyntaxNode, TextRange, TextSize,
+};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Past this many changed bytes an edit is a rewrite: parse from scratch rather than
@@ -44,7 +47,9 @@ fn reparse(old_text: &str, old_parse: &Parse<SourceFile>, text: &str) -> Parse<S
     let Some((delete, insert)) = single_edit(old_text, text) else {
         return from_scratch();
     };
-    if usize::from(delete.len()) + insert.len() > MAX_SPLICED_BYTES {
+    if usize::from(delete.len()) + insert.len() > MAX_SPLICED_BYTES
+        || !splices_in_place(&old_parse.syntax_node(), old_text, delete, insert)
+    {
         return from_scratch();
     }
     // rust-analyzer's re-parser asserts on ranges; whatever it trips on, a fresh parse
@@ -57,6 +62,80 @@ fn reparse(old_text: &str, old_parse: &Parse<SourceFile>, text: &str) -> Parse<S
         Ok(parse) if usize::from(parse.tree_len()) == text.len() => parse,
         _ => from_scratch(),
     }
+}
+
+/// Whether rust-analyzer can re-parse the edit in place: inside one token that stays one
+/// token of its kind, or inside a `{…}` block it knows how to re-parse whose new text is
+/// still balanced. (The same checks its re-parser makes.) When it cannot, it falls back
+/// to rebuilding the old text from the tree to parse it whole, which costs more than the
+/// parse itself; parsing the new text directly avoids that.
+fn splices_in_place(root: &SyntaxNode, old_text: &str, delete: TextRange, insert: &str) -> bool {
+    let edited = |range: TextRange| -> Option<String> {
+        let start = usize::from(range.start());
+        let (cut_start, cut_end) = (usize::from(delete.start()), usize::from(delete.end()));
+        let end = usize::from(range.end());
+        let before = old_text.get(start..cut_start)?;
+        let after = old_text.get(cut_end..end)?;
+        Some(format!("{before}{insert}{after}"))
+    };
+    let covering = root.covering_element(delete);
+    if let NodeOrToken::Token(token) = &covering {
+        let kind = token.kind();
+        let in_token = matches!(
+            kind,
+            SyntaxKind::IDENT | SyntaxKind::STRING | SyntaxKind::BYTE_STRING | SyntaxKind::C_STRING
+        ) || (matches!(kind, SyntaxKind::WHITESPACE | SyntaxKind::COMMENT)
+            && !old_text
+                .get(usize::from(delete.start())..usize::from(delete.end()))
+                .is_some_and(|deleted| deleted.contains('\n')));
+        if in_token {
+            let stays_one_token = edited(token.text_range()).is_some_and(|text| {
+                LexedStr::single_token(Edition::Edition2021, &text)
+                    .is_some_and(|(new_kind, _)| new_kind == kind)
+            });
+            if stays_one_token {
+                return true;
+            }
+        }
+    }
+    let start = match covering {
+        NodeOrToken::Node(node) => Some(node),
+        NodeOrToken::Token(token) => token.parent(),
+    };
+    let block = start
+        .into_iter()
+        .flat_map(|node| node.ancestors())
+        .find(|node| {
+            let first_child = node.first_child_or_token().map(|child| child.kind());
+            let parent = node.parent().map(|parent| parent.kind());
+            Reparser::for_node(node.kind(), first_child, parent).is_some()
+        });
+    let Some(text) = block.and_then(|block| edited(block.text_range())) else {
+        return false;
+    };
+    is_balanced(&LexedStr::new(Edition::Edition2021, &text))
+}
+
+fn is_balanced(lexed: &LexedStr<'_>) -> bool {
+    let count = lexed.len();
+    if count == 0
+        || lexed.kind(0) != SyntaxKind::L_CURLY
+        || lexed.kind(count - 1) != SyntaxKind::R_CURLY
+    {
+        return false;
+    }
+    let mut depth = 0usize;
+    for index in 1..count - 1 {
+        match lexed.kind(index) {
+            SyntaxKind::L_CURLY => depth += 1,
+            SyntaxKind::R_CURLY => match depth.checked_sub(1) {
+                Some(less) => depth = less,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// The one edit turning `old` into `new`: the range of `old` replaced and the text put
