@@ -134,10 +134,18 @@ proptest! {
             text = apply(&text, edit);
             let fresh = FileSyntax::parse(&text);
             let reparsed = incremental.parse(&text);
-            prop_assert!(
-                reparsed == fresh,
-                "edit {step} ({edit:?}) gave other facts than a fresh parse"
-            );
+            if reparsed != fresh {
+                let first_difference = fresh
+                    .paths
+                    .iter()
+                    .zip(&reparsed.paths)
+                    .find(|(a, b)| a != b);
+                prop_assert!(
+                    false,
+                    "edit {step} ({edit:?}) gave other facts than a fresh parse; \
+                     first differing path (fresh, re-parsed): {first_difference:?}"
+                );
+            }
         }
     }
 }

@@ -141,8 +141,6 @@ pub struct Engine {
     /// Per triple; rustc's answers and the sysroot do not change within a model's life.
     facts: Mutex<HashMap<String, TargetFacts>>,
     installed: OnceLock<Vec<String>>,
-    /// Asked only when a selected target is not installed (it runs rustc four times).
-    build_std_available: OnceLock<bool>,
     api_table: Arc<ApiTable>,
     /// Manifests that could not be read; the rest of the workspace is still checked.
     load_problems: Vec<LoadError>,
@@ -300,7 +298,6 @@ impl Engine {
             state: Mutex::new(CheckState::default()),
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
-            build_std_available: OnceLock::new(),
         })
     }
 
@@ -649,10 +646,7 @@ impl Engine {
             .all_named
             .iter()
             .any(|origin| !installed.contains(&origin.triple));
-        let build_std_available = any_missing
-            && *self
-                .build_std_available
-                .get_or_init(|| crate::build::build_std_available().is_some());
+        let build_std_available = any_missing && self.toolchain.build_std_available();
         findings.extend(crate::analysis::analyze_target_selection(
             &package.name,
             &selection.all_named,

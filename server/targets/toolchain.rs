@@ -4,7 +4,7 @@ use crate::analysis::cfg::CfgSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug)]
 pub struct Toolchain {
@@ -15,6 +15,9 @@ pub struct Toolchain {
     pub sysroot: Option<PathBuf>,
     known_targets: Vec<String>,
     cfg_cache: Mutex<HashMap<String, Option<CfgSet>>>,
+    /// Whether some toolchain here can `-Zbuild-std` (probing spawns rustc, so it is asked
+    /// once per detected toolchain, not once per workspace load).
+    build_std: OnceLock<bool>,
 }
 
 #[derive(Debug)]
@@ -87,12 +90,20 @@ impl Toolchain {
             host,
             sysroot,
             known_targets,
+            build_std: OnceLock::new(),
             cfg_cache: Mutex::new(HashMap::new()),
         })
     }
 
     pub fn known_targets(&self) -> &[String] {
         &self.known_targets
+    }
+
+    /// Whether a missing target's std can be built from source (`-Zbuild-std`).
+    pub fn build_std_available(&self) -> bool {
+        *self
+            .build_std
+            .get_or_init(|| crate::build::build_std_available().is_some())
     }
 
     pub fn is_known(&self, triple: &str) -> bool {

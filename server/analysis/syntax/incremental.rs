@@ -3,6 +3,7 @@
 //! the previous tree, which is what keeps a keystroke in a large file cheap. The edit is
 //! found by comparing the previous text with the new one, so callers only hand over texts.
 
+use super::scan::node_at;
 use super::FileSyntax;
 use ra_ap_parser::{LexedStr, Reparser};
 use ra_ap_syntax::{
@@ -47,21 +48,54 @@ fn reparse(old_text: &str, old_parse: &Parse<SourceFile>, text: &str) -> Parse<S
     let Some((delete, insert)) = single_edit(old_text, text) else {
         return from_scratch();
     };
-    if usize::from(delete.len()) + insert.len() > MAX_SPLICED_BYTES
-        || !splices_in_place(&old_parse.syntax_node(), old_text, delete, insert)
-    {
+    if usize::from(delete.len()) + insert.len() > MAX_SPLICED_BYTES {
         return from_scratch();
     }
+    let Some(splice) = plan_splice(&old_parse.syntax_node(), old_text, delete, insert) else {
+        return from_scratch();
+    };
     // rust-analyzer's re-parser asserts on ranges; whatever it trips on, a fresh parse
     // is the answer, not a dead analysis thread.
     let spliced = catch_unwind(AssertUnwindSafe(|| {
         old_parse.reparse(delete, insert, Edition::Edition2021)
     }));
-    match spliced {
-        // A cheap guard on the splice: the new tree must span exactly the new text.
-        Ok(parse) if usize::from(parse.tree_len()) == text.len() => parse,
-        _ => from_scratch(),
+    let Ok(parse) = spliced else {
+        return from_scratch();
+    };
+    // A cheap guard on the splice: the new tree must span exactly the new text.
+    if usize::from(parse.tree_len()) != text.len() {
+        return from_scratch();
     }
+    // A block re-parsed on its own recovers from a syntax error inside it without
+    // crossing its closing brace, where a whole-file parse may let the error swallow the
+    // brace and shape everything after it differently (an attribute before `}` does).
+    // Facts must not depend on the edit history: an error there means a fresh parse.
+    if let Some((kind, old_range)) = splice.block {
+        let new_end = usize::from(old_range.end()) + insert.len() - usize::from(delete.len());
+        let new_range = TextSize::try_from(new_end)
+            .ok()
+            .map(|end| TextRange::new(old_range.start(), end));
+        let block = new_range.and_then(|range| node_at(&parse.syntax_node(), kind, range));
+        if block.is_none_or(|block| has_error(block.green())) {
+            return from_scratch();
+        }
+    }
+    parse
+}
+
+fn has_error(node: &rowan::GreenNodeData) -> bool {
+    node.children().any(|child| match child {
+        NodeOrToken::Node(child) => {
+            SyntaxKind::from(child.kind().0) == SyntaxKind::ERROR || has_error(child)
+        }
+        NodeOrToken::Token(_) => false,
+    })
+}
+
+/// How rust-analyzer will splice an edit: the `{…}` block it re-parses, if it gets that
+/// far (`None` when the edit stays inside one token and there is no such block).
+struct Splice {
+    block: Option<(SyntaxKind, TextRange)>,
 }
 
 /// Whether rust-analyzer can re-parse the edit in place: inside one token that stays one
@@ -69,7 +103,12 @@ fn reparse(old_text: &str, old_parse: &Parse<SourceFile>, text: &str) -> Parse<S
 /// still balanced. (The same checks its re-parser makes.) When it cannot, it falls back
 /// to rebuilding the old text from the tree to parse it whole, which costs more than the
 /// parse itself; parsing the new text directly avoids that.
-fn splices_in_place(root: &SyntaxNode, old_text: &str, delete: TextRange, insert: &str) -> bool {
+fn plan_splice(
+    root: &SyntaxNode,
+    old_text: &str,
+    delete: TextRange,
+    insert: &str,
+) -> Option<Splice> {
     let edited = |range: TextRange| -> Option<String> {
         let start = usize::from(range.start());
         let (cut_start, cut_end) = (usize::from(delete.start()), usize::from(delete.end()));
@@ -79,6 +118,7 @@ fn splices_in_place(root: &SyntaxNode, old_text: &str, delete: TextRange, insert
         Some(format!("{before}{insert}{after}"))
     };
     let covering = root.covering_element(delete);
+    let mut in_one_token = false;
     if let NodeOrToken::Token(token) = &covering {
         let kind = token.kind();
         let in_token = matches!(
@@ -93,9 +133,7 @@ fn splices_in_place(root: &SyntaxNode, old_text: &str, delete: TextRange, insert
                 LexedStr::single_token(Edition::Edition2021, &text)
                     .is_some_and(|(new_kind, _)| new_kind == kind)
             });
-            if stays_one_token {
-                return true;
-            }
+            in_one_token = stays_one_token;
         }
     }
     let start = match covering {
@@ -110,10 +148,17 @@ fn splices_in_place(root: &SyntaxNode, old_text: &str, delete: TextRange, insert
             let parent = node.parent().map(|parent| parent.kind());
             Reparser::for_node(node.kind(), first_child, parent).is_some()
         });
-    let Some(text) = block.and_then(|block| edited(block.text_range())) else {
-        return false;
-    };
-    is_balanced(&LexedStr::new(Edition::Edition2021, &text))
+    let block = block.filter(|block| {
+        edited(block.text_range())
+            .is_some_and(|text| is_balanced(&LexedStr::new(Edition::Edition2021, &text)))
+    });
+    match block {
+        Some(block) => Some(Splice {
+            block: Some((block.kind(), block.text_range())),
+        }),
+        None if in_one_token => Some(Splice { block: None }),
+        None => None,
+    }
 }
 
 fn is_balanced(lexed: &LexedStr<'_>) -> bool {
