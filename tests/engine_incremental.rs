@@ -110,11 +110,7 @@ fn incremental_checks_match_a_fresh_full_check() {
 fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let root = dir.path();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-    )
-    .expect("write the workspace manifest");
+    write_workspace_of_a_and_b(root);
     let member = |name: &str, lib: &str| -> (PathBuf, PathBuf) {
         let src = root.join(name).join("src");
         std::fs::create_dir_all(&src).expect("create src");
@@ -165,6 +161,14 @@ fn edits_in_one_member_keep_the_others_and_manifest_edits_count() {
     assert_ne!(b_findings(&after_manifest), b_findings(&before));
 }
 
+fn write_workspace_of_a_and_b(root: &Path) {
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    )
+    .expect("write the workspace manifest");
+}
+
 fn package_manifest(name: &str, extra: &str) -> String {
     format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{extra}")
 }
@@ -175,11 +179,7 @@ fn package_manifest(name: &str, extra: &str) -> String {
 fn a_stopped_check_leaves_a_state_the_next_check_completes() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let root = dir.path();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-    )
-    .expect("write the workspace manifest");
+    write_workspace_of_a_and_b(root);
     for (name, lib) in [
         (
             "a",
