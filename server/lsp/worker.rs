@@ -163,6 +163,9 @@ struct Slot {
     /// last good model keeps serving.
     good_manifests: HashMap<PathBuf, Arc<str>>,
     broken: bool,
+    /// What the engine reads for the manifests changed without an edit to them (pinned to
+    /// the last good texts, or unpinned): the next edit check re-reads them.
+    manifests_served_changed: bool,
     /// Content fingerprints of the manifests, configs and Cargo.lock the last successful
     /// load saw: a change event for content already loaded (cargo metadata writing
     /// Cargo.lock, a late duplicate event) is not worth another load.
@@ -179,6 +182,7 @@ impl Slot {
             settings: None,
             good_manifests: HashMap::new(),
             broken: false,
+            manifests_served_changed: false,
             loaded_stamps: HashMap::new(),
             sent: BTreeMap::new(),
         }
@@ -469,6 +473,7 @@ impl Worker {
                         settings: Some(settings),
                         good_manifests,
                         broken: false,
+                        manifests_served_changed: false,
                         loaded_stamps: stamps.iter().cloned().collect(),
                         sent: BTreeMap::new(),
                     },
@@ -501,6 +506,7 @@ impl Worker {
                     .or_insert_with(Slot::empty);
                 slot.settings = None;
                 slot.broken = slot.engine.is_some();
+                slot.manifests_served_changed = true;
                 // Restoring the last good text must load again, not look already loaded.
                 slot.loaded_stamps.clear();
                 self.send(Outcome::LoadFailed {
@@ -544,8 +550,12 @@ impl Worker {
             return;
         };
         let sources = RecordingSources::new(overlay, slot.broken.then_some(&slot.good_manifests));
+        let manifests_served_changed = std::mem::take(&mut slot.manifests_served_changed);
         let findings = if incremental {
-            let changed: Vec<PathBuf> = also.iter().map(|path| (*path).clone()).collect();
+            let mut changed: Vec<PathBuf> = also.iter().map(|path| (*path).clone()).collect();
+            if manifests_served_changed {
+                changed.extend(engine.manifest_files());
+            }
             engine.check_changed(&changed, &sources)
         } else {
             let newest = &self.newest;
@@ -553,6 +563,7 @@ impl Worker {
             match engine.check_all_until(&sources, &superseded) {
                 Ok(findings) => findings,
                 Err(Stopped) => {
+                    slot.manifests_served_changed |= manifests_served_changed;
                     self.stopped.insert(root.to_path_buf());
                     return;
                 }
