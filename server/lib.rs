@@ -10,5 +10,6 @@ pub mod cli;
 pub mod engine;
 pub mod lsp;
 pub mod runtime_api;
+pub mod semantic;
 pub mod targets;
 pub mod workspace;

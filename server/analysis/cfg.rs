@@ -402,3 +402,114 @@ mod tests {
         assert_eq!(cfg.value_of("target_os"), Some("linux"));
     }
 }
+
+impl fmt::Display for CfgExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |f: &mut fmt::Formatter<'_>, name: &str, items: &[CfgExpr]| {
+            write!(f, "{name}(")?;
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{item}")?;
+            }
+            write!(f, ")")
+        };
+        match self {
+            CfgExpr::Atom(CfgAtom::Name(name)) => write!(f, "{name}"),
+            CfgExpr::Atom(CfgAtom::KeyValue(key, value)) => write!(f, "{key} = \"{value}\""),
+            CfgExpr::All(items) => list(f, "all", items),
+            CfgExpr::Any(items) => list(f, "any", items),
+            CfgExpr::Not(inner) => write!(f, "not({inner})"),
+            CfgExpr::Literal(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+impl CfgExpr {
+    /// The predicate with the named atoms fixed to false (`doc`, `test`: never set when a
+    /// dependency or the sysroot is compiled for a user's build), folded as far as that goes.
+    pub fn assuming_off(&self, names: &[&str]) -> CfgExpr {
+        match self {
+            CfgExpr::Atom(CfgAtom::Name(name)) if names.contains(&name.as_str()) => {
+                CfgExpr::Literal(false)
+            }
+            CfgExpr::Atom(_) | CfgExpr::Literal(_) => self.clone(),
+            CfgExpr::Not(inner) => match inner.assuming_off(names) {
+                CfgExpr::Literal(value) => CfgExpr::Literal(!value),
+                other => CfgExpr::Not(Box::new(other)),
+            },
+            CfgExpr::All(items) => {
+                let mut kept = Vec::new();
+                for item in items.iter().map(|i| i.assuming_off(names)) {
+                    match item {
+                        CfgExpr::Literal(true) => {}
+                        CfgExpr::Literal(false) => return CfgExpr::Literal(false),
+                        other => kept.push(other),
+                    }
+                }
+                match kept.len() {
+                    0 => CfgExpr::Literal(true),
+                    1 => kept.remove(0),
+                    _ => CfgExpr::All(kept),
+                }
+            }
+            CfgExpr::Any(items) => {
+                let mut kept = Vec::new();
+                for item in items.iter().map(|i| i.assuming_off(names)) {
+                    match item {
+                        CfgExpr::Literal(false) => {}
+                        CfgExpr::Literal(true) => return CfgExpr::Literal(true),
+                        other => kept.push(other),
+                    }
+                }
+                match kept.len() {
+                    0 => CfgExpr::Literal(false),
+                    1 => kept.remove(0),
+                    _ => CfgExpr::Any(kept),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+
+    #[test]
+    fn renders_parsable_predicates_and_folds_doc_away() {
+        let text = r#"all(not(target_os = "hermit"), any(unix, doc))"#;
+        let expr = CfgExpr::parse(text).unwrap_or(CfgExpr::Literal(false));
+        assert_eq!(expr.to_string(), text);
+        assert_eq!(
+            expr.assuming_off(&["doc"]).to_string(),
+            r#"all(not(target_os = "hermit"), unix)"#
+        );
+    }
+}
+
+impl CfgSet {
+    /// The set without `feature = "…"` atoms: what the target alone provides.
+    pub fn without_features(&self) -> CfgSet {
+        CfgSet {
+            atoms: self
+                .atoms
+                .iter()
+                .filter(|atom| !matches!(atom, CfgAtom::KeyValue(key, _) if key == "feature"))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The enabled features (`feature = "…"` atoms).
+    pub fn features(&self) -> Vec<String> {
+        self.atoms
+            .iter()
+            .filter_map(|atom| match atom {
+                CfgAtom::KeyValue(key, value) if key == "feature" => Some(value.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -14,10 +14,11 @@ pub enum RuleCode {
     T0005,
     T0006,
     T0007,
+    T0008,
 }
 
 impl RuleCode {
-    pub const ALL: [RuleCode; 7] = [
+    pub const ALL: [RuleCode; 8] = [
         RuleCode::T0001,
         RuleCode::T0002,
         RuleCode::T0003,
@@ -25,6 +26,7 @@ impl RuleCode {
         RuleCode::T0005,
         RuleCode::T0006,
         RuleCode::T0007,
+        RuleCode::T0008,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +38,7 @@ impl RuleCode {
             RuleCode::T0005 => "T0005",
             RuleCode::T0006 => "T0006",
             RuleCode::T0007 => "T0007",
+            RuleCode::T0008 => "T0008",
         }
     }
 
@@ -48,14 +51,17 @@ impl RuleCode {
             RuleCode::T0005 => "dependency-unsupported-on-target",
             RuleCode::T0006 => "target-not-installed",
             RuleCode::T0007 => "unknown-target",
+            RuleCode::T0008 => "unavailable-on-target",
         }
     }
 
     pub fn default_severity(self) -> Severity {
         match self {
-            RuleCode::T0001 | RuleCode::T0003 | RuleCode::T0005 | RuleCode::T0007 => {
-                Severity::Error
-            }
+            RuleCode::T0001
+            | RuleCode::T0003
+            | RuleCode::T0005
+            | RuleCode::T0007
+            | RuleCode::T0008 => Severity::Error,
             RuleCode::T0002 | RuleCode::T0004 => Severity::Warning,
             RuleCode::T0006 => Severity::Info,
         }

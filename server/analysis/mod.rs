@@ -3,6 +3,7 @@
 pub mod cfg;
 pub mod context;
 pub mod finding;
+pub mod items;
 pub mod manifest;
 pub mod resolve;
 pub mod rules;

@@ -9,6 +9,7 @@ use crate::analysis::context::{
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::rules::target_not_installed::InstallFacts;
 mod file_cache;
+mod semantic;
 
 use crate::analysis::syntax::{CrateAttr, ExternCrate, FileSyntax, Gate};
 use crate::runtime_api::ApiTable;
@@ -109,6 +110,8 @@ struct PackageModel {
     enabled_features: BTreeSet<String>,
     dependencies: Vec<DependencyFacts>,
     resolved: Vec<ResolvedCrate>,
+    /// Where each dependency's library sources are (for T0008).
+    dependency_sources: Vec<semantic::DependencySource>,
 }
 
 /// One selected target of a package, with where it came from and what it is.
@@ -142,6 +145,8 @@ pub struct Engine {
     facts: Mutex<HashMap<String, TargetFacts>>,
     installed: OnceLock<Vec<String>>,
     api_table: Arc<ApiTable>,
+    /// The sysroot's and dependencies' module trees, read lazily (T0008).
+    semantic: semantic::SemanticCrates,
     /// Manifests that could not be read; the rest of the workspace is still checked.
     load_problems: Vec<LoadError>,
 }
@@ -298,6 +303,7 @@ impl Engine {
             state: Mutex::new(CheckState::default()),
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
+            semantic: semantic::SemanticCrates::default(),
         })
     }
 
@@ -629,6 +635,17 @@ impl Engine {
                     (t.triple.clone(), cfgs)
                 })
                 .collect();
+            // Said once per workspace, on its first package.
+            let first = self.packages.first().map(|p| &p.manifest_path);
+            if first == Some(&package.manifest_path) {
+                findings.extend(self.semantic.missing_rust_src(
+                    &self.toolchain,
+                    &package.name,
+                    &package.manifest_path,
+                    &text,
+                    &targets,
+                ));
+            }
             findings.extend(crate::analysis::analyze_manifest(&ManifestInput {
                 package: &package.name,
                 path: &package.manifest_path,
@@ -766,6 +783,13 @@ impl Engine {
             findings.extend(cached.findings.iter().cloned());
             per_file.insert(file.path.clone(), cached);
         }
+        findings.extend(self.semantic.findings(
+            &self.toolchain,
+            &package.name,
+            &package.dependency_sources,
+            &input.files,
+            targets,
+        ));
         drop(input);
         krate.per_file = per_file;
         krate.findings = findings.clone();
@@ -871,6 +895,7 @@ fn degraded_model(
             crate_roots: member.crate_roots,
             dependencies: Vec::new(),
             resolved: Vec::new(),
+            dependency_sources: Vec::new(),
         })
         .collect();
     if healthy.is_empty() {
@@ -916,7 +941,7 @@ fn package_model(
             .map(|n| n.features.iter().map(|f| f.to_string()).collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    let dependencies = package
+    let dependencies: Vec<DependencyFacts> = package
         .dependencies
         .iter()
         .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
@@ -935,6 +960,7 @@ fn package_model(
             }
         })
         .collect();
+    let dependency_sources = dependency_sources(package, &resolved_deps, &dependencies);
     let resolved = metadata::reachable_crates(metadata, package)
         .into_iter()
         .map(|(pkg, features, via)| ResolvedCrate {
@@ -971,7 +997,40 @@ fn package_model(
         enabled_features,
         dependencies,
         resolved,
+        dependency_sources,
     }
+}
+
+/// Each direct dependency's library root, named as the package's code names it.
+fn dependency_sources(
+    package: &cargo_metadata::Package,
+    resolved_deps: &HashMap<String, &cargo_metadata::Package>,
+    facts: &[DependencyFacts],
+) -> Vec<semantic::DependencySource> {
+    use cargo_metadata::TargetKind as K;
+    package
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+        .filter_map(|dep| {
+            let key = metadata::dep_key(dep);
+            let target = resolved_deps.get(&key)?;
+            let lib = target
+                .targets
+                .iter()
+                .find(|t| t.kind.iter().any(|k| matches!(k, K::Lib | K::RLib)))?;
+            let facts = facts.iter().find(|f| f.key == key)?.clone();
+            Some(semantic::DependencySource {
+                code_name: dep
+                    .rename
+                    .clone()
+                    .unwrap_or_else(|| lib.name.clone())
+                    .replace('-', "_"),
+                root: lib.src_path.clone().into_std_path_buf(),
+                facts,
+            })
+        })
+        .collect()
 }
 
 /// The run-time API table for this toolchain: derived from its own rust-src when installed

@@ -5,6 +5,7 @@ pub mod dependency_std;
 pub mod dependency_traps;
 pub mod std_in_no_std;
 pub mod target_not_installed;
+pub mod unavailable_on_target;
 pub mod unknown_target;
 pub mod unsupported_api;
 

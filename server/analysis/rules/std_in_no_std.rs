@@ -306,7 +306,7 @@ fn group_crate(table: &StdPaths, members: &[Vec<String>]) -> Option<&'static str
 }
 
 /// `extern crate alloc;` on its own line after the crate's inner attributes.
-fn extern_alloc_edit(root: &CrateFile<'_>) -> TextEdit {
+pub(crate) fn extern_alloc_edit(root: &CrateFile<'_>) -> TextEdit {
     let at = root.syntax.after_inner_attrs;
     let new_text = if at == 0 {
         "extern crate alloc;\n".to_string()

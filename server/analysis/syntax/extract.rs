@@ -334,10 +334,10 @@ fn gate_of(node: &SyntaxNode) -> Gate {
 /// The cfg predicates of each node's own attributes, by node. Paths in one item share its
 /// ancestors, and listing the attributes of a block or an impl body walks all of its
 /// children, so asking each node once matters on large files.
-type OwnCfgs = HashMap<SyntaxNode, Vec<CfgExpr>>;
+pub(crate) type OwnCfgs = HashMap<SyntaxNode, Vec<CfgExpr>>;
 
 /// `gate_of`, remembering each ancestor's own predicates in `cache`.
-fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
+pub(crate) fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
     let mut predicates = Vec::new();
     for ancestor in node.ancestors() {
         if ancestor.kind() == SyntaxKind::SOURCE_FILE {
@@ -359,7 +359,7 @@ fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
     Gate(predicates)
 }
 
-fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
+pub(crate) fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
     let mut predicates = Vec::new();
     for attr in ast::HasAttrs::attrs(owner) {
         // Rendering an attribute's text costs an allocation: look at
@@ -424,12 +424,12 @@ impl MetaText {
     }
 }
 
-fn to_range(range: TextRange) -> Range<usize> {
+pub(crate) fn to_range(range: TextRange) -> Range<usize> {
     usize::from(range.start())..usize::from(range.end())
 }
 
 /// The segments of a plain path (`a::b::c`), or `None` for `<T as Trait>::f` forms.
-fn path_segments(path: &ast::Path) -> Option<(Vec<String>, Vec<Range<usize>>)> {
+pub(crate) fn path_segments(path: &ast::Path) -> Option<(Vec<String>, Vec<Range<usize>>)> {
     let mut segments = Vec::new();
     let mut ranges = Vec::new();
     let mut current = Some(path.clone());
@@ -445,7 +445,7 @@ fn path_segments(path: &ast::Path) -> Option<(Vec<String>, Vec<Range<usize>>)> {
     Some((segments, ranges))
 }
 
-fn path_has_leading_colons(path: &ast::Path) -> bool {
+pub(crate) fn path_has_leading_colons(path: &ast::Path) -> bool {
     let mut first = path.clone();
     while let Some(q) = first.qualifier() {
         first = q;
@@ -454,7 +454,7 @@ fn path_has_leading_colons(path: &ast::Path) -> bool {
 }
 
 /// For a path inside an expression statement, where to put `#[cfg(…)]` before it.
-fn statement_slot(node: &SyntaxNode, text: &str) -> Option<(usize, String)> {
+pub(crate) fn statement_slot(node: &SyntaxNode, text: &str) -> Option<(usize, String)> {
     let statement = node.ancestors().find(|a| {
         matches!(
             a.kind(),

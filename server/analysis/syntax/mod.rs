@@ -4,7 +4,7 @@
 //! The parser (rust-analyzer's) is error tolerant: a syntax error in one item leaves the
 //! rest of the file's facts intact.
 
-mod extract;
+pub(crate) mod extract;
 mod incremental;
 mod nesting;
 mod scan;

@@ -1,0 +1,271 @@
+//! What a crate's own file refers to, for T0008: every `use` leaf, every path in code and
+//! every method call, with its `#[cfg]` gate and the inline module it sits in. A separate
+//! walk from `syntax::extract`, which keeps only std paths to stay fast on every keystroke.
+
+use crate::analysis::syntax::extract::{
+    gate_with, path_segments, statement_slot, to_range, OwnCfgs,
+};
+use crate::analysis::syntax::Gate;
+use ra_ap_syntax::ast::{self, HasName};
+use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode};
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefKind {
+    /// A leaf of a `use` item; `binds` is the name it brings into scope.
+    Use { binds: Option<String>, glob: bool },
+    /// A path in an expression, type or pattern.
+    Path,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub segments: Vec<String>,
+    pub segment_ranges: Vec<Range<usize>>,
+    pub kind: RefKind,
+    pub gate: Gate,
+    /// Names of the inline modules around it, outermost first.
+    pub inline_modules: Vec<String>,
+    /// For a `use` inside a function body: the block it is scoped to.
+    pub block: Option<Range<usize>>,
+    /// Where `#[cfg(…)]` can gate the whole statement or `use` item holding it.
+    pub slot: Option<(usize, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodCall {
+    pub name: String,
+    pub range: Range<usize>,
+    pub gate: Gate,
+    pub inline_modules: Vec<String>,
+    pub slot: Option<(usize, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileReferences {
+    pub references: Vec<Reference>,
+    pub method_calls: Vec<MethodCall>,
+}
+
+impl FileReferences {
+    pub fn parse(text: &str) -> FileReferences {
+        let file = SourceFile::parse(text, Edition::Edition2021).tree();
+        FileReferences::from_tree(&file, text)
+    }
+
+    pub fn from_tree(file: &SourceFile, text: &str) -> FileReferences {
+        let mut out = FileReferences::default();
+        let mut cache = OwnCfgs::new();
+        for node in file.syntax().descendants() {
+            match node.kind() {
+                SyntaxKind::USE => {
+                    if let Some(item) = ast::Use::cast(node.clone()) {
+                        collect_use(&item, text, &mut cache, &mut out);
+                    }
+                }
+                SyntaxKind::PATH => {
+                    if let Some(path) = ast::Path::cast(node.clone()) {
+                        collect_path(&path, text, &mut cache, &mut out);
+                    }
+                }
+                SyntaxKind::METHOD_CALL_EXPR => {
+                    let Some(call) = ast::MethodCallExpr::cast(node.clone()) else {
+                        continue;
+                    };
+                    let Some(name) = call.name_ref() else {
+                        continue;
+                    };
+                    if inside_attribute_or_macro(&node) {
+                        continue;
+                    }
+                    out.method_calls.push(MethodCall {
+                        name: name.text().to_string(),
+                        range: to_range(name.syntax().text_range()),
+                        gate: gate_with(&node, &mut cache),
+                        inline_modules: inline_modules(&node),
+                        slot: statement_slot(&node, text),
+                    });
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+fn collect_use(item: &ast::Use, text: &str, cache: &mut OwnCfgs, out: &mut FileReferences) {
+    let Some(tree) = item.use_tree() else { return };
+    let node = item.syntax();
+    let gate = gate_with(node, cache);
+    let block = node
+        .ancestors()
+        .find(|a| a.kind() == SyntaxKind::STMT_LIST)
+        .map(|list| to_range(list.text_range()));
+    let single_leaf = tree.use_tree_list().is_none();
+    let slot = single_leaf.then(|| item_slot(node, text)).flatten();
+    let mut leaves = Vec::new();
+    flatten(&tree, &[], &[], &mut leaves);
+    for (segments, segment_ranges, binds, glob) in leaves {
+        out.references.push(Reference {
+            segments,
+            segment_ranges,
+            kind: RefKind::Use { binds, glob },
+            gate: gate.clone(),
+            inline_modules: inline_modules(node),
+            block: block.clone(),
+            slot: slot.clone(),
+        });
+    }
+}
+
+type Leaf = (Vec<String>, Vec<Range<usize>>, Option<String>, bool);
+
+fn flatten(tree: &ast::UseTree, prefix: &[String], ranges: &[Range<usize>], out: &mut Vec<Leaf>) {
+    let mut path = prefix.to_vec();
+    let mut path_ranges = ranges.to_vec();
+    if let Some(own) = tree.path() {
+        let Some((segments, segment_ranges)) = path_segments(&own) else {
+            return;
+        };
+        path.extend(segments);
+        path_ranges.extend(segment_ranges);
+    }
+    if let Some(list) = tree.use_tree_list() {
+        for child in list.use_trees() {
+            flatten(&child, &path, &path_ranges, out);
+        }
+        return;
+    }
+    let glob = tree.star_token().is_some();
+    if path.last().map(String::as_str) == Some("self") {
+        path.pop();
+        path_ranges.pop();
+    }
+    let binds = if glob {
+        None
+    } else {
+        match tree.rename() {
+            Some(rename) if rename.underscore_token().is_some() => None,
+            Some(rename) => rename.name().map(|n| n.text().to_string()),
+            None => path.last().cloned(),
+        }
+    };
+    if !path.is_empty() {
+        out.push((path, path_ranges, binds, glob));
+    }
+}
+
+fn collect_path(path: &ast::Path, text: &str, cache: &mut OwnCfgs, out: &mut FileReferences) {
+    let node = path.syntax();
+    // Only whole paths: a qualifier is part of the path around it.
+    if node.parent().is_some_and(|p| p.kind() == SyntaxKind::PATH) {
+        return;
+    }
+    if node
+        .ancestors()
+        .any(|a| matches!(a.kind(), SyntaxKind::USE | SyntaxKind::VISIBILITY))
+        || inside_attribute_or_macro(node)
+    {
+        return;
+    }
+    let Some((segments, segment_ranges)) = path_segments(path) else {
+        return;
+    };
+    out.references.push(Reference {
+        segments,
+        segment_ranges,
+        kind: RefKind::Path,
+        gate: gate_with(node, cache),
+        inline_modules: inline_modules(node),
+        block: None,
+        slot: statement_slot(node, text),
+    });
+}
+
+fn inside_attribute_or_macro(node: &SyntaxNode) -> bool {
+    node.ancestors()
+        .any(|a| matches!(a.kind(), SyntaxKind::ATTR | SyntaxKind::TOKEN_TREE))
+}
+
+fn inline_modules(node: &SyntaxNode) -> Vec<String> {
+    let mut names: Vec<String> = node
+        .ancestors()
+        .filter_map(ast::Module::cast)
+        .filter(|m| m.item_list().is_some())
+        .filter_map(|m| m.name().map(|n| n.text().to_string()))
+        .collect();
+    names.reverse();
+    names
+}
+
+/// Before a `use` item alone on its line(s): (offset, indentation).
+fn item_slot(node: &SyntaxNode, text: &str) -> Option<(usize, String)> {
+    let start = usize::from(node.text_range().start());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    indent
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| (start, indent.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_paths_and_method_calls_with_gates_and_modules() {
+        let text = r#"use std::os::unix::process::CommandExt;
+mod inner {
+    #[cfg(unix)]
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    fn f(m: std::fs::Metadata) -> u32 { m.uid() }
+}
+fn g() {
+    #[cfg(unix)]
+    crate::unix_only();
+}
+"#;
+        let refs = FileReferences::parse(text);
+        let uses: Vec<_> = refs
+            .references
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::Use { .. }))
+            .map(|r| {
+                (
+                    r.segments.join("::"),
+                    r.gate.0.len(),
+                    r.inline_modules.len(),
+                    r.slot.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            uses,
+            vec![
+                ("std::os::unix::process::CommandExt".to_string(), 0, 0, true),
+                ("std::os::unix::fs::MetadataExt".to_string(), 1, 1, false),
+                ("std::os::unix::fs::PermissionsExt".to_string(), 1, 1, false),
+            ]
+        );
+        let paths: Vec<_> = refs
+            .references
+            .iter()
+            .filter(|r| r.kind == RefKind::Path)
+            .map(|r| r.segments.join("::"))
+            .collect();
+        assert!(paths.contains(&"std::fs::Metadata".to_string()));
+        assert!(paths.contains(&"crate::unix_only".to_string()));
+        let unix_only = refs
+            .references
+            .iter()
+            .find(|r| r.segments.last().map(String::as_str) == Some("unix_only"));
+        assert_eq!(unix_only.map(|r| r.gate.0.len()), Some(1));
+        assert_eq!(refs.method_calls.len(), 1);
+        assert_eq!(refs.method_calls[0].name, "uid");
+        assert_eq!(
+            refs.method_calls[0].inline_modules,
+            vec!["inner".to_string()]
+        );
+    }
+}

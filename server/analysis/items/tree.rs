@@ -1,0 +1,650 @@
+//! A crate's module tree, loaded lazily file by file, and path resolution in it for one
+//! target: `mod` declarations (with `#[path]`), `use` bindings and re-exports, globs,
+//! `extern crate`, other crates of the set (std re-exports core, libc names core…).
+//!
+//! Sources come through `SourceProvider`, so this module reads no file itself: the engine
+//! gives a provider over disk (rust-src, dependencies) or over open buffers.
+
+use super::source::{ItemKind, ModDecl, ModuleSource};
+use crate::analysis::cfg::{CfgExpr, CfgSet};
+use crate::analysis::syntax::Gate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub trait SourceProvider: Send + Sync {
+    fn read(&self, path: &Path) -> Option<Arc<str>>;
+}
+
+/// One crate: its name in paths (`std`, `libc`, `my_crate`), its root file, the features
+/// it is compiled with, and the module files read so far.
+pub struct CrateTree {
+    pub name: String,
+    pub root: PathBuf,
+    pub features: Vec<String>,
+    provider: Arc<dyn SourceProvider>,
+    files: Mutex<HashMap<PathBuf, Option<Arc<ModuleSource>>>>,
+}
+
+impl CrateTree {
+    pub fn new(
+        name: &str,
+        root: PathBuf,
+        features: Vec<String>,
+        provider: Arc<dyn SourceProvider>,
+    ) -> CrateTree {
+        CrateTree {
+            name: name.to_string(),
+            root,
+            features,
+            provider,
+            files: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn load(&self, path: &Path) -> Option<Arc<ModuleSource>> {
+        let mut files = match self.files.lock() {
+            Ok(files) => files,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(known) = files.get(path) {
+            return known.clone();
+        }
+        let parsed = self
+            .provider
+            .read(path)
+            .map(|text| Arc::new(ModuleSource::parse(&text)));
+        files.insert(path.to_path_buf(), parsed.clone());
+        parsed
+    }
+
+    /// How many module files have been read (for benchmarks and tests).
+    pub fn files_loaded(&self) -> usize {
+        self.files.lock().map_or(0, |files| files.len())
+    }
+
+    /// The crate root's declarations.
+    pub fn root_source(&self) -> Option<Arc<ModuleSource>> {
+        self.load(&self.root)
+    }
+
+    /// The `#![no_std]` gates of the crate root.
+    pub fn root_no_std(&self) -> Vec<Gate> {
+        self.load(&self.root)
+            .map(|root| root.no_std.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A module: a file and the inline modules nested in it.
+#[derive(Clone)]
+pub struct Module {
+    krate: usize,
+    file: PathBuf,
+    source: Arc<ModuleSource>,
+    inline: Vec<usize>,
+    /// Where `mod child;` files of this module live.
+    dir: PathBuf,
+    parent: Option<Arc<Module>>,
+}
+
+impl Module {
+    pub fn source(&self) -> &ModuleSource {
+        let mut current: &ModuleSource = &self.source;
+        for &index in &self.inline {
+            match current.mods.get(index).and_then(|m| m.inline.as_deref()) {
+                Some(inner) => current = inner,
+                None => break,
+            }
+        }
+        current
+    }
+
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+}
+
+/// What a path names on one target.
+#[derive(Clone)]
+pub enum Resolution {
+    Module(Module),
+    Item(ItemKind),
+    /// Not known: an unexpanded macro may define it, a file is missing, a glob could not be
+    /// followed, or the name is not one this index models (prelude, locals, generics).
+    Unknown,
+    /// Missing on this target: segment `at` is not in its parent module here.
+    Absent {
+        at: usize,
+    },
+}
+
+/// The crates a lookup may cross, with each crate's cfg on the target being checked.
+pub struct CrateSet<'a> {
+    crates: Vec<&'a CrateTree>,
+    cfgs: Vec<CfgSet>,
+    /// Crates a path cannot start with unless `extern crate` names them (`alloc`).
+    hidden: Vec<String>,
+}
+
+const MAX_DEPTH: usize = 24;
+
+impl<'a> CrateSet<'a> {
+    /// `target_cfg` is the target's own cfg set (without features); each crate adds its own.
+    pub fn new(crates: Vec<&'a CrateTree>, target_cfg: &CfgSet) -> CrateSet<'a> {
+        let cfgs = crates
+            .iter()
+            .map(|krate| target_cfg.with_features(krate.features.iter().map(String::as_str)))
+            .collect();
+        CrateSet {
+            crates,
+            cfgs,
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Replaces a crate's cfg (the analysed crate: its target cfg with its own features).
+    pub fn set_own_cfg(&mut self, krate: usize, cfg: &CfgSet) {
+        if let Some(slot) = self.cfgs.get_mut(krate) {
+            *slot = cfg.clone();
+        }
+    }
+
+    /// The cfg of the first crate of the set (the analysed one).
+    pub fn own_cfg(&self) -> &CfgSet {
+        &self.cfgs[0]
+    }
+
+    pub fn hide_from_extern_prelude(&mut self, names: Vec<String>) {
+        self.hidden = names;
+    }
+
+    /// A crate a path may start with from `krate` without an `extern crate` item.
+    fn prelude_crate(&self, name: &str) -> Option<usize> {
+        if self.hidden.iter().any(|h| h == name) {
+            return None;
+        }
+        self.crate_index(name)
+    }
+
+    /// Every module of crate `krate` compiled for this target, by file (inline modules are
+    /// reached from their file's module with `inline_module`).
+    pub fn modules_by_file(&self, krate: usize) -> HashMap<PathBuf, Module> {
+        let mut found = HashMap::new();
+        let Some(root) = self.root(krate) else {
+            return found;
+        };
+        let cfg = &self.cfgs[krate];
+        let mut queue = vec![root];
+        while let Some(module) = queue.pop() {
+            if found.len() > 50_000 {
+                break;
+            }
+            let parent = Arc::new(module.clone());
+            for (index, decl) in module.source().mods.iter().enumerate() {
+                if decl.gate.is_on(cfg) {
+                    if let Some(child) = self.child(&parent, index, decl) {
+                        queue.push(child);
+                    }
+                }
+            }
+            if module.inline.is_empty() {
+                found.entry(module.file.clone()).or_insert(module);
+            }
+        }
+        found
+    }
+
+    /// The inline module `names` (outermost first) inside `module`, on this target.
+    pub fn inline_module(&self, module: &Module, names: &[String]) -> Option<Module> {
+        let mut current = module.clone();
+        for name in names {
+            let cfg = &self.cfgs[current.krate];
+            let parent = Arc::new(current.clone());
+            let (index, decl) = current
+                .source()
+                .mods
+                .iter()
+                .enumerate()
+                .find(|(_, d)| &d.name == name && d.inline.is_some() && d.gate.is_on(cfg))?;
+            let decl = decl.clone();
+            current = self.child(&parent, index, &decl)?;
+        }
+        Some(current)
+    }
+
+    /// Whether something in `module` (or the crate root's `extern crate`s) binds `name` here.
+    pub fn binds_in_scope(&self, module: &Module, name: &str) -> bool {
+        !matches!(self.lookup(module, name, 0), Resolution::Absent { .. })
+            || self.root_extern_crate(module.krate, name).is_some()
+    }
+
+    fn root_extern_crate(&self, krate: usize, name: &str) -> Option<usize> {
+        let root = self.root(krate)?;
+        let cfg = &self.cfgs[krate];
+        root.source()
+            .extern_crates
+            .iter()
+            .find(|(bound, _, gate)| bound == name && gate.is_on(cfg))
+            .and_then(|(_, real, _)| self.crate_index(real))
+    }
+
+    /// The gates (as predicates, `doc`/`test` folded) of every declaration of `name` in the
+    /// module `parent_path` names from `from` (or `from` itself when it is empty).
+    pub fn declaration_gates(
+        &self,
+        from: &Module,
+        parent_path: &[String],
+        name: &str,
+    ) -> Vec<CfgExpr> {
+        let parent = if parent_path.is_empty() {
+            Some(from.clone())
+        } else {
+            match self.resolve(from, parent_path) {
+                Resolution::Module(module) => Some(module),
+                _ => None,
+            }
+        };
+        let Some(parent) = parent else {
+            return Vec::new();
+        };
+        let source = parent.source();
+        let gates = source
+            .items
+            .iter()
+            .filter(|i| i.name == name)
+            .map(|i| &i.gate)
+            .chain(
+                source
+                    .mods
+                    .iter()
+                    .filter(|m| m.name == name)
+                    .map(|m| &m.gate),
+            )
+            .chain(
+                source
+                    .uses
+                    .iter()
+                    .filter(|u| u.binds.as_deref() == Some(name))
+                    .map(|u| &u.gate),
+            )
+            .chain(
+                source
+                    .macros
+                    .iter()
+                    .filter(|m| m.idents.contains(name))
+                    .map(|m| &m.gate),
+            );
+        let mut exprs: Vec<CfgExpr> = Vec::new();
+        for gate in gates {
+            let expr = super::source::gate_expr(gate)
+                .map(|e| e.assuming_off(&["doc", "test", "miri"]))
+                .unwrap_or(CfgExpr::Literal(true));
+            if !exprs.contains(&expr) {
+                exprs.push(expr);
+            }
+        }
+        exprs
+    }
+
+    pub fn crate_index(&self, name: &str) -> Option<usize> {
+        self.crates.iter().position(|krate| krate.name == name)
+    }
+
+    pub fn root(&self, krate: usize) -> Option<Module> {
+        let tree = self.crates.get(krate)?;
+        let source = tree.load(&tree.root)?;
+        Some(Module {
+            krate,
+            file: tree.root.clone(),
+            source,
+            inline: Vec::new(),
+            dir: tree
+                .root
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            parent: None,
+        })
+    }
+
+    fn child(&self, parent: &Arc<Module>, index: usize, decl: &ModDecl) -> Option<Module> {
+        if decl.inline.is_some() {
+            let mut inline = parent.inline.clone();
+            inline.push(index);
+            return Some(Module {
+                krate: parent.krate,
+                file: parent.file.clone(),
+                source: parent.source.clone(),
+                inline,
+                dir: parent.dir.join(&decl.name),
+                parent: Some(parent.clone()),
+            });
+        }
+        let tree = self.crates.get(parent.krate)?;
+        let candidates = match &decl.path_attr {
+            Some(path) => vec![parent_dir_for_path_attr(parent).join(path)],
+            None => vec![
+                parent.dir.join(format!("{}.rs", decl.name)),
+                parent.dir.join(&decl.name).join("mod.rs"),
+            ],
+        };
+        for file in candidates {
+            if let Some(source) = tree.load(&file) {
+                let is_mod_rs = file.file_name().is_some_and(|n| n == "mod.rs");
+                let dir = if is_mod_rs || decl.path_attr.is_some() {
+                    file.parent().map(Path::to_path_buf).unwrap_or_default()
+                } else {
+                    parent.dir.join(&decl.name)
+                };
+                // A `#[path]` file that is not `mod.rs` keeps its children beside a folder
+                // named after it, as rustc does.
+                let dir = if decl.path_attr.is_some() && !is_mod_rs {
+                    file.with_extension("")
+                } else {
+                    dir
+                };
+                return Some(Module {
+                    krate: parent.krate,
+                    file,
+                    source,
+                    inline: Vec::new(),
+                    dir,
+                    parent: Some(parent.clone()),
+                });
+            }
+        }
+        None
+    }
+
+    /// Resolves `segments` as written in `from` (a `use` path or a path in code).
+    pub fn resolve(&self, from: &Module, segments: &[String]) -> Resolution {
+        self.resolve_at(from, segments, 0)
+    }
+
+    fn resolve_at(&self, from: &Module, segments: &[String], depth: usize) -> Resolution {
+        if depth > MAX_DEPTH {
+            return Resolution::Unknown;
+        }
+        let Some(first) = segments.first() else {
+            return Resolution::Unknown;
+        };
+        let mut index = 1;
+        let mut current = match first.as_str() {
+            "crate" => self.root(from.krate).map(Resolution::Module),
+            "self" => Some(Resolution::Module(from.clone())),
+            "super" => {
+                let mut module = from.parent.as_deref().cloned();
+                while segments.get(index).map(String::as_str) == Some("super") {
+                    module = module.and_then(|m| m.parent.as_deref().cloned());
+                    index += 1;
+                }
+                module.map(Resolution::Module)
+            }
+            "Self" => return Resolution::Unknown,
+            name => Some(self.first_segment(from, name, depth)),
+        }
+        .unwrap_or(Resolution::Unknown);
+        while let Some(segment) = segments.get(index) {
+            current = match current {
+                Resolution::Module(module) => match self.lookup(&module, segment, depth) {
+                    Resolution::Absent { .. } => Resolution::Absent { at: index },
+                    other => other,
+                },
+                // Associated items, enum variants: not modelled, and the type exists.
+                other => return other,
+            };
+            index += 1;
+        }
+        current
+    }
+
+    /// A path's first segment: a name in scope, else a crate of the set.
+    fn first_segment(&self, from: &Module, name: &str, depth: usize) -> Resolution {
+        match self.lookup(from, name, depth) {
+            Resolution::Absent { .. } => {
+                let krate = self
+                    .root_extern_crate(from.krate, name)
+                    .or_else(|| self.prelude_crate(name));
+                if let Some(krate) = krate {
+                    return self
+                        .root(krate)
+                        .map_or(Resolution::Unknown, Resolution::Module);
+                }
+                // Declared here under another cfg: a real miss. Otherwise it may come from
+                // the prelude, a local or a generic: say nothing.
+                if from.source().declares(name) {
+                    Resolution::Absent { at: 0 }
+                } else {
+                    Resolution::Unknown
+                }
+            }
+            found => found,
+        }
+    }
+
+    /// `name` inside `module` on this target.
+    pub fn lookup(&self, module: &Module, name: &str, depth: usize) -> Resolution {
+        if depth > MAX_DEPTH {
+            return Resolution::Unknown;
+        }
+        let cfg = &self.cfgs[module.krate];
+        let source = module.source();
+        let parent = Arc::new(module.clone());
+        for (index, decl) in source.mods.iter().enumerate() {
+            if decl.name == name && decl.gate.is_on(cfg) {
+                return self
+                    .child(&parent, index, decl)
+                    .map_or(Resolution::Unknown, Resolution::Module);
+            }
+        }
+        if let Some(item) = source
+            .items
+            .iter()
+            .find(|item| item.name == name && item.gate.is_on(cfg))
+        {
+            return Resolution::Item(item.kind.clone());
+        }
+        for decl in source.uses.iter() {
+            if decl.binds.as_deref() == Some(name) && decl.gate.is_on(cfg) {
+                return match self.resolve_at(module, &decl.path, depth + 1) {
+                    // A broken import is reported where it is written, not here.
+                    Resolution::Absent { .. } => Resolution::Unknown,
+                    found => found,
+                };
+            }
+        }
+        for (bound, krate, gate) in &source.extern_crates {
+            if bound == name && gate.is_on(cfg) {
+                return self
+                    .crate_index(krate)
+                    .and_then(|k| self.root(k))
+                    .map_or(Resolution::Unknown, Resolution::Module);
+            }
+        }
+        let mut unknown = false;
+        for decl in source.uses.iter().filter(|u| u.glob && u.gate.is_on(cfg)) {
+            match self.resolve_at(module, &decl.path, depth + 1) {
+                Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {
+                    Resolution::Absent { .. } => {}
+                    Resolution::Unknown => unknown = true,
+                    found => return found,
+                },
+                Resolution::Absent { .. } => {}
+                Resolution::Item(ItemKind::Enum { variants }) => {
+                    if variants.iter().any(|v| v == name) {
+                        return Resolution::Item(ItemKind::Other);
+                    }
+                }
+                Resolution::Item(_) | Resolution::Unknown => unknown = true,
+            }
+        }
+        for call in source.macros.iter().filter(|m| m.gate.is_on(cfg)) {
+            // Named in the call's input: almost surely what it defines (`atomic_int! { …
+            // AtomicU64 }`). Only ever a positive claim, so a wrong guess hides a finding
+            // rather than making one up.
+            if call.idents.contains(name) {
+                return Resolution::Item(ItemKind::Other);
+            }
+            let in_body = source
+                .macro_bodies
+                .get(&call.name)
+                .is_some_and(|body| body.contains(name));
+            if in_body {
+                unknown = true;
+            }
+        }
+        if unknown {
+            Resolution::Unknown
+        } else {
+            Resolution::Absent { at: 0 }
+        }
+    }
+
+    /// The members of the trait a path names, whatever the target (for method calls).
+    pub fn trait_members(&self, from: &Module, segments: &[String]) -> Option<Vec<String>> {
+        match self.resolve(from, segments) {
+            Resolution::Item(ItemKind::Trait { members }) => Some(members),
+            _ => None,
+        }
+    }
+}
+
+/// `#[path]` on `mod x;` in a non-mod.rs file resolves against that file's directory;
+/// inside inline modules it resolves against the inline modules' folder.
+fn parent_dir_for_path_attr(parent: &Module) -> PathBuf {
+    if parent.inline.is_empty() {
+        parent
+            .file
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    } else {
+        parent.dir.clone()
+    }
+}
+
+/// A provider over a fixed set of in-memory files (open buffers, tests).
+pub struct MemoryProvider(pub HashMap<PathBuf, Arc<str>>);
+
+impl SourceProvider for MemoryProvider {
+    fn read(&self, path: &Path) -> Option<Arc<str>> {
+        self.0.get(path).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::cfg::CfgAtom;
+
+    fn tree(name: &str, files: &[(&str, &str)]) -> CrateTree {
+        let map = files
+            .iter()
+            .map(|(path, text)| (PathBuf::from(path), Arc::from(*text)))
+            .collect();
+        let root = PathBuf::from(files[0].0);
+        CrateTree::new(name, root, Vec::new(), Arc::new(MemoryProvider(map)))
+    }
+
+    fn cfg(atoms: &[&str]) -> CfgSet {
+        let mut set = CfgSet::default();
+        for atom in atoms {
+            match atom.split_once('=') {
+                Some((k, v)) => set.insert(CfgAtom::KeyValue(k.into(), v.into())),
+                None => set.insert(CfgAtom::Name(atom.to_string())),
+            }
+        }
+        set
+    }
+
+    fn segments(path: &str) -> Vec<String> {
+        path.split("::").map(str::to_string).collect()
+    }
+
+    fn verdict(set: &CrateSet<'_>, krate: &str, path: &str) -> &'static str {
+        let Some(root) = set.crate_index(krate).and_then(|k| set.root(k)) else {
+            return "no crate";
+        };
+        match set.resolve(&root, &segments(path)) {
+            Resolution::Module(_) | Resolution::Item(_) => "present",
+            Resolution::Unknown => "unknown",
+            Resolution::Absent { .. } => "absent",
+        }
+    }
+
+    #[test]
+    fn platform_modules_follow_their_gates_through_files_and_reexports() {
+        let std = tree(
+            "std",
+            &[
+                ("/std/lib.rs", "pub mod os;\npub use core::sync;"),
+                ("/std/os/mod.rs", "#[cfg(unix)] pub mod unix;\n#[cfg(windows)] #[path = \"windows/mod.rs\"] pub mod windows;"),
+                ("/std/os/unix/mod.rs", "pub mod process;"),
+                ("/std/os/unix/process.rs", "pub trait CommandExt { fn exec(&mut self); }"),
+                ("/std/os/windows/mod.rs", "pub mod process;"),
+                ("/std/os/windows/process.rs", "pub trait CommandExt { fn creation_flags(&mut self); }"),
+            ],
+        );
+        let core = tree(
+            "core",
+            &[
+                ("/core/lib.rs", "pub mod sync;"),
+                ("/core/sync/mod.rs", "pub mod atomic;"),
+                ("/core/sync/atomic.rs", "#[cfg(target_has_atomic_load_store = \"64\")]\natomic_int! { AtomicU64 }\natomic_int! { AtomicU32 }"),
+            ],
+        );
+        let linux = cfg(&["unix", "target_has_atomic_load_store=64"]);
+        let windows = cfg(&["windows", "target_has_atomic_load_store=64"]);
+        let thumb = cfg(&[]);
+        let on_linux = CrateSet::new(vec![&std, &core], &linux);
+        let on_windows = CrateSet::new(vec![&std, &core], &windows);
+        let on_thumb = CrateSet::new(vec![&std, &core], &thumb);
+        let ext = "std::os::unix::process::CommandExt";
+        assert_eq!(verdict(&on_linux, "std", ext), "present");
+        assert_eq!(verdict(&on_windows, "std", ext), "absent");
+        assert_eq!(
+            verdict(&on_windows, "std", "std::os::windows::process::CommandExt"),
+            "present"
+        );
+        // Named by a macro call that is on: taken as defined there.
+        assert_eq!(
+            verdict(&on_linux, "std", "std::sync::atomic::AtomicU64"),
+            "present"
+        );
+        // Only the gated call names AtomicU64: off on thumb, so it is missing there.
+        assert_eq!(
+            verdict(&on_thumb, "std", "std::sync::atomic::AtomicU64"),
+            "absent"
+        );
+        assert_eq!(
+            verdict(&on_thumb, "std", "std::sync::atomic::AtomicU32"),
+            "present"
+        );
+        // A name no declaration mentions is not ours to judge at the first segment.
+        let root = on_linux.root(0);
+        assert!(root.is_some_and(|root| matches!(
+            on_linux.resolve(&root, &segments("Vec")),
+            Resolution::Unknown
+        )));
+    }
+
+    #[test]
+    fn globs_in_selected_arms_decide_what_a_crate_exports() {
+        let libc = tree(
+            "libc",
+            &[
+                ("/libc/lib.rs", "cfg_if! { if #[cfg(unix)] { mod unix; pub use unix::*; } else if #[cfg(windows)] { mod windows; pub use windows::*; } else { } }\npub type c_int = i32;"),
+                ("/libc/unix/mod.rs", "extern \"C\" { pub fn kill(pid: i32, sig: i32) -> i32; }"),
+                ("/libc/windows/mod.rs", "extern \"C\" { pub fn signal(); }"),
+            ],
+        );
+        let linux = CrateSet::new(vec![&libc], &cfg(&["unix"]));
+        let wasm = CrateSet::new(vec![&libc], &cfg(&["target_arch=wasm32"]));
+        let windows = CrateSet::new(vec![&libc], &cfg(&["windows"]));
+        assert_eq!(verdict(&linux, "libc", "libc::kill"), "present");
+        assert_eq!(verdict(&wasm, "libc", "libc::kill"), "absent");
+        assert_eq!(verdict(&windows, "libc", "libc::kill"), "absent");
+        assert_eq!(verdict(&wasm, "libc", "libc::c_int"), "present");
+    }
+}

@@ -1,0 +1,571 @@
+//! T0008 `unavailable-on-target`: a path or method that names an item which exists on some
+//! selected targets and not on others — `std::os::unix` on Windows, `AtomicU64` on
+//! thumbv7em, the crate's own `#[cfg(unix)]` function called from code built for wasm32,
+//! `libc::kill` on wasm32 — and `alloc::…` without `extern crate alloc;`.
+//!
+//! Every verdict comes from the module trees in `analysis::items`: std, core and alloc as
+//! rust-src declares them, dependencies from their sources, the crate from its buffers, each
+//! declaration with its `#[cfg]` gate evaluated on the target. Where the index cannot tell
+//! (a macro may define the name, a file is missing), nothing is reported.
+
+use super::{format_targets, FindingSet};
+use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
+use crate::analysis::context::{CrateFile, TargetView};
+use crate::analysis::finding::{Finding, Fix, RuleCode, TextEdit};
+use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
+use crate::analysis::items::source::{gate_expr, ItemKind};
+use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A crate the analysed crate can name: the sysroot's and its dependencies.
+pub struct ExternalCrate {
+    pub tree: Arc<CrateTree>,
+    /// The triples it is a dependency on (`None`: every target).
+    pub only_on: Option<Vec<String>>,
+    /// Nameable without `extern crate` (everything but `alloc`, and `std` in a no_std crate).
+    pub in_extern_prelude: bool,
+}
+
+pub struct SemanticInput<'a> {
+    pub package: &'a str,
+    /// The module tree; the first file is the crate root.
+    pub files: &'a [CrateFile<'a>],
+    pub targets: &'a [TargetView],
+    pub externals: &'a [ExternalCrate],
+}
+
+/// The own crate's name inside a `CrateSet`: no path can spell it.
+const OWN: &str = "<crate>";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Works,
+    Fails,
+    /// Unknown, or the code is not compiled for this target.
+    Silent,
+}
+
+/// What one reference or call gives on each target.
+struct Outcome {
+    verdicts: Vec<Verdict>,
+    /// Where the failing name is declared (its gates), for the fix.
+    declared_under: Vec<CfgExpr>,
+    /// The segment the failure points at, and its name.
+    range: std::ops::Range<usize>,
+    what: String,
+    needs_extern_alloc: bool,
+    slot: Option<(usize, String)>,
+    file: usize,
+}
+
+pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
+    let Some(root) = input.files.first() else {
+        return;
+    };
+    let own = own_tree(input);
+    let parsed: Vec<FileReferences> = input
+        .files
+        .iter()
+        .map(|file| FileReferences::parse(file.text))
+        .collect();
+    let worlds: Vec<World<'_>> = input
+        .targets
+        .iter()
+        .map(|target| World::new(input, &own, target))
+        .collect();
+    let modules: Vec<HashMap<PathBuf, Module>> = worlds
+        .iter()
+        .map(|world| world.set.modules_by_file(0))
+        .collect();
+    // Where each active reference sits, per target: (target, file, reference) → module.
+    let mut outcomes: HashMap<(usize, usize, usize), Outcome> = HashMap::new();
+    // The members of each imported trait on the targets where it exists.
+    let mut trait_imports: HashMap<(usize, usize), Vec<String>> = HashMap::new();
+    for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
+        for (file_index, file) in input.files.iter().enumerate() {
+            let Some(module) = modules[target_index].get(file.path) else {
+                continue;
+            };
+            if !file.is_on(&target.cfg) {
+                continue;
+            }
+            for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
+                if !reference.gate.is_on(&target.cfg) {
+                    continue;
+                }
+                let Some(from) = world.set.inline_module(module, &reference.inline_modules) else {
+                    continue;
+                };
+                if let RefKind::Use { .. } = reference.kind {
+                    if let Resolution::Item(ItemKind::Trait { members }) =
+                        world.set.resolve(&from, &reference.segments)
+                    {
+                        trait_imports.insert((file_index, ref_index), members);
+                    }
+                }
+                if let Some((verdict, outcome)) =
+                    world.judge_reference(&from, reference, file_index)
+                {
+                    let key = (file_index, 0, ref_index);
+                    record(
+                        &mut outcomes,
+                        key,
+                        outcome,
+                        input.targets.len(),
+                        target_index,
+                        verdict,
+                    );
+                }
+            }
+        }
+    }
+    for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
+        for (file_index, file) in input.files.iter().enumerate() {
+            let Some(module) = modules[target_index].get(file.path) else {
+                continue;
+            };
+            if !file.is_on(&target.cfg) {
+                continue;
+            }
+            let refs = &parsed[file_index];
+            for (call_index, call) in refs.method_calls.iter().enumerate() {
+                if !call.gate.is_on(&target.cfg) {
+                    continue;
+                }
+                let Some(from) = world.set.inline_module(module, &call.inline_modules) else {
+                    continue;
+                };
+                let providers = TraitProviders {
+                    refs,
+                    file: file_index,
+                    members: &trait_imports,
+                };
+                if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers) {
+                    let key = (file_index, 1, call_index);
+                    record(
+                        &mut outcomes,
+                        key,
+                        outcome,
+                        input.targets.len(),
+                        target_index,
+                        verdict,
+                    );
+                }
+            }
+        }
+    }
+    let mut outcomes: Vec<_> = outcomes.into_values().collect();
+    outcomes.sort_by_key(|o| (o.file, o.range.start));
+    for outcome in outcomes {
+        if let Some(finding) = finding_for(input, root, &outcome) {
+            out.push(finding);
+        }
+    }
+}
+
+/// The trait imports of one file, with the members each has where it exists.
+struct TraitProviders<'a> {
+    refs: &'a FileReferences,
+    file: usize,
+    members: &'a HashMap<(usize, usize), Vec<String>>,
+}
+
+fn record(
+    outcomes: &mut HashMap<(usize, usize, usize), Outcome>,
+    key: (usize, usize, usize),
+    outcome: Outcome,
+    target_count: usize,
+    target_index: usize,
+    verdict: Verdict,
+) {
+    let entry = outcomes.entry(key).or_insert_with(|| Outcome {
+        verdicts: vec![Verdict::Silent; target_count],
+        ..outcome.clone_shape()
+    });
+    entry.verdicts[target_index] = verdict;
+    if verdict == Verdict::Fails {
+        entry.range = outcome.range;
+        entry.what = outcome.what;
+        entry.needs_extern_alloc |= outcome.needs_extern_alloc;
+        for expr in outcome.declared_under {
+            if !entry.declared_under.contains(&expr) {
+                entry.declared_under.push(expr);
+            }
+        }
+    }
+}
+
+impl Outcome {
+    fn clone_shape(&self) -> Outcome {
+        Outcome {
+            verdicts: Vec::new(),
+            declared_under: self.declared_under.clone(),
+            range: self.range.clone(),
+            what: self.what.clone(),
+            needs_extern_alloc: self.needs_extern_alloc,
+            slot: self.slot.clone(),
+            file: self.file,
+        }
+    }
+}
+
+fn own_tree(input: &SemanticInput<'_>) -> CrateTree {
+    let files = input
+        .files
+        .iter()
+        .map(|file| (file.path.to_path_buf(), Arc::from(file.text)))
+        .collect();
+    let root = input
+        .files
+        .first()
+        .map(|f| f.path.to_path_buf())
+        .unwrap_or_default();
+    let features = input
+        .targets
+        .first()
+        .map(|t| t.cfg.features())
+        .unwrap_or_default();
+    CrateTree::new(OWN, root, features, Arc::new(MemoryProvider(files)))
+}
+
+/// The crates visible from the analysed crate on one target.
+struct World<'a> {
+    set: CrateSet<'a>,
+    /// `alloc` can be named without `extern crate alloc;` only when this holds.
+    alloc_linked: bool,
+    std_available: bool,
+}
+
+impl<'a> World<'a> {
+    fn new(input: &'a SemanticInput<'a>, own: &'a CrateTree, target: &TargetView) -> World<'a> {
+        let root_source = own.root_source();
+        let target_cfg = target.cfg.without_features();
+        let extern_on = |name: &str| {
+            root_source.as_ref().is_some_and(|root| {
+                root.extern_crates
+                    .iter()
+                    .any(|(_, krate, gate)| krate == name && gate.is_on(&target.cfg))
+            })
+        };
+        let no_std = root_source
+            .as_ref()
+            .is_some_and(|root| root.no_std.iter().any(|gate| gate.is_on(&target.cfg)));
+        let std_available = target.has_std && (!no_std || extern_on("std"));
+        let alloc_linked = extern_on("alloc");
+        let mut crates = vec![own];
+        let mut hidden = Vec::new();
+        for external in input.externals {
+            if external
+                .only_on
+                .as_ref()
+                .is_some_and(|triples| !triples.iter().any(|t| *t == target.triple))
+            {
+                continue;
+            }
+            let name = external.tree.name.as_str();
+            if name == "std" && !std_available {
+                continue;
+            }
+            if !external.in_extern_prelude && !extern_on(name) {
+                hidden.push(name.to_string());
+            }
+            crates.push(external.tree.as_ref());
+        }
+        let mut set = CrateSet::new(crates, &target_cfg);
+        set.set_own_cfg(0, &target.cfg);
+        set.hide_from_extern_prelude(hidden);
+        World {
+            set,
+            alloc_linked,
+            std_available,
+        }
+    }
+
+    fn judge_reference(
+        &self,
+        from: &Module,
+        reference: &Reference,
+        file: usize,
+    ) -> Option<(Verdict, Outcome)> {
+        let first = reference.segments.first()?;
+        let shape = |range: std::ops::Range<usize>, what: String| Outcome {
+            verdicts: Vec::new(),
+            declared_under: Vec::new(),
+            range,
+            what,
+            needs_extern_alloc: false,
+            slot: reference.slot.clone(),
+            file,
+        };
+        // `alloc::…` with nothing binding `alloc`: the crate is not linked.
+        if first == "alloc" && !self.alloc_linked && !self.set.binds_in_scope(from, "alloc") {
+            let mut outcome = shape(
+                reference.segment_ranges.first()?.clone(),
+                "`alloc`".to_string(),
+            );
+            outcome.needs_extern_alloc = true;
+            return Some((Verdict::Fails, outcome));
+        }
+        if first == "std" && !self.std_available && !self.set.binds_in_scope(from, "std") {
+            return None; // T0001's finding
+        }
+        match self.set.resolve(from, &reference.segments) {
+            Resolution::Module(_) | Resolution::Item(_) => Some((
+                Verdict::Works,
+                shape(reference.segment_ranges.first()?.clone(), String::new()),
+            )),
+            Resolution::Unknown => None,
+            Resolution::Absent { at } => {
+                let range = reference.segment_ranges.get(at)?.clone();
+                let missing = &reference.segments[at];
+                let parent_path = &reference.segments[..at];
+                let declared_under = self.set.declaration_gates(from, parent_path, missing);
+                let what = if at == 0 {
+                    format!("`{missing}`")
+                } else {
+                    format!("`{}`", reference.segments[..=at].join("::"))
+                };
+                let mut outcome = shape(range, what);
+                outcome.declared_under = declared_under;
+                // A use leaf's binding is what later code names: gate the use item.
+                if let RefKind::Use { .. } = reference.kind {
+                    outcome.slot = reference.slot.clone();
+                }
+                Some((Verdict::Fails, outcome))
+            }
+        }
+    }
+
+    /// `.name()` where the only traits in scope that provide `name` are missing here.
+    fn judge_call(
+        &self,
+        from: &Module,
+        call: &MethodCall,
+        providers: &TraitProviders<'_>,
+    ) -> Option<(Verdict, Outcome)> {
+        let cfg = self.set.own_cfg();
+        let mut candidates = Vec::new();
+        for (index, import) in providers.refs.references.iter().enumerate() {
+            let RefKind::Use { glob, .. } = import.kind else {
+                continue;
+            };
+            let in_scope = import.inline_modules == call.inline_modules
+                && import
+                    .block
+                    .as_ref()
+                    .is_none_or(|block| block.contains(&call.range.start));
+            if !in_scope {
+                continue;
+            }
+            // A glob may bring any trait: say nothing.
+            if glob && import.gate.is_on(cfg) {
+                return None;
+            }
+            let provides = providers
+                .members
+                .get(&(providers.file, index))
+                .is_some_and(|members| members.contains(&call.name));
+            if provides {
+                candidates.push(import);
+            }
+        }
+        let first = candidates.first()?;
+        let mut outcome = Outcome {
+            verdicts: Vec::new(),
+            declared_under: Vec::new(),
+            range: call.range.clone(),
+            what: format!("method `{}`", call.name),
+            needs_extern_alloc: false,
+            slot: call.slot.clone(),
+            file: providers.file,
+        };
+        for import in &candidates {
+            if !import.gate.is_on(cfg) {
+                continue;
+            }
+            match self.set.resolve(from, &import.segments) {
+                Resolution::Item(ItemKind::Trait { members }) if members.contains(&call.name) => {
+                    return Some((Verdict::Works, outcome));
+                }
+                Resolution::Absent { .. } => {}
+                _ => return None,
+            }
+        }
+        outcome.what = format!(
+            "method `{}` (from trait `{}`)",
+            call.name,
+            first.segments.join("::")
+        );
+        Some((Verdict::Fails, outcome))
+    }
+}
+
+fn finding_for(
+    input: &SemanticInput<'_>,
+    root: &CrateFile<'_>,
+    outcome: &Outcome,
+) -> Option<Finding> {
+    let failing: Vec<&TargetView> = select(input, outcome, Verdict::Fails);
+    let working: Vec<&TargetView> = select(input, outcome, Verdict::Works);
+    if failing.is_empty() {
+        return None;
+    }
+    let file = input.files.get(outcome.file)?;
+    let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
+    let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+    if outcome.needs_extern_alloc {
+        return Some(Finding {
+            code: RuleCode::T0008,
+            severity: RuleCode::T0008.default_severity(),
+            message: format!(
+                "`alloc` is not linked: a crate must declare `extern crate alloc;` before naming it (fails on {})",
+                format_targets(&failing_names)
+            ),
+            package: input.package.to_string(),
+            targets: failing_names,
+            file: file.path.to_path_buf(),
+            range: outcome.range.clone(),
+            fixes: vec![Fix {
+                title: "Add `extern crate alloc;` to the crate root".to_string(),
+                edits: vec![super::std_in_no_std::extern_alloc_edit(root)],
+                preferred: true,
+            }],
+            api: None,
+        });
+    }
+    // A name missing on every selected target and declared nowhere else is not a target
+    // question: rustc and rust-analyzer report it already.
+    if working.is_empty() && outcome.declared_under.is_empty() {
+        return None;
+    }
+    let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|t| &t.cfg).collect();
+    let working_cfgs: Vec<&CfgSet> = working.iter().map(|t| &t.cfg).collect();
+    let predicate = fix_predicate(&outcome.declared_under, &failing_cfgs, &working_cfgs);
+    let where_it_works = if working.is_empty() {
+        match &predicate {
+            Some(p) => format!("; it exists only where `{p}` holds"),
+            None => String::new(),
+        }
+    } else {
+        format!("; it exists on {}", format_targets(&working_names))
+    };
+    let message = format!(
+        "{} does not exist on {}{where_it_works}{}",
+        outcome.what,
+        format_targets(&failing_names),
+        portable_alternative(&outcome.what)
+            .map(|hint| format!(" ({hint})"))
+            .unwrap_or_default(),
+    );
+    let fixes = match (&predicate, &outcome.slot, working.is_empty()) {
+        (Some(predicate), Some((offset, indent)), false) => vec![Fix {
+            title: format!("Compile this only where it exists: #[cfg({predicate})]"),
+            edits: vec![TextEdit {
+                file: file.path.to_path_buf(),
+                range: *offset..*offset,
+                new_text: format!("#[cfg({predicate})]\n{indent}"),
+            }],
+            preferred: false,
+        }],
+        _ => Vec::new(),
+    };
+    Some(Finding {
+        code: RuleCode::T0008,
+        severity: RuleCode::T0008.default_severity(),
+        message,
+        package: input.package.to_string(),
+        targets: failing_names,
+        file: file.path.to_path_buf(),
+        range: outcome.range.clone(),
+        fixes,
+        api: None,
+    })
+}
+
+fn select<'a>(
+    input: &'a SemanticInput<'_>,
+    outcome: &Outcome,
+    wanted: Verdict,
+) -> Vec<&'a TargetView> {
+    input
+        .targets
+        .iter()
+        .zip(&outcome.verdicts)
+        .filter(|(_, v)| **v == wanted)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// The predicate for `#[cfg(…)]`: where the item is declared, when that separates the
+/// failing targets from the working ones; else the simplest cfg atom (or `any` of atoms)
+/// of the working targets that no failing target has.
+fn fix_predicate(declared: &[CfgExpr], failing: &[&CfgSet], working: &[&CfgSet]) -> Option<String> {
+    let separates = |expr: &CfgExpr| {
+        working.iter().all(|cfg| expr.eval(cfg)) && failing.iter().all(|cfg| !expr.eval(cfg))
+    };
+    let declared: Vec<CfgExpr> = declared
+        .iter()
+        .filter(|e| !matches!(e, CfgExpr::Literal(false)))
+        .cloned()
+        .collect();
+    let from_declaration = match declared.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(CfgExpr::Any(many.to_vec())),
+    };
+    if let Some(expr) = from_declaration {
+        if !matches!(expr, CfgExpr::Literal(_)) && separates(&expr) {
+            return Some(expr.to_string());
+        }
+    }
+    let first = working.first()?;
+    let mut atoms: Vec<&CfgAtom> = first
+        .atoms()
+        .filter(|atom| working.iter().all(|cfg| cfg.contains(atom)))
+        .filter(|atom| failing.iter().all(|cfg| !cfg.contains(atom)))
+        .collect();
+    atoms.sort_by_key(|atom| atom_preference(atom));
+    atoms
+        .first()
+        .map(|atom| CfgExpr::Atom((*atom).clone()).to_string())
+}
+
+/// Plain family names first, then the keys people gate on most.
+fn atom_preference(atom: &CfgAtom) -> usize {
+    const KEYS: [&str; 8] = [
+        "target_family",
+        "target_os",
+        "target_has_atomic",
+        "target_pointer_width",
+        "target_arch",
+        "target_env",
+        "target_vendor",
+        "feature",
+    ];
+    match atom {
+        CfgAtom::Name(_) => 0,
+        CfgAtom::KeyValue(key, _) => 1 + KEYS.iter().position(|k| k == key).unwrap_or(KEYS.len()),
+    }
+}
+
+/// Where the ecosystem has a portable replacement for a whole family of items.
+fn portable_alternative(what: &str) -> Option<&'static str> {
+    const ALTERNATIVES: [(&str, &str); 2] = [
+        (
+            "sync::atomic::",
+            "`portable-atomic` provides every atomic type on every target; `critical-section` guards plain data",
+        ),
+        ("os::unix::", "gate it, or use a portable crate such as `rustix` or `nix` behind `#[cfg(unix)]`"),
+    ];
+    ALTERNATIVES
+        .iter()
+        .find(|(needle, _)| what.contains(needle))
+        .map(|(_, hint)| *hint)
+}
+
+/// A gate as a predicate with `doc`/`test` folded away (never set for a user's build).
+pub fn declaration_predicate(gate: &crate::analysis::syntax::Gate) -> Option<CfgExpr> {
+    gate_expr(gate).map(|expr| expr.assuming_off(&["doc", "test", "miri"]))
+}

@@ -1,0 +1,135 @@
+//! The engine's side of T0008: which crates a package can name on each target (the
+//! sysroot from rust-src, its dependencies from their sources), kept for the engine's life
+//! so each module file is read and parsed once.
+
+use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
+use crate::analysis::finding::{Finding, RuleCode, Severity};
+use crate::analysis::items::CrateTree;
+use crate::analysis::rules::unavailable_on_target::{self, ExternalCrate, SemanticInput};
+use crate::analysis::rules::FindingSet;
+use crate::targets::Toolchain;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A dependency's library as the package's code names it.
+#[derive(Debug, Clone)]
+pub(super) struct DependencySource {
+    pub facts: DependencyFacts,
+    /// The name paths use: the rename, else the library target's name.
+    pub code_name: String,
+    pub root: PathBuf,
+}
+
+#[derive(Default)]
+pub(super) struct SemanticCrates {
+    /// std, core, alloc from the toolchain's rust-src (`None`: no rust-src).
+    sysroot: OnceLock<Option<Vec<Arc<CrateTree>>>>,
+    dependencies: Mutex<HashMap<PathBuf, Arc<CrateTree>>>,
+}
+
+impl SemanticCrates {
+    fn sysroot(&self, toolchain: &Toolchain) -> Option<&[Arc<CrateTree>]> {
+        self.sysroot
+            .get_or_init(|| {
+                let library = toolchain.rust_src_library()?;
+                crate::semantic::sysroot_crates(&library)
+                    .map(|crates| crates.into_iter().map(|c| c.tree).collect())
+            })
+            .as_deref()
+    }
+
+    fn dependency(&self, source: &DependencySource) -> Arc<CrateTree> {
+        let mut known = match self.dependencies.lock() {
+            Ok(known) => known,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        known
+            .entry(source.root.clone())
+            .or_insert_with(|| {
+                crate::semantic::dependency_crate(
+                    &source.code_name,
+                    source.root.clone(),
+                    source.facts.resolved_features.clone(),
+                    None,
+                )
+                .tree
+            })
+            .clone()
+    }
+
+    /// T0008 for one crate of a package.
+    pub(super) fn findings(
+        &self,
+        toolchain: &Toolchain,
+        package: &str,
+        dependencies: &[DependencySource],
+        files: &[CrateFile<'_>],
+        targets: &[TargetView],
+    ) -> Vec<Finding> {
+        let mut externals: Vec<ExternalCrate> = Vec::new();
+        if let Some(sysroot) = self.sysroot(toolchain) {
+            for tree in sysroot {
+                externals.push(ExternalCrate {
+                    in_extern_prelude: tree.name != "alloc",
+                    tree: tree.clone(),
+                    only_on: None,
+                });
+            }
+        }
+        for dependency in dependencies.iter().filter(|d| d.facts.enabled) {
+            let only_on = dependency.facts.platform.as_ref().map(|_| {
+                targets
+                    .iter()
+                    .filter(|t| dependency.facts.applies_to(&t.triple, &t.cfg))
+                    .map(|t| t.triple.clone())
+                    .collect()
+            });
+            externals.push(ExternalCrate {
+                tree: self.dependency(dependency),
+                only_on,
+                in_extern_prelude: true,
+            });
+        }
+        let input = SemanticInput {
+            package,
+            files,
+            targets,
+            externals: &externals,
+        };
+        let mut out = FindingSet::default();
+        unavailable_on_target::check(&input, &mut out);
+        out.into_vec()
+    }
+
+    /// Said when the toolchain has no rust-src: std paths are then not
+    /// checked per target (the crate's own items and dependencies still are).
+    pub(super) fn missing_rust_src(
+        &self,
+        toolchain: &Toolchain,
+        package: &str,
+        manifest: &Path,
+        manifest_text: &str,
+        targets: &[TargetView],
+    ) -> Option<Finding> {
+        if self.sysroot(toolchain).is_some() {
+            return None;
+        }
+        let range = manifest_text
+            .find("[package]")
+            .map_or(0..0, |start| start..start + "[package]".len());
+        Some(Finding {
+            code: RuleCode::T0008,
+            severity: Severity::Info,
+            message: "std, core and alloc paths are not checked per target: this toolchain has no \
+                      rust-src (install it with `rustup component add rust-src`)"
+                .to_string(),
+            package: package.to_string(),
+            targets: targets.iter().map(|t| t.triple.clone()).collect(),
+            file: manifest.to_path_buf(),
+            range,
+            fixes: Vec::new(),
+            api: None,
+        })
+    }
+}

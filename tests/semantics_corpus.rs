@@ -1,0 +1,246 @@
+//! T0008 against the real compiler. Each fixture under `tests/fixtures/semantics/` is a
+//! crate whose code fails on some of its targets; for every target the test runs
+//! `cargo check -Zbuild-std` with Debian's rustc (which ships rust-src) and asserts that
+//! Triplet's findings are exactly the compiler's error lines, target by target (recall and
+//! precision both 100%), and that applying every fix Triplet offers removes the errors it
+//! was offered for and adds none. Cold, checking std for five targets takes a few minutes;
+//! the target dir is kept between runs.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::{apply_fix, check_json, targets_of, Workspace};
+
+const RUSTC: &str = "/usr/bin/rustc";
+
+/// (file, line, target)
+type Located = BTreeSet<(String, u64, String)>;
+
+fn require_rust_src() {
+    assert!(
+        Path::new(RUSTC).is_file() && Path::new("/usr/lib/rustlib/src/rust/library/std").is_dir(),
+        "this test needs Debian's rustc-web and rust-web-src (/usr/bin/rustc with rust-src); \
+         `bash .ci/run` installs them"
+    );
+}
+
+fn corpus_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("semantics-corpus")
+}
+
+/// The compiler's error lines for one target.
+fn compiler_errors(dir: &Path, target: &str, build_std: &str) -> Located {
+    let output = Command::new("cargo")
+        .args([
+            "check",
+            "--message-format=json",
+            "--keep-going",
+            "--target",
+            target,
+        ])
+        .arg(format!("-Zbuild-std={build_std}"))
+        .current_dir(dir)
+        .env("RUSTC", RUSTC)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_TARGET_DIR", corpus_target_dir())
+        .env_remove("RUSTC_WRAPPER")
+        .output()
+        .expect("run cargo check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut errors = Located::new();
+    for line in stdout.lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
+            continue;
+        }
+        let spans = message["message"]["spans"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(span) = spans.iter().find(|s| s["is_primary"] == true) {
+            errors.insert((
+                span["file_name"].as_str().unwrap_or_default().to_string(),
+                span["line_start"].as_u64().unwrap_or_default(),
+                target.to_string(),
+            ));
+        }
+    }
+    let finished = stdout
+        .lines()
+        .any(|l| l.contains("\"reason\":\"build-finished\""));
+    assert!(
+        finished,
+        "cargo check for {target} did not run to the end:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    errors
+}
+
+fn triplet_report(dir: &Path) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(dir)
+        .env("RUSTC", RUSTC)
+        .output()
+        .expect("run triplet");
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "triplet printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn semantic_findings(report: &Value) -> Vec<Value> {
+    report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f["code"] == "T0008" && f["severity"] == "error")
+        .collect()
+}
+
+fn located(findings: &[Value]) -> Located {
+    let mut set = Located::new();
+    for finding in findings {
+        for target in targets_of(finding) {
+            set.insert((
+                finding["file"].as_str().unwrap_or_default().to_string(),
+                finding["line"].as_u64().unwrap_or_default(),
+                target,
+            ));
+        }
+    }
+    set
+}
+
+fn describe(set: &Located) -> String {
+    set.iter()
+        .map(|(file, line, target)| format!("  {file}:{line} on {target}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
+    require_rust_src();
+    let workspace = Workspace::copy(&format!("semantics/{fixture}"));
+    let report = triplet_report(workspace.path());
+    let findings = semantic_findings(&report);
+    let ours = located(&findings);
+    let mut compiler = Located::new();
+    for target in targets {
+        compiler.extend(compiler_errors(workspace.path(), target, build_std));
+    }
+    assert!(
+        !compiler.is_empty(),
+        "the {fixture} corpus must fail somewhere"
+    );
+    let missed: Located = compiler.difference(&ours).cloned().collect();
+    let extra: Located = ours.difference(&compiler).cloned().collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "{fixture}: Triplet and rustc disagree.\nreported by rustc, not by Triplet:\n{}\n\
+         reported by Triplet, not by rustc:\n{}\nTriplet's findings:\n{}",
+        describe(&missed),
+        describe(&extra),
+        serde_json::to_string_pretty(&findings).unwrap_or_default()
+    );
+
+    // Every offered fix removes what it was offered for and breaks nothing else.
+    let fixed: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["fixes"].as_array().is_some_and(|fixes| !fixes.is_empty()))
+        .collect();
+    assert!(!fixed.is_empty(), "{fixture}: no finding offers a fix");
+    let mut fixed_locations = Located::new();
+    let mut fixes: Vec<(u64, u64, Value)> = Vec::new();
+    for finding in &fixed {
+        fixed_locations.extend(located(&[(*finding).clone()]));
+        let fix = finding["fixes"][0].clone();
+        let first = &fix["edits"][0];
+        fixes.push((
+            first["line"].as_u64().unwrap_or_default(),
+            first["column"].as_u64().unwrap_or_default(),
+            fix,
+        ));
+    }
+    // Bottom-up, so each fix's line numbers still hold when it is applied.
+    fixes.sort_by_key(|(line, column, _)| std::cmp::Reverse((*line, *column)));
+    fixes.dedup_by_key(|(line, column, _)| (*line, *column));
+    for (_, _, fix) in &fixes {
+        apply_fix(workspace.path(), fix);
+    }
+    let mut after = Located::new();
+    for target in targets {
+        after.extend(compiler_errors(workspace.path(), target, build_std));
+    }
+    // Fixes insert lines: compare by target and count, then by the unfixed remainder.
+    let expected_left = compiler.len() - fixed_locations.len();
+    assert_eq!(
+        after.len(),
+        expected_left,
+        "{fixture}: after applying {} fixes rustc reports:\n{}\n(before:\n{})",
+        fixes.len(),
+        describe(&after),
+        describe(&compiler)
+    );
+}
+
+#[test]
+fn platform_modules_of_std() {
+    check_corpus_crate(
+        "platform-modules",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-pc-windows-msvc",
+            "aarch64-linux-android",
+            "wasm32-wasip1",
+        ],
+        "std,panic_abort",
+    );
+}
+
+#[test]
+fn the_crates_own_cfg_items() {
+    check_corpus_crate(
+        "own-cfg-items",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-pc-windows-msvc",
+            "wasm32-unknown-unknown",
+        ],
+        "std,panic_abort",
+    );
+}
+
+#[test]
+fn dependency_apis_gated_by_cfg() {
+    check_corpus_crate(
+        "dependency-apis",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-pc-windows-msvc",
+            "wasm32-unknown-unknown",
+        ],
+        "std,panic_abort",
+    );
+}
+
+#[test]
+fn alloc_without_its_declaration_and_missing_atomics() {
+    check_corpus_crate(
+        "alloc-decl",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "thumbv7em-none-eabihf",
+            "thumbv6m-none-eabi",
+        ],
+        "core,alloc",
+    );
+}
