@@ -51,6 +51,16 @@ impl LspSession {
         }
     }
 
+    /// An empty temporary folder (no Cargo workspace): the protocol alone.
+    pub fn empty_folder() -> LspSessionBuilder {
+        let temp = tempfile::tempdir().expect("tempdir");
+        let root = temp.path().to_path_buf();
+        LspSessionBuilder {
+            temp: Some(temp),
+            ..LspSessionBuilder::folders(&[&root])
+        }
+    }
+
     /// These folders, as they are (the caller owns them).
     pub fn folders(folders: &[&Path]) -> LspSessionBuilder {
         LspSessionBuilder::folders(folders)
@@ -68,6 +78,16 @@ impl LspSession {
         self.client
             .wait_for_diagnostics(&file_uri(path), |params| params["version"] == 1);
         text
+    }
+
+    /// Opens `path` as version 1 and waits until its diagnostics include one with `code`;
+    /// returns its text and that `publishDiagnostics`.
+    pub fn open_until_code(&mut self, path: &Path, code: &str) -> (String, Value) {
+        let text = self.client.open(path, 1);
+        let published = self.client.wait_for_diagnostics(&file_uri(path), |params| {
+            params["version"] == 1 && has_code(params, code)
+        });
+        (text, published)
     }
 
     /// `textDocument/codeAction` over `range`; `only` limits the kinds.
