@@ -24,6 +24,14 @@ fn shutdown_then_exit_exits_zero() {
 }
 
 #[test]
+fn shutdown_with_an_empty_params_object_is_accepted() {
+    let mut client = started();
+    assert_eq!(client.request("shutdown", json!({})), Ok(Value::Null));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_exits_one() {
     let mut client = started();
     client.notify("exit", Value::Null);

@@ -63,13 +63,14 @@ impl<'s, 'a> RequestDispatcher<'s, 'a> {
         }
     }
 
-    /// A request answered at once.
-    pub(super) fn on<R: LspRequest>(mut self, handler: Handler<'a, R>) -> Self {
+    /// A request whose params carry nothing (`shutdown`): whatever the client sent as
+    /// params (null, `{}` or nothing) is not read.
+    pub(super) fn on_without_params<R: LspRequest>(
+        mut self,
+        handler: fn(&mut Server<'a>) -> Result<R::Result, ResponseFailure>,
+    ) -> Self {
         if let Some(request) = self.take(R::METHOD) {
-            self.answer = Some(match parse::<R::Params>(&request) {
-                Ok(params) => answer(request.id, handler(self.server, params)),
-                Err(response) => response,
-            });
+            self.answer = Some(answer(request.id, handler(self.server)));
         }
         self
     }

@@ -139,7 +139,7 @@ impl Server<'_> {
 
     /// `shutdown`: requests still waiting are answered from what is known, runs are
     /// cancelled, and every later request is refused.
-    pub(super) fn shutdown(&mut self, _: ()) -> Result<(), ResponseFailure> {
+    pub(super) fn shutdown(&mut self) -> Result<(), ResponseFailure> {
         for (request, _) in self.waiting.take_all() {
             self.answer_request(request, Instant::now());
         }

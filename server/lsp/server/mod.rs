@@ -305,7 +305,7 @@ impl<'a> Server<'a> {
                 "initialize was already received".into(),
             )),
             (Phase::Running, _) => RequestDispatcher::new(self, request, wait_until)
-                .on::<request::Shutdown>(Server::shutdown)
+                .on_without_params::<request::Shutdown>(Server::shutdown)
                 .on_model::<request::CodeActionRequest>(Server::code_action)
                 .on_model::<request::HoverRequest>(Server::hover)
                 .on_model::<request::ExecuteCommand>(Server::execute_command)
