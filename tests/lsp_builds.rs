@@ -10,28 +10,20 @@ use build_support::host_triple;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::lsp_client::{apply_edits, capabilities, edits_for, file_uri, fixture, LspClient};
+use support::lsp_client::{apply_edits, edits_for, file_uri, LspClient};
+use support::lsp_session::{titles, with_code, LspSession, LspSessionBuilder};
 
 const PATIENCE: Duration = Duration::from_secs(300);
 
-/// A client that shows progress (it answers `window/workDoneProgress/create`).
-fn start(root: &Path, env: &[(&str, &Path)], options: Value) -> LspClient {
-    let env: Vec<(&str, &std::ffi::OsStr)> = env
-        .iter()
-        .map(|(key, value)| (*key, value.as_os_str()))
-        .collect();
-    let mut client = LspClient::spawn_with_env(&env);
-    let mut caps = capabilities(false, false);
-    caps["window"] = json!({"workDoneProgress": true});
-    client.initialize(&[root], caps, options);
-    client
+/// A session on a copy of fixture `name` whose client shows progress (it answers
+/// `window/workDoneProgress/create`).
+fn with_progress(name: &str) -> LspSessionBuilder {
+    LspSession::fixture(name).work_done_progress()
 }
 
-/// Opens `file` and waits until the workspace is loaded and the file analysed.
-fn open_and_wait(client: &mut LspClient, file: &Path) -> String {
-    let text = client.open(file, 1);
-    client.wait_for_diagnostics(&file_uri(file), |params| params["version"] == 1);
-    text
+/// The start of the first line (code actions there are the file's source actions).
+fn first_line() -> Value {
+    json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
 }
 
 fn execute(client: &mut LspClient, command: &str, arguments: Value) -> Result<Value, Value> {
@@ -39,6 +31,16 @@ fn execute(client: &mut LspClient, command: &str, arguments: Value) -> Result<Va
         "workspace/executeCommand",
         json!({"command": command, "arguments": [arguments]}),
     )
+}
+
+/// `triplet.check` for `target` in the workspace of `uri`.
+fn check_target(client: &mut LspClient, target: &str, uri: &str) {
+    execute(
+        client,
+        "triplet.check",
+        json!({"target": target, "uri": uri}),
+    )
+    .expect("check starts");
 }
 
 fn wait_status(client: &mut LspClient, target: &str, state: &str) -> Value {
@@ -61,13 +63,6 @@ fn with_source<'a>(params: &'a Value, source: &str) -> Vec<&'a Value> {
         .unwrap_or_default()
 }
 
-fn with_code<'a>(params: &'a Value, code: &str) -> Vec<&'a Value> {
-    params["diagnostics"]
-        .as_array()
-        .map(|all| all.iter().filter(|d| d["code"] == code).collect())
-        .unwrap_or_default()
-}
-
 /// The (line, start, end) UTF-16 columns of `needle` in `text` (ASCII fixtures).
 fn span_of(text: &str, needle: &str) -> (u64, u64, u64) {
     for (line, content) in text.lines().enumerate() {
@@ -82,11 +77,10 @@ fn span_of(text: &str, needle: &str) -> (u64, u64, u64) {
 fn check_command_publishes_labelled_compiler_diagnostics_with_progress_and_fixes() {
     let host = host_triple();
     let label = format!("triplet({host})");
-    let (_dir, root) = fixture("build-errors");
-    let broken = root.join("broken/src/lib.rs");
-    let warns = root.join("warns/src/lib.rs");
-    let mut client = start(&root, &[], Value::Null);
-    let broken_text = open_and_wait(&mut client, &broken);
+    let mut client = with_progress("build-errors").start();
+    let broken = client.file("broken/src/lib.rs");
+    let warns = client.file("warns/src/lib.rs");
+    let broken_text = client.open_and_wait(&broken);
 
     let answer = execute(
         &mut client,
@@ -232,6 +226,15 @@ fn assert_no_processes_in(dir: &Path) {
     }
 }
 
+/// A session on the `build-slow` fixture, whose build script waits; and the marker file
+/// it writes when it starts.
+fn slow_build_session() -> (LspSession, PathBuf) {
+    let builder = with_progress("build-slow");
+    let marker = builder.temp_dir().join("marker");
+    let session = builder.env("BUILD_SLOW_MARKER", &marker).start();
+    (session, marker)
+}
+
 /// Waits until the slow build script has started (it writes the marker).
 fn wait_for_build_script(marker: &Path) {
     let deadline = Instant::now() + PATIENCE;
@@ -245,37 +248,22 @@ fn wait_for_build_script(marker: &Path) {
 #[test]
 fn cancelling_a_run_leaves_no_process_behind() {
     let host = host_triple();
-    let (dir, root) = fixture("build-slow");
-    let marker = dir.path().join("marker");
-    let lib = root.join("src/lib.rs");
+    let (mut client, marker) = slow_build_session();
+    let root = client.root.clone();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, &[("BUILD_SLOW_MARKER", &marker)], Value::Null);
-    open_and_wait(&mut client, &lib);
+    client.open_and_wait(&lib);
 
     // 1. triplet.cancel, from the code action offered while the check runs
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("check starts");
+    check_target(&mut client, &host, &uri);
     wait_status(&mut client, &host, "running");
     wait_for_build_script(&marker);
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri},
-                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                   "context": {"diagnostics": [], "only": ["source"]}}),
-        )
-        .expect("code actions");
+    let actions = client.code_actions(&lib, first_line(), Some(json!(["source"])));
     let cancel = actions
-        .as_array()
-        .into_iter()
-        .flatten()
+        .iter()
         .find(|action| action["title"] == "Cancel target checks")
         .cloned()
-        .unwrap_or_else(|| panic!("no cancel action in {actions:#}"));
+        .unwrap_or_else(|| panic!("no cancel action in {actions:#?}"));
     assert_eq!(cancel["command"]["command"], "triplet.cancel");
     client
         .request(
@@ -293,12 +281,7 @@ fn cancelling_a_run_leaves_no_process_behind() {
         .iter()
         .map(|(_, params)| params["token"].clone())
         .collect();
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("check starts");
+    check_target(&mut client, &host, &uri);
     let begin = client.wait_for_notification("$/progress", |params| {
         params["value"]["kind"] == "begin" && !earlier.contains(&params["token"])
     });
@@ -312,12 +295,7 @@ fn cancelling_a_run_leaves_no_process_behind() {
     assert_no_processes_in(&root);
 
     // 3. shutdown while a run is going
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("check starts");
+    check_target(&mut client, &host, &uri);
     wait_for_build_script(&marker);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
     assert_no_processes_in(&root);
@@ -326,25 +304,14 @@ fn cancelling_a_run_leaves_no_process_behind() {
 #[test]
 fn a_newer_run_for_the_same_target_supersedes_the_older() {
     let host = host_triple();
-    let (dir, root) = fixture("build-slow");
-    let marker = dir.path().join("marker");
-    let lib = root.join("src/lib.rs");
+    let (mut client, marker) = slow_build_session();
+    let root = client.root.clone();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, &[("BUILD_SLOW_MARKER", &marker)], Value::Null);
-    open_and_wait(&mut client, &lib);
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("check starts");
+    client.open_and_wait(&lib);
+    check_target(&mut client, &host, &uri);
     wait_for_build_script(&marker);
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("second check starts");
+    check_target(&mut client, &host, &uri);
     // The second run's build script starts only once the first run's cargo is gone.
     wait_for_build_script(&marker);
     // The superseded run reported no final status for the target the new one owns.
@@ -388,11 +355,8 @@ fn a_target_without_std_offers_install_and_build_std_and_fails_in_plain_words() 
     let (_dir, root) = missing_std_workspace(target);
     let manifest = root.join("Cargo.toml");
     let uri = file_uri(&manifest);
-    let mut client = start(&root, &[], Value::Null);
-    client.open(&manifest, 1);
-    let published = client.wait_for_diagnostics(&uri, |params| {
-        params["version"] == 1 && !with_code(params, "T0006").is_empty()
-    });
+    let mut client = LspSession::folders(&[&root]).work_done_progress().start();
+    let (_, published) = client.open_until_code(&manifest, "T0006");
     let diagnostic = with_code(&published, "T0006")[0].clone();
     let actions = client
         .request(
@@ -401,12 +365,8 @@ fn a_target_without_std_offers_install_and_build_std_and_fails_in_plain_words() 
                    "context": {"diagnostics": [diagnostic]}}),
         )
         .expect("code actions");
-    let titles: Vec<&str> = actions
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|action| action["title"].as_str())
-        .collect();
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let titles = titles(&actions);
     let install = format!("Install target (rustup target add {target})");
     let build_std = format!("Check {target} with -Zbuild-std (uses RUSTC_BOOTSTRAP=1)");
     assert!(titles.contains(&install.as_str()), "{titles:?}");
@@ -418,9 +378,7 @@ fn a_target_without_std_offers_install_and_build_std_and_fails_in_plain_words() 
         "{titles:?}"
     );
     let install_action = actions
-        .as_array()
-        .into_iter()
-        .flatten()
+        .iter()
         .find(|action| action["title"] == install.as_str())
         .cloned()
         .unwrap_or_default();
@@ -432,12 +390,7 @@ fn a_target_without_std_offers_install_and_build_std_and_fails_in_plain_words() 
     assert_eq!(install_action["command"]["arguments"][0]["target"], target);
     assert_ne!(install_action["isPreferred"], true);
 
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": target, "uri": uri}),
-    )
-    .expect("check starts");
+    check_target(&mut client, target, &uri);
     let status = wait_final_status(&mut client, target);
     assert_eq!(status["state"], "failed", "{status}");
     let shown = client.wait_for_notification("window/showMessage", |_| true);
@@ -455,10 +408,11 @@ fn a_target_without_std_offers_install_and_build_std_and_fails_in_plain_words() 
 fn check_on_save_runs_only_when_enabled() {
     let host = host_triple();
 
-    let (_dir, root) = fixture("build-errors");
-    let lib = root.join("warns/src/lib.rs");
-    let mut client = start(&root, &[], json!({"checkOnSave": true}));
-    open_and_wait(&mut client, &lib);
+    let mut client = with_progress("build-errors")
+        .options(json!({"checkOnSave": true}))
+        .start();
+    let lib = client.file("warns/src/lib.rs");
+    client.open_and_wait(&lib);
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": file_uri(&lib)}}),
@@ -471,10 +425,9 @@ fn check_on_save_runs_only_when_enabled() {
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 
-    let (_dir, root) = fixture("build-errors");
-    let lib = root.join("warns/src/lib.rs");
-    let mut client = start(&root, &[], Value::Null);
-    open_and_wait(&mut client, &lib);
+    let mut client = with_progress("build-errors").start();
+    let lib = client.file("warns/src/lib.rs");
+    client.open_and_wait(&lib);
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": file_uri(&lib)}}),
@@ -486,7 +439,7 @@ fn check_on_save_runs_only_when_enabled() {
         .server_requests
         .iter()
         .any(|(method, _)| method == "window/workDoneProgress/create"));
-    assert!(!root.join("target").exists(), "nothing was built");
+    assert!(!client.file("target").exists(), "nothing was built");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -499,12 +452,13 @@ fn build_std_check_of_a_thumb_target_through_the_server() {
     );
     let target = "thumbv7em-none-eabihf";
     let label = format!("triplet({target})");
-    let (_dir, root) = fixture("build-nostd");
     let shared = Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-nostd");
-    let firmware = root.join("firmware/src/lib.rs");
-    let helper = root.join("helper/src/lib.rs");
-    let mut client = start(&root, &[("CARGO_TARGET_DIR", &shared)], Value::Null);
-    open_and_wait(&mut client, &firmware);
+    let mut client = with_progress("build-nostd")
+        .env("CARGO_TARGET_DIR", &shared)
+        .start();
+    let firmware = client.file("firmware/src/lib.rs");
+    let helper = client.file("helper/src/lib.rs");
+    client.open_and_wait(&firmware);
 
     execute(
         &mut client,
@@ -562,8 +516,11 @@ fn install_target_runs_rustup_and_reports_its_failure() {
     .expect("PATH");
     let manifest = root.join("Cargo.toml");
     let uri = file_uri(&manifest);
-    let mut client = start(&root, &[("PATH", Path::new(&path))], Value::Null);
-    open_and_wait(&mut client, &manifest);
+    let mut client = LspSession::folders(&[&root])
+        .work_done_progress()
+        .env("PATH", &path)
+        .start();
+    client.open_and_wait(&manifest);
 
     // Commands that need a target say so.
     let refused = execute(&mut client, "triplet.installTarget", json!({"uri": uri}));
@@ -611,35 +568,20 @@ fn install_target_runs_rustup_and_reports_its_failure() {
 #[test]
 fn build_command_builds_every_selected_target_of_the_package() {
     let host = host_triple();
-    let (_dir, root) = fixture("build-errors");
-    let lib = root.join("warns/src/lib.rs");
-    let mut client = start(&root, &[], Value::Null);
-    open_and_wait(&mut client, &lib);
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": file_uri(&lib)},
-                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                   "context": {"diagnostics": [], "only": ["source"]}}),
-        )
-        .expect("code actions");
+    let mut client = with_progress("build-errors").start();
+    let root = client.root.clone();
+    let lib = client.file("warns/src/lib.rs");
+    client.open_and_wait(&lib);
+    let actions = client.code_actions(&lib, first_line(), Some(json!(["source"])));
     let build = actions
-        .as_array()
-        .into_iter()
-        .flatten()
+        .iter()
         .find(|action| action["title"] == format!("Build for {host}"))
         .cloned()
-        .unwrap_or_else(|| panic!("no build action in {actions:#}"));
+        .unwrap_or_else(|| panic!("no build action in {actions:#?}"));
     assert_eq!(build["kind"], "source");
     assert_eq!(build["command"]["command"], "triplet.build");
-    let titles: Vec<&str> = actions
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|action| action["title"].as_str())
-        .collect();
     assert_eq!(
-        titles,
+        titles(&actions),
         vec![
             format!("Check for {host}").as_str(),
             "Check all targets",
@@ -669,23 +611,15 @@ fn build_command_builds_every_selected_target_of_the_package() {
 #[test]
 fn build_results_and_live_findings_are_published_together() {
     let host = host_triple();
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
+    let builder = with_progress("lsp-wasm");
+    let lib = builder.root().join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).expect("read lib");
     std::fs::write(&lib, text.replace("{\n", "{\n    let unused = 1;\n")).expect("write lib");
-    let mut client = start(&root, &[], Value::Null);
-    client.open(&lib, 1);
+    let mut client = builder.start();
     let uri = file_uri(&lib);
-    client.wait_for_diagnostics(&uri, |params| {
-        params["version"] == 1 && !with_code(params, "T0002").is_empty()
-    });
+    client.open_until_code(&lib, "T0002");
 
-    execute(
-        &mut client,
-        "triplet.check",
-        json!({"target": host, "uri": uri}),
-    )
-    .expect("check starts");
+    check_target(&mut client, &host, &uri);
     let both = client.wait_for_diagnostics(&uri, |params| {
         !with_code(params, "unused_variables").is_empty()
     });

@@ -5,37 +5,15 @@ mod support;
 
 use serde_json::{json, Value};
 use std::fs;
-use std::path::Path;
 use std::process::Command;
-use support::lsp_client::{
-    apply_edits, capabilities, edits_for, file_uri, fixture, fixture_into, LspClient,
-};
-
-fn with_code<'a>(params: &'a Value, code: &str) -> Vec<&'a Value> {
-    params["diagnostics"]
-        .as_array()
-        .map(|diagnostics| diagnostics.iter().filter(|d| d["code"] == code).collect())
-        .unwrap_or_default()
-}
-
-fn has_code(params: &Value, code: &str) -> bool {
-    !with_code(params, code).is_empty()
-}
-
-fn start(root: &Path, utf8: bool, pull: bool, options: Value) -> LspClient {
-    let mut client = LspClient::spawn();
-    client.initialize(&[root], capabilities(utf8, pull), options);
-    client
-}
+use support::lsp_client::{apply_edits, edits_for, file_uri, fixture, fixture_into};
+use support::lsp_session::{has_code, with_code, LspSession};
 
 fn buffer_edits_republish_with_exact_columns(utf8: bool) {
-    let (_dir, root) = fixture("lsp-no-std");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-no-std").utf8(utf8).start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, utf8, false, Value::Null);
-    let text = client.open(&lib, 1);
-
-    let first = client.wait_for_diagnostics(&uri, |p| p["version"] == 1 && has_code(p, "T0001"));
+    let (text, first) = client.open_until_code(&lib, "T0001");
     let diagnostic = with_code(&first, "T0001")[0].clone();
     let use_line = text.lines().nth(2).unwrap();
     let std_at = use_line.find("std").unwrap();
@@ -99,13 +77,11 @@ fn buffer_edits_republish_with_exact_utf8_columns() {
 
 #[test]
 fn quick_fix_makes_the_file_clean_and_compilable() {
-    let (_dir, root) = fixture("lsp-no-std");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-no-std").start();
+    let root = client.root.clone();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
-    let text = client.open(&lib, 1);
-    let published =
-        client.wait_for_diagnostics(&uri, |p| p["version"] == 1 && has_code(p, "T0001"));
+    let (text, published) = client.open_until_code(&lib, "T0001");
     let diagnostic = with_code(&published, "T0001")[0].clone();
 
     let actions = client
@@ -169,12 +145,10 @@ fn quick_fix_makes_the_file_clean_and_compilable() {
 
 #[test]
 fn hover_explains_the_runtime_failure() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-wasm").start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
-    client.open(&lib, 1);
-    let published = client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
+    let (_, published) = client.open_until_code(&lib, "T0002");
     let diagnostic = with_code(&published, "T0002")[0].clone();
     assert_eq!(
         diagnostic["data"]["targets"],
@@ -197,12 +171,12 @@ fn hover_explains_the_runtime_failure() {
 
 #[test]
 fn pushed_configuration_change_republishes() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-wasm")
+        .options(json!({"checkOnSave": false}))
+        .start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, json!({"checkOnSave": false}));
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
+    client.open_until_code(&lib, "T0002");
 
     let host_only = json!({"settings": {"triplet": {"targets": ["x86_64-unknown-linux-gnu"]}}});
     client.notify("workspace/didChangeConfiguration", host_only);
@@ -216,12 +190,12 @@ fn pushed_configuration_change_republishes() {
 
 #[test]
 fn pulled_configuration_applies_rules() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-wasm")
+        .pull_configuration(json!({}))
+        .start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, true, Value::Null);
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
+    client.open_until_code(&lib, "T0002");
 
     client.settings = json!({"rules": {"T0002": "off"}});
     client.notify(
@@ -239,13 +213,11 @@ fn pulled_configuration_applies_rules() {
 
 #[test]
 fn manifest_changes_on_disk_reload_and_publish_on_the_manifest() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
-    let manifest = root.join("Cargo.toml");
+    let mut client = LspSession::fixture("lsp-wasm").start();
+    let lib = client.file("src/lib.rs");
+    let manifest = client.file("Cargo.toml");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
+    client.open_until_code(&lib, "T0002");
 
     // Saved by some other program: the watcher reloads the workspace.
     let original = fs::read_to_string(&manifest).unwrap();
@@ -271,13 +243,11 @@ fn manifest_changes_on_disk_reload_and_publish_on_the_manifest() {
 #[test]
 fn broken_manifest_is_a_diagnostic_and_the_last_model_keeps_serving() {
     // The wasm32 selection lives in Cargo.toml: only the last good model still knows it.
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
-    let manifest = root.join("Cargo.toml");
+    let mut client = LspSession::fixture("lsp-wasm").start();
+    let lib = client.file("src/lib.rs");
+    let manifest = client.file("Cargo.toml");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
-    let text = client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| has_code(p, "T0002"));
+    let (text, _) = client.open_until_code(&lib, "T0002");
 
     let original = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, "[package]\nname = \"lsp-wasm\"\nversion = \n").unwrap();
@@ -309,8 +279,7 @@ fn broken_manifest_is_a_diagnostic_and_the_last_model_keeps_serving() {
 fn several_workspaces_are_served_side_by_side() {
     let (_no_std_dir, no_std) = fixture("lsp-no-std");
     let (_wasm_dir, wasm) = fixture("lsp-wasm");
-    let mut client = LspClient::spawn();
-    client.initialize(&[&no_std, &wasm], capabilities(false, false), Value::Null);
+    let mut client = LspSession::folders(&[&no_std, &wasm]).start();
     client.open(&no_std.join("src/lib.rs"), 1);
     client.open(&wasm.join("src/lib.rs"), 1);
     client.wait_for_diagnostics(&file_uri(&no_std.join("src/lib.rs")), |p| {
@@ -329,12 +298,10 @@ fn several_workspaces_are_served_side_by_side() {
 
 #[test]
 fn closing_a_buffer_falls_back_to_the_file_on_disk() {
-    let (_dir, root) = fixture("lsp-no-std");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-no-std").start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| p["version"] == 1 && has_code(p, "T0001"));
+    client.open_until_code(&lib, "T0001");
     client.change_full(&lib, 2, "#![no_std]\npub fn clean() {}\n");
     client.wait_for_diagnostics(&uri, |p| p["version"] == 2 && !has_code(p, "T0001"));
     client.notify(
@@ -348,10 +315,9 @@ fn closing_a_buffer_falls_back_to_the_file_on_disk() {
 
 #[test]
 fn rapid_edits_never_publish_an_older_version_after_a_newer_one() {
-    let (_dir, root) = fixture("lsp-no-std");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-no-std").start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = start(&root, false, false, Value::Null);
     let text = client.open(&lib, 1);
     client.wait_for_diagnostics(&uri, |p| p["version"] == 1);
     let last = 30;
@@ -383,10 +349,9 @@ fn rapid_edits_never_publish_an_older_version_after_a_newer_one() {
 
 #[test]
 fn manifest_buffer_edits_get_diagnostics_and_toml_quick_fixes() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let manifest = root.join("Cargo.toml");
+    let mut client = LspSession::fixture("lsp-wasm").utf8(true).start();
+    let manifest = client.file("Cargo.toml");
     let uri = file_uri(&manifest);
-    let mut client = start(&root, true, false, Value::Null);
     let text = client.open(&manifest, 1);
     let typo = text.replace("wasm32-unknown-unknown", "wasm32-unknown-unknwn");
     client.change_full(&manifest, 2, &typo);
@@ -432,12 +397,10 @@ fn manifest_buffer_edits_get_diagnostics_and_toml_quick_fixes() {
 fn settings_apply_per_workspace_folder() {
     let (_a_dir, first) = fixture("lsp-wasm");
     let (_b_dir, second) = fixture("lsp-wasm");
-    let mut client = LspClient::spawn();
-    client.folder_settings = vec![(
-        file_uri(&second),
-        json!({"targets": ["x86_64-unknown-linux-gnu"]}),
-    )];
-    client.initialize(&[&first, &second], capabilities(false, true), Value::Null);
+    let mut client = LspSession::folders(&[&first, &second])
+        .pull_configuration(json!({}))
+        .folder_settings(&second, json!({"targets": ["x86_64-unknown-linux-gnu"]}))
+        .start();
     client.open(&first.join("src/lib.rs"), 1);
     client.open(&second.join("src/lib.rs"), 1);
     client.wait_for_diagnostics(&file_uri(&first.join("src/lib.rs")), |p| {
@@ -457,15 +420,12 @@ fn settings_apply_per_workspace_folder() {
 
 #[test]
 fn client_watcher_registration_and_folder_changes() {
-    let (_dir, root) = fixture("lsp-no-std");
     let (_wasm_dir, wasm) = fixture("lsp-wasm");
-    let mut client = LspClient::spawn();
-    let mut caps = capabilities(false, false);
-    caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(true);
-    client.initialize(&[&root], caps, Value::Null);
-    let lib = root.join("src/lib.rs");
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&file_uri(&lib), |p| has_code(p, "T0001"));
+    let mut client = LspSession::fixture("lsp-no-std")
+        .watched_files_registration()
+        .start();
+    let lib = client.file("src/lib.rs");
+    client.open_until_code(&lib, "T0001");
     let registration = client
         .server_requests
         .iter()
@@ -487,7 +447,7 @@ fn client_watcher_registration_and_folder_changes() {
 
     // A new module: declared in the (unsaved) buffer of lib.rs, its file created on disk
     // and reported by the client's watcher. Its findings are published though it is closed.
-    let other = root.join("src/other.rs");
+    let other = client.file("src/other.rs");
     fs::write(&other, "pub use std::string::String;\n").unwrap();
     let text = fs::read_to_string(&lib).unwrap();
     client.change_full(&lib, 2, &format!("{text}pub mod other;\n"));
@@ -519,12 +479,8 @@ fn client_watcher_registration_and_folder_changes() {
 fn a_session_without_folders_serves_the_package_of_an_opened_file() {
     let (_dir, root) = fixture("lsp-no-std");
     let lib = root.join("src/lib.rs");
-    let mut client = LspClient::spawn();
-    client.initialize(&[], capabilities(false, false), Value::Null);
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&file_uri(&lib), |p| {
-        p["version"] == 1 && has_code(p, "T0001")
-    });
+    let mut client = LspSession::folders(&[]).start();
+    client.open_until_code(&lib, "T0001");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -533,8 +489,7 @@ fn one_folder_with_two_cargo_workspaces_gets_an_engine_each() {
     let dir = tempfile::tempdir().unwrap();
     let no_std = fixture_into("lsp-no-std", dir.path());
     let wasm = fixture_into("lsp-wasm", dir.path());
-    let mut client = LspClient::spawn();
-    client.initialize(&[dir.path()], capabilities(false, false), Value::Null);
+    let mut client = LspSession::folders(&[dir.path()]).start();
     client.open(&no_std.join("src/lib.rs"), 1);
     client.open(&wasm.join("src/lib.rs"), 1);
     client.wait_for_diagnostics(&file_uri(&no_std.join("src/lib.rs")), |p| {
@@ -573,7 +528,7 @@ fn crlf_buffers_get_exact_positions() {
     let lib = root.join("src/lib.rs");
     let uri = file_uri(&lib);
     for utf8 in [false, true] {
-        let mut client = start(&root, utf8, false, Value::Null);
+        let mut client = LspSession::folders(&[&root]).utf8(utf8).start();
         let text = client.open(&lib, 1);
         let crlf = text.replace('\n', "\r\n");
         client.change_full(&lib, 2, &crlf);
@@ -593,11 +548,10 @@ fn crlf_buffers_get_exact_positions() {
 
 #[test]
 fn initialization_options_select_targets_from_the_start() {
-    let (_dir, root) = fixture("lsp-wasm");
-    let lib = root.join("src/lib.rs");
-    let uri = file_uri(&lib);
     let options = json!({"targets": ["x86_64-unknown-linux-gnu"], "checkOnSave": false});
-    let mut client = start(&root, false, false, options);
+    let mut client = LspSession::fixture("lsp-wasm").options(options).start();
+    let lib = client.file("src/lib.rs");
+    let uri = file_uri(&lib);
     client.open(&lib, 1);
     let published = client.wait_for_diagnostics(&uri, |p| p["version"] == 1);
     assert!(!has_code(&published, "T0002"), "{published:#}");

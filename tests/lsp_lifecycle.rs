@@ -4,6 +4,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::lsp_client::{capabilities, LspClient};
+use support::lsp_session::LspSession;
 
 const SERVER_NOT_INITIALIZED: i64 = -32002;
 const METHOD_NOT_FOUND: i64 = -32601;
@@ -11,30 +12,35 @@ const INVALID_PARAMS: i64 = -32602;
 const INVALID_REQUEST: i64 = -32600;
 const PARSE_ERROR: i64 = -32700;
 
-fn started() -> (LspClient, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = LspClient::spawn();
-    client.initialize(&[dir.path()], capabilities(false, false), Value::Null);
-    (client, dir)
+fn started() -> LspSession {
+    LspSession::empty_folder().start()
 }
 
 #[test]
 fn shutdown_then_exit_exits_zero() {
-    let (client, _dir) = started();
+    let client = started();
     let status = client.shutdown_and_exit();
     assert_eq!(status.code(), Some(0));
 }
 
 #[test]
+fn shutdown_with_an_empty_params_object_is_accepted() {
+    let mut client = started();
+    assert_eq!(client.request("shutdown", json!({})), Ok(Value::Null));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_exits_one() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit().code(), Some(1));
 }
 
 #[test]
 fn eof_on_stdin_ends_the_server() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     client.close_stdin();
     assert_eq!(client.wait_exit().code(), Some(1));
 }
@@ -52,7 +58,7 @@ fn requests_before_initialize_are_rejected() {
 
 #[test]
 fn requests_after_shutdown_are_invalid() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     assert_eq!(client.request("shutdown", Value::Null), Ok(Value::Null));
     let error = client.request("triplet/targets", json!({})).unwrap_err();
     assert_eq!(error["code"], INVALID_REQUEST);
@@ -62,7 +68,7 @@ fn requests_after_shutdown_are_invalid() {
 
 #[test]
 fn bad_input_gets_errors_and_the_server_goes_on() {
-    let (mut client, _dir) = started();
+    let mut client = started();
 
     let unknown = client
         .request("textDocument/frobnicate", json!({}))
@@ -133,7 +139,7 @@ fn position_encoding_is_negotiated() {
 
 #[test]
 fn targets_request_answers_with_the_three_lists() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     let targets = client.request("triplet/targets", json!({})).unwrap();
     for key in ["selected", "installed", "known"] {
         assert!(targets[key].is_array(), "{key} missing in {targets}");

@@ -6,18 +6,16 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::lsp_client::{capabilities, file_uri, fixture, LspClient};
+use support::lsp_client::{capabilities, file_uri, LspClient};
+use support::lsp_session::LspSession;
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 const INVALID_PARAMS: i64 = -32602;
 const SERVER_NOT_INITIALIZED: i64 = -32002;
 
-fn started() -> (LspClient, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = LspClient::spawn();
-    client.initialize(&[dir.path()], capabilities(false, false), Value::Null);
-    (client, dir)
+fn started() -> LspSession {
+    LspSession::empty_folder().start()
 }
 
 /// The server still answers a valid request.
@@ -28,7 +26,7 @@ fn still_serving(client: &mut LspClient) {
 
 #[test]
 fn malformed_headers_get_parse_errors_and_the_stream_resynchronises() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     // No Content-Length at all: the body that follows cannot be delimited.
     client.send_bytes(b"Content-Type: application/vscode-jsonrpc\r\n\r\n{\"jsonrpc\":\"2.0\"}");
     let error = client.response_to(Value::Null).unwrap_err();
@@ -54,7 +52,7 @@ fn malformed_headers_get_parse_errors_and_the_stream_resynchronises() {
 
 #[test]
 fn malformed_bodies_get_the_spec_errors() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     let body = b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\xff\xfe\"}";
     client.send_bytes(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
     client.send_bytes(body);
@@ -82,7 +80,7 @@ fn malformed_bodies_get_the_spec_errors() {
 
 #[test]
 fn wrong_parameter_types_get_invalid_params() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     for (method, params) in [
         (
             "textDocument/hover",
@@ -161,8 +159,8 @@ fn notifications_before_initialize_are_dropped() {
 
 #[test]
 fn unknown_documents_and_responses_are_ignored() {
-    let (mut client, dir) = started();
-    let ghost = file_uri(&dir.path().join("ghost.rs"));
+    let mut client = started();
+    let ghost = file_uri(&client.file("ghost.rs"));
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": ghost, "version": 3},
@@ -195,13 +193,10 @@ fn unknown_documents_and_responses_are_ignored() {
 
 #[test]
 fn ranges_outside_the_document_are_clamped() {
-    let (_dir, root) = fixture("lsp-no-std");
-    let lib = root.join("src/lib.rs");
+    let mut client = LspSession::fixture("lsp-no-std").start();
+    let lib = client.file("src/lib.rs");
     let uri = file_uri(&lib);
-    let mut client = LspClient::spawn();
-    client.initialize(&[root.as_path()], capabilities(false, false), Value::Null);
-    client.open(&lib, 1);
-    client.wait_for_diagnostics(&uri, |p| p["version"] == 1);
+    client.open_and_wait(&lib);
 
     let far = |line: u64, character: u64| json!({"line": line, "character": character});
     // Past the last line, past the end of a line, reversed, and at u32::MAX.
@@ -260,7 +255,7 @@ fn ranges_outside_the_document_are_clamped() {
 
 #[test]
 fn a_50_mb_message_is_answered_and_the_next_one_too() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     let padding = "x".repeat(50 * 1024 * 1024);
     let hover = client.request(
         "textDocument/hover",
@@ -273,7 +268,7 @@ fn a_50_mb_message_is_answered_and_the_next_one_too() {
 
 #[test]
 fn an_absurd_content_length_is_refused_without_allocating_it() {
-    let (mut client, _dir) = started();
+    let mut client = started();
     client.send_bytes(b"Content-Length: 4611686018427387903\r\n\r\n{}");
     let error = client.response_to(Value::Null).unwrap_err();
     assert_eq!(error["code"], PARSE_ERROR);

@@ -4,19 +4,15 @@
 //! actions), routes and publishes. The engine (`crate::engine`) does all analysis, on a
 //! worker thread, so the protocol loop never blocks. See docs/lsp.md.
 
-pub mod build_publish;
-pub mod builds;
-pub mod code_actions;
+mod build_runs;
 pub mod config;
-pub mod convert;
-pub mod diagnostics;
 pub mod documents;
 pub mod ext;
-pub mod hover;
+mod from_proto;
 pub mod line_index;
 pub mod schedule;
 mod server;
-mod sources;
+mod to_proto;
 pub mod transport;
 pub mod watch;
 mod worker;

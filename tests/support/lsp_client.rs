@@ -144,10 +144,24 @@ impl LspClient {
 
     /// Sends a request and waits for its response: `Ok(result)` or `Err(error object)`.
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        self.response_to(id)
+    }
+
+    /// Sends a request without waiting; returns its id (for `response_to`).
+    pub fn send_request(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
-        let id = self.next_id;
+        let id = json!(self.next_id);
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.response_to(json!(id))
+        id
+    }
+
+    /// Whether the response with this id has arrived (without waiting for it).
+    pub fn has_response(&mut self, id: &Value) -> bool {
+        self.pump(Duration::ZERO);
+        self.backlog
+            .iter()
+            .any(|message| message.get("method").is_none() && message["id"] == *id)
     }
 
     /// Waits for the response with this id (notifications meanwhile go to the backlog).

@@ -171,5 +171,8 @@ pub fn cargo_check(dir: &Path) -> (bool, String) {
 /// A JSON-RPC client for `triplet lsp` (the tests/lsp_*.rs suites).
 pub mod lsp_client;
 
+/// A builder for LSP test sessions (fixture, capabilities, settings, environment).
+pub mod lsp_session;
+
 /// Synthetic targets and helpers for driving `triplet::analysis` directly.
 pub mod analysis;

@@ -1,13 +1,16 @@
 //! Build threads' events → `$/progress` (created, begun, reported, ended, cancelled by
 //! the user), `triplet/checkStatus` per target, build diagnostics, and plain-words errors.
 
-use super::*;
+use super::Server;
 use crate::build::{RunResult, RunStatus, Severity};
-use crate::lsp::builds::BuildEvent;
+use crate::lsp::build_runs::BuildEvent;
 use crate::lsp::ext::{CheckState, CheckStatusNotification, CheckStatusParams};
+use crate::lsp::from_proto;
+use crate::lsp::to_proto::path_to_uri;
 use lsp_types::{
-    ProgressParams, ProgressParamsValue, ProgressToken, WorkDoneProgress, WorkDoneProgressBegin,
-    WorkDoneProgressCancelParams, WorkDoneProgressEnd, WorkDoneProgressReport,
+    notification, MessageType, ProgressParams, ProgressParamsValue, ProgressToken,
+    ShowMessageParams, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressCancelParams,
+    WorkDoneProgressEnd, WorkDoneProgressReport,
 };
 
 /// One order's progress as the client sees it.
@@ -88,10 +91,7 @@ impl Server<'_> {
 
     /// `window/workDoneProgress/cancel`: the user pressed cancel on a build's progress.
     pub(super) fn progress_cancelled(&mut self, params: WorkDoneProgressCancelParams) {
-        let token = match params.token {
-            ProgressToken::String(token) => token,
-            ProgressToken::Number(number) => number.to_string(),
-        };
+        let token = from_proto::progress_token(params.token);
         let id = self
             .builds
             .progress
@@ -259,7 +259,7 @@ impl Server<'_> {
 
     pub(super) fn show_error(&self, message: String) {
         self.log(MessageType::ERROR, message.clone());
-        self.notify::<notification::ShowMessage>(lsp_types::ShowMessageParams {
+        self.notify::<notification::ShowMessage>(ShowMessageParams {
             typ: MessageType::ERROR,
             message,
         });
@@ -270,6 +270,7 @@ impl Server<'_> {
 mod tests {
     use super::*;
     use crate::build::CompilerDiagnostic;
+    use std::path::PathBuf;
 
     #[test]
     fn counts_are_per_target_and_skip_cargos_repeats() {

@@ -1,6 +1,15 @@
 //! Buffer edits and disk changes → sequenced analysis jobs.
 
-use super::*;
+use super::Server;
+use crate::lsp::from_proto::uri_to_path;
+use crate::lsp::worker::Job;
+use crate::lsp::workspaces::{classify, fingerprint, package_dir_of, FileKind};
+use lsp_types::{
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, MessageType,
+};
+use std::path::PathBuf;
+use std::time::Instant;
 
 impl Server<'_> {
     pub(super) fn did_open(&mut self, params: DidOpenTextDocumentParams) {
@@ -10,6 +19,7 @@ impl Server<'_> {
         };
         self.documents
             .open(path.clone(), document.uri, document.version, document.text);
+        self.awaiting_first_report.insert(path.clone());
         if self.folders_from_files && !self.folders.iter().any(|folder| path.starts_with(folder)) {
             if let Some(package) = package_dir_of(&path) {
                 self.folders.push(package);
@@ -34,6 +44,30 @@ impl Server<'_> {
         }
     }
 
+    pub(super) fn did_save(&mut self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = uri_to_path(&params.text_document.uri) {
+            self.saved(&path);
+            self.file_changed(path);
+        }
+    }
+
+    pub(super) fn did_close(&mut self, params: DidCloseTextDocumentParams) {
+        if let Some(path) = uri_to_path(&params.text_document.uri) {
+            self.documents.close(&path);
+            self.awaiting_first_report.remove(&path);
+            // Diagnostics fall back to the file on disk.
+            self.schedule_check(path);
+        }
+    }
+
+    pub(super) fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            if let Some(path) = uri_to_path(&change.uri) {
+                self.file_changed(path);
+            }
+        }
+    }
+
     pub(super) fn schedule_check(&mut self, path: PathBuf) {
         self.checks.request(path);
     }
@@ -50,6 +84,7 @@ impl Server<'_> {
             (!self.checks.is_empty()).then(Instant::now),
             self.disk_changes.next_due(),
             self.next_save_check(),
+            self.waiting.next_deadline(),
         ]
         .into_iter()
         .flatten()

@@ -1,11 +1,29 @@
-//! initialize / initialized: negotiation, capabilities, file watching.
+//! initialize / initialized / shutdown: negotiation, capabilities, file watching.
 
-use super::*;
+use super::build_commands::COMMANDS;
+use super::dispatch::{parse, ResponseFailure};
+use super::{ClientSupport, Pending, Phase, Server};
+use crate::lsp::config::Settings;
+use crate::lsp::from_proto::uri_to_path;
+use crate::lsp::line_index::PositionEncoding;
+use crate::lsp::watch::FileWatcher;
+use lsp_server::{Request, Response};
+use lsp_types::notification::{self, Notification as _};
+use lsp_types::{
+    request, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
+    DidChangeWatchedFilesRegistrationOptions, ExecuteCommandOptions, FileSystemWatcher,
+    GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult, MessageType, OneOf,
+    PositionEncodingKind, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+};
+use std::path::PathBuf;
+use std::time::Instant;
 
 impl Server<'_> {
     pub(super) fn initialize(&mut self, request: Request) -> Response {
         let id = request.id.clone();
-        let params: InitializeParams = match parse_params(request) {
+        let params: InitializeParams = match parse(&request) {
             Ok(params) => params,
             Err(response) => return response,
         };
@@ -75,29 +93,21 @@ impl Server<'_> {
                     ..TextDocumentSyncOptions::default()
                 },
             )),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                lsp_types::CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        lsp_types::CodeActionKind::QUICKFIX,
-                        lsp_types::CodeActionKind::SOURCE,
-                    ]),
-                    resolve_provider: Some(false),
-                    work_done_progress_options: Default::default(),
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            })),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             workspace: Some(WorkspaceServerCapabilities {
                 workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
-                    change_notifications: Some(lsp_types::OneOf::Left(true)),
+                    change_notifications: Some(OneOf::Left(true)),
                 }),
                 file_operations: None,
             }),
-            execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
-                commands: builds::COMMANDS
-                    .iter()
-                    .map(|command| command.to_string())
-                    .collect(),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: COMMANDS.iter().map(|command| command.to_string()).collect(),
                 work_done_progress_options: Default::default(),
             }),
             ..ServerCapabilities::default()
@@ -125,6 +135,17 @@ impl Server<'_> {
         if self.client.pull_configuration {
             self.pull_configuration();
         }
+    }
+
+    /// `shutdown`: requests still waiting are answered from what is known, runs are
+    /// cancelled, and every later request is refused.
+    pub(super) fn shutdown(&mut self) -> Result<(), ResponseFailure> {
+        for (request, _) in self.waiting.take_all() {
+            self.answer_request(request, Instant::now());
+        }
+        self.phase = Phase::ShuttingDown;
+        self.builds.runs.cancel_all();
+        Ok(())
     }
 
     pub(super) fn register_file_watching(&mut self) {

@@ -1,58 +1,45 @@
 //! The protocol loop: it owns the open documents and the latest results, routes every
 //! message, and never waits for analysis (the `worker` thread owns the engines).
 //!
-//! `lifecycle` (initialize, capabilities, watching), `settings` (configuration and
-//! folders), `changes` (buffers, disk changes, debounced checks), `publish` (results →
-//! diagnostics), `requests` (code actions, hover, commands) and `builds` (per-target
-//! checks and builds) extend `Server`.
+//! `dispatch` routes each method to its handler (the table is `route_request` and
+//! `route_notification` below); `waiting` parks requests that arrive before the model
+//! they need. The handlers extend `Server`: `lifecycle` (initialize, capabilities,
+//! watching), `settings` (configuration and folders), `changes` (buffers, disk changes,
+//! scheduled checks), `publish` (results → diagnostics), `requests` (code actions, hover,
+//! commands), `build_commands` (per-target checks and builds the editor asks for) and
+//! `build_events` (what those runs report → progress, status, diagnostics).
 
+mod build_commands;
 mod build_events;
-mod builds;
 mod changes;
+mod dispatch;
 mod lifecycle;
 mod publish;
 mod requests;
 mod settings;
+mod waiting;
 
-use super::code_actions::{code_actions, EditContext};
-use super::config::{Config, Settings};
-use super::convert::{path_to_uri, uri_to_path};
-use super::diagnostics::{load_error_diagnostic, to_diagnostic};
+use super::config::Config;
 use super::documents::Documents;
-use super::ext::{TargetsParams, TargetsRequest};
-use super::hover::hover;
-use super::line_index::{LineIndex, PositionEncoding};
+use super::ext::TargetsRequest;
+use super::from_proto;
+use super::line_index::PositionEncoding;
 use super::schedule::{ChangeQueue, PendingChecks};
 use super::transport::Transport;
 use super::watch::FileWatcher;
-use super::worker::{self, FileReport, Job, JobSender, LoadFailure, Outcome};
-use super::workspaces::{classify, fingerprint, package_dir_of, root_for, FileKind};
+use super::worker::{self, FileReport, JobSender, LoadFailure, Outcome};
 use crossbeam_channel::{never, select, unbounded, Receiver};
+use dispatch::{error, NotificationDispatcher, RequestDispatcher};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
-use lsp_types::notification::Notification as _;
-use lsp_types::request::Request as _;
-use lsp_types::{
-    notification, request, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
-    ConfigurationItem, ConfigurationParams, Diagnostic, DidChangeConfigurationParams,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    ExecuteCommandParams, FileSystemWatcher, GlobPattern, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, LogMessageParams, MessageType, PositionEncodingKind,
-    PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri, WorkspaceFoldersServerCapabilities,
-    WorkspaceServerCapabilities,
-};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{json, Value};
+use lsp_types::notification::{self, Notification as _};
+use lsp_types::request::{self, Request as _};
+use lsp_types::{CancelParams, Diagnostic, LogMessageParams, MessageType, ShowMessageParams};
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
+use waiting::{load_wait, Need, Needed, WaitingRequests};
 
 /// The main thread's usual size: enough for the deepest file the parser accepts.
 const ANALYSIS_STACK_BYTES: usize = 8 * 1024 * 1024;
@@ -111,8 +98,16 @@ pub struct Server<'a> {
     pending_requests: HashMap<RequestId, Pending>,
     /// Client requests the worker answers later.
     worker_requests: HashSet<RequestId>,
+    /// Client requests waiting for the model they need, and how long one may wait.
+    waiting: WaitingRequests,
+    load_wait: Duration,
+    /// Open documents not analysed since they were opened.
+    awaiting_first_report: HashSet<PathBuf>,
+    /// The newest `Sync` job sent to the analysis thread, and the newest it finished.
+    sync_requested: u64,
+    sync_done: u64,
     /// Per-target checks and builds: runs, their diagnostics, progress.
-    builds: builds::BuildState,
+    builds: build_commands::BuildState,
 }
 
 pub fn run() -> u8 {
@@ -167,7 +162,12 @@ impl<'a> Server<'a> {
             next_request_id: 0,
             pending_requests: HashMap::new(),
             worker_requests: HashSet::new(),
-            builds: builds::BuildState::default(),
+            waiting: WaitingRequests::default(),
+            load_wait: load_wait(),
+            awaiting_first_report: HashSet::new(),
+            sync_requested: 0,
+            sync_done: 0,
+            builds: build_commands::BuildState::default(),
         }
     }
 
@@ -224,6 +224,7 @@ impl<'a> Server<'a> {
                 default(wait) => {}
             }
             self.guarded("scheduled work", Server::run_due_work);
+            self.retry_waiting();
         }
     }
 
@@ -245,7 +246,10 @@ impl<'a> Server<'a> {
 
     fn on_message(&mut self, message: Message) -> Option<u8> {
         match message {
-            Message::Request(request) => self.on_request(request),
+            Message::Request(request) => {
+                let wait_until = Instant::now() + self.load_wait;
+                self.answer_request(request, wait_until);
+            }
             Message::Notification(notification) => {
                 if notification.method == notification::Exit::METHOD {
                     return Some(self.exit_code());
@@ -254,7 +258,7 @@ impl<'a> Server<'a> {
                     return None; // notifications before initialize are dropped (spec)
                 }
                 let method = notification.method.clone();
-                self.guarded(&method, |server| server.on_notification(notification));
+                self.guarded(&method, |server| server.route_notification(notification));
             }
             Message::Response(response) => {
                 self.guarded("client response", |server| server.on_response(response))
@@ -263,9 +267,12 @@ impl<'a> Server<'a> {
         None
     }
 
-    fn on_request(&mut self, request: Request) {
+    /// Answers `request` now, or later (parked until `wait_until` at the latest, or
+    /// answered by the analysis thread). A panicking handler answers an internal error.
+    fn answer_request(&mut self, request: Request, wait_until: Instant) {
         let id = request.id.clone();
-        let response = match catch_unwind(AssertUnwindSafe(|| self.route_request(request))) {
+        let routed = catch_unwind(AssertUnwindSafe(|| self.route_request(request, wait_until)));
+        let response = match routed {
             Ok(response) => response,
             Err(panic) => Some(error(
                 id,
@@ -278,7 +285,7 @@ impl<'a> Server<'a> {
         }
     }
 
-    fn route_request(&mut self, request: Request) -> Option<Response> {
+    fn route_request(&mut self, request: Request, wait_until: Instant) -> Option<Response> {
         let id = request.id.clone();
         match (self.phase, request.method.as_str()) {
             (Phase::Uninitialized, request::Initialize::METHOD) => Some(self.initialize(request)),
@@ -297,157 +304,55 @@ impl<'a> Server<'a> {
                 ErrorCode::InvalidRequest,
                 "initialize was already received".into(),
             )),
-            (Phase::Running, request::Shutdown::METHOD) => {
-                self.phase = Phase::ShuttingDown;
-                self.builds.runs.cancel_all();
-                Some(Response::new_ok(id, Value::Null))
-            }
-            (Phase::Running, _) => self.dispatch_request(request),
+            (Phase::Running, _) => RequestDispatcher::new(self, request, wait_until)
+                .on_without_params::<request::Shutdown>(Server::shutdown)
+                .on_model::<request::CodeActionRequest>(Server::code_action)
+                .on_model::<request::HoverRequest>(Server::hover)
+                .on_model::<request::ExecuteCommand>(Server::execute_command)
+                .on_worker::<TargetsRequest>(Server::targets)
+                .finish(),
         }
     }
 
-    /// `None` when the answer comes later (from the analysis thread).
-    fn dispatch_request(&mut self, request: Request) -> Option<Response> {
-        match request.method.as_str() {
-            request::CodeActionRequest::METHOD => {
-                Some(respond(request, |params| Ok(self.code_action(params))))
-            }
-            request::HoverRequest::METHOD => {
-                Some(respond(request, |params| Ok(self.hover(params))))
-            }
-            request::ExecuteCommand::METHOD => {
-                Some(respond(request, |params| self.execute_command(params)))
-            }
-            TargetsRequest::METHOD => {
-                let id = request.id.clone();
-                match parse_params::<Option<TargetsParams>>(request) {
-                    Ok(params) => {
-                        let path = params
-                            .and_then(|params| params.uri)
-                            .and_then(|uri| uri_to_path(&uri));
-                        self.worker_requests.insert(id.clone());
-                        if self.submit(Job::Targets {
-                            id: id.clone(),
-                            path,
-                        }) {
-                            return None;
-                        }
-                        self.worker_requests.remove(&id);
-                        Some(error(
-                            id,
-                            ErrorCode::InternalError,
-                            "the analysis thread is gone".into(),
-                        ))
-                    }
-                    Err(response) => Some(response),
-                }
-            }
-            method => Some(error(
-                request.id,
-                ErrorCode::MethodNotFound,
-                format!("unknown method {method}"),
-            )),
+    fn route_notification(&mut self, notification: Notification) {
+        NotificationDispatcher::new(self, notification)
+            .on::<notification::DidOpenTextDocument>(Server::did_open)
+            .on::<notification::DidChangeTextDocument>(Server::did_change)
+            .on::<notification::DidSaveTextDocument>(Server::did_save)
+            .on::<notification::DidCloseTextDocument>(Server::did_close)
+            .on::<notification::DidChangeConfiguration>(Server::did_change_configuration)
+            .on::<notification::DidChangeWatchedFiles>(Server::did_change_watched_files)
+            .on::<notification::DidChangeWorkspaceFolders>(Server::did_change_workspace_folders)
+            .on::<notification::Cancel>(Server::cancel_request)
+            .on::<notification::WorkDoneProgressCancel>(Server::progress_cancelled)
+            .on_signal::<notification::Initialized>(Server::initialized)
+            .finish();
+    }
+
+    /// Whether the model `params` need is there (see `waiting`).
+    fn model_ready(&self, params: &impl Need) -> bool {
+        match params.needs() {
+            Needed::Nothing => true,
+            Needed::Workspaces => self.sync_done >= self.sync_requested,
+            Needed::Document(uri) => from_proto::uri_to_path(uri)
+                .is_none_or(|path| !self.awaiting_first_report.contains(&path)),
         }
     }
 
-    fn on_notification(&mut self, notification: Notification) {
-        match notification.method.as_str() {
-            notification::DidOpenTextDocument::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidOpenTextDocumentParams>(notification)
-                {
-                    self.did_open(params);
-                }
-            }
-            notification::DidChangeTextDocument::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidChangeTextDocumentParams>(notification)
-                {
-                    self.did_change(params);
-                }
-            }
-            notification::DidSaveTextDocument::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidSaveTextDocumentParams>(notification)
-                {
-                    if let Some(path) = uri_to_path(&params.text_document.uri) {
-                        self.saved(&path);
-                        self.file_changed(path);
-                    }
-                }
-            }
-            notification::DidCloseTextDocument::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidCloseTextDocumentParams>(notification)
-                {
-                    if let Some(path) = uri_to_path(&params.text_document.uri) {
-                        self.documents.close(&path);
-                        // Diagnostics fall back to the file on disk.
-                        self.schedule_check(path);
-                    }
-                }
-            }
-            notification::DidChangeConfiguration::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidChangeConfigurationParams>(notification)
-                {
-                    self.did_change_configuration(params);
-                }
-            }
-            notification::DidChangeWatchedFiles::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidChangeWatchedFilesParams>(notification)
-                {
-                    for change in params.changes {
-                        if let Some(path) = uri_to_path(&change.uri) {
-                            self.file_changed(path);
-                        }
-                    }
-                }
-            }
-            notification::DidChangeWorkspaceFolders::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<DidChangeWorkspaceFoldersParams>(notification)
-                {
-                    self.did_change_workspace_folders(params);
-                }
-            }
-            notification::Cancel::METHOD => {
-                if let Some(params) =
-                    self.notification_params::<lsp_types::CancelParams>(notification)
-                {
-                    let id = match params.id {
-                        lsp_types::NumberOrString::Number(number) => RequestId::from(number),
-                        lsp_types::NumberOrString::String(text) => RequestId::from(text),
-                    };
-                    if self.worker_requests.remove(&id) {
-                        let response = error(id, ErrorCode::RequestCanceled, "cancelled".into());
-                        self.transport.send(response.into());
-                    }
-                }
-            }
-            notification::WorkDoneProgressCancel::METHOD => {
-                if let Some(params) = self.notification_params(notification) {
-                    self.progress_cancelled(params);
-                }
-            }
-            notification::Initialized::METHOD => self.initialized(),
-            // `$/` notifications may be ignored (spec); so may any we do not know.
-            _ => {}
+    /// Waiting requests whose model has come, or whose wait is over, are answered.
+    fn retry_waiting(&mut self) {
+        for (request, wait_until) in self.waiting.take_all() {
+            self.answer_request(request, wait_until);
         }
     }
 
-    fn notification_params<P: DeserializeOwned>(
-        &mut self,
-        notification: Notification,
-    ) -> Option<P> {
-        match serde_json::from_value(notification.params) {
-            Ok(params) => Some(params),
-            Err(problem) => {
-                let message = format!("bad params for {}: {problem}", notification.method);
-                self.log(MessageType::ERROR, message);
-                None
-            }
+    /// `$/cancelRequest`: a request still waiting (for the model or the analysis thread)
+    /// is answered `RequestCancelled` now; one already answered is left alone.
+    fn cancel_request(&mut self, params: CancelParams) {
+        let id = from_proto::request_id(params.id);
+        if self.waiting.cancel(&id) || self.worker_requests.remove(&id) {
+            let response = error(id, ErrorCode::RequestCanceled, "cancelled".into());
+            self.transport.send(response.into());
         }
     }
 
@@ -501,43 +406,10 @@ impl<'a> Server<'a> {
 
     fn show_warning(&self, message: String) {
         self.log(MessageType::WARNING, message.clone());
-        self.notify::<notification::ShowMessage>(lsp_types::ShowMessageParams {
+        self.notify::<notification::ShowMessage>(ShowMessageParams {
             typ: MessageType::WARNING,
             message,
         });
-    }
-}
-
-struct ResponseFailure {
-    code: ErrorCode,
-    message: String,
-}
-
-fn error(id: RequestId, code: ErrorCode, message: String) -> Response {
-    Response::new_err(id, code as i32, message)
-}
-
-fn parse_params<P: DeserializeOwned>(request: Request) -> Result<P, Response> {
-    serde_json::from_value(request.params).map_err(|problem| {
-        error(
-            request.id,
-            ErrorCode::InvalidParams,
-            format!("invalid params for {}: {problem}", request.method),
-        )
-    })
-}
-
-fn respond<P: DeserializeOwned, R: Serialize>(
-    request: Request,
-    handler: impl FnOnce(P) -> Result<R, ResponseFailure>,
-) -> Response {
-    let id = request.id.clone();
-    match parse_params(request) {
-        Ok(params) => match handler(params) {
-            Ok(result) => Response::new_ok(id, result),
-            Err(failure) => error(id, failure.code, failure.message),
-        },
-        Err(response) => response,
     }
 }
 

@@ -1,6 +1,14 @@
 //! Analysis results → stored reports → published diagnostics (never older over newer).
 
-use super::*;
+use super::Server;
+use crate::lsp::line_index::LineIndex;
+use crate::lsp::to_proto::{load_error_diagnostic, path_to_uri, to_diagnostic};
+use crate::lsp::worker::{FileReport, Outcome};
+use lsp_server::Response;
+use lsp_types::{notification, MessageType, PublishDiagnosticsParams, Uri};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 impl Server<'_> {
     pub(super) fn on_outcome(&mut self, outcome: Outcome) {
@@ -78,6 +86,7 @@ impl Server<'_> {
                     self.publish(&failure.manifest);
                 }
             }
+            Outcome::Synced { seq } => self.sync_done = self.sync_done.max(seq),
             Outcome::Targets { id, result } => {
                 if self.worker_requests.remove(&id) {
                     self.transport.send(Response::new_ok(id, result).into());
@@ -107,6 +116,7 @@ impl Server<'_> {
             }
         }
         self.file_seq.insert(path.clone(), seq);
+        self.awaiting_first_report.remove(&path);
         self.reports.insert(path.clone(), report);
         self.publish(&path);
     }

@@ -1,14 +1,28 @@
-//! Requests answered from the stored reports: code actions, hover, commands.
+//! Requests answered from the stored reports: code actions, hover, commands; and
+//! `triplet/targets`, which the analysis thread answers.
 
-use super::*;
-use crate::lsp::builds::OrderKind;
+use super::dispatch::ResponseFailure;
+use super::Server;
+use crate::analysis::finding::RuleCode;
+use crate::lsp::build_runs::OrderKind;
+use crate::lsp::ext::TargetsParams;
+use crate::lsp::from_proto::uri_to_path;
+use crate::lsp::to_proto::{code_actions, hover, to_diagnostic, EditContext};
+use crate::lsp::worker::{FileReport, Job};
+use lsp_server::RequestId;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    ExecuteCommandParams, Hover, HoverParams, Range, Uri,
+};
+use serde_json::Value;
+use std::path::Path;
 
 impl Server<'_> {
     pub(super) fn code_action(
         &mut self,
         params: CodeActionParams,
-    ) -> Option<Vec<CodeActionOrCommand>> {
-        let wants = |kind: &lsp_types::CodeActionKind| {
+    ) -> Result<Option<CodeActionResponse>, ResponseFailure> {
+        let wants = |kind: &CodeActionKind| {
             params.context.only.as_ref().is_none_or(|only| {
                 only.iter().any(|asked| {
                     let asked = asked.as_str();
@@ -19,33 +33,30 @@ impl Server<'_> {
                 })
             })
         };
-        let path = uri_to_path(&params.text_document.uri)?;
+        let Some(path) = uri_to_path(&params.text_document.uri) else {
+            return Ok(None);
+        };
         let uri = params.text_document.uri.clone();
         let mut actions = Vec::new();
-        if wants(&lsp_types::CodeActionKind::QUICKFIX) {
+        if wants(&CodeActionKind::QUICKFIX) {
             actions.extend(self.finding_actions(&path, &uri, params.range));
             let uri_for = |path: &Path| self.uri_for(path);
             actions.extend(self.builds.diagnostics.fixes(&path, params.range, &uri_for));
         }
-        if wants(&lsp_types::CodeActionKind::SOURCE) {
+        if wants(&CodeActionKind::SOURCE) {
             actions.extend(self.target_actions(&path, &uri));
         }
-        Some(
+        Ok(Some(
             actions
                 .into_iter()
                 .map(CodeActionOrCommand::CodeAction)
                 .collect(),
-        )
+        ))
     }
 
     /// Fixes of the live findings under `range`, and the commands of a T0006 finding.
     /// None while the stored results are older than the buffer.
-    fn finding_actions(
-        &self,
-        path: &Path,
-        uri: &Uri,
-        range: lsp_types::Range,
-    ) -> Vec<lsp_types::CodeAction> {
+    fn finding_actions(&self, path: &Path, uri: &Uri, range: Range) -> Vec<CodeAction> {
         let Some(report) = self.fresh_report(path) else {
             return Vec::new();
         };
@@ -62,7 +73,7 @@ impl Server<'_> {
         };
         let mut actions = code_actions(&report.findings, file_index, range, &context);
         for finding in &report.findings {
-            if finding.code != crate::analysis::finding::RuleCode::T0006 {
+            if finding.code != RuleCode::T0006 {
                 continue;
             }
             let found = file_index.range(&finding.range, self.encoding);
@@ -77,12 +88,14 @@ impl Server<'_> {
         actions
     }
 
-    pub(super) fn hover(&mut self, params: HoverParams) -> Option<lsp_types::Hover> {
+    pub(super) fn hover(&mut self, params: HoverParams) -> Result<Option<Hover>, ResponseFailure> {
         let position = params.text_document_position_params;
-        let path = uri_to_path(&position.text_document.uri)?;
-        let report = self.fresh_report(&path)?;
-        let index = &report.texts.get(&path)?.index;
-        hover(&report.findings, index, position.position, self.encoding)
+        let found = uri_to_path(&position.text_document.uri).and_then(|path| {
+            let report = self.fresh_report(&path)?;
+            let index = &report.texts.get(&path)?.index;
+            hover(&report.findings, index, position.position, self.encoding)
+        });
+        Ok(found)
     }
 
     /// The stored report for `path` if it still describes the open buffer.
@@ -105,10 +118,31 @@ impl Server<'_> {
             "triplet.checkBuildStd" => self.order_command(OrderKind::CheckBuildStd, arguments),
             "triplet.installTarget" => self.order_command(OrderKind::InstallTarget, arguments),
             "triplet.cancel" => self.cancel_command(arguments),
-            command => Err(ResponseFailure {
-                code: ErrorCode::InvalidParams,
-                message: format!("unknown command {command}"),
-            }),
+            command => Err(ResponseFailure::invalid_params(format!(
+                "unknown command {command}"
+            ))),
         }
+    }
+
+    /// `triplet/targets`: handed to the analysis thread, which owns the engines.
+    pub(super) fn targets(
+        &mut self,
+        id: RequestId,
+        params: Option<TargetsParams>,
+    ) -> Result<(), ResponseFailure> {
+        let path = params
+            .and_then(|params| params.uri)
+            .and_then(|uri| uri_to_path(&uri));
+        self.worker_requests.insert(id.clone());
+        if self.submit(Job::Targets {
+            id: id.clone(),
+            path,
+        }) {
+            return Ok(());
+        }
+        self.worker_requests.remove(&id);
+        Err(ResponseFailure::internal(
+            "the analysis thread is gone".into(),
+        ))
     }
 }

@@ -1,6 +1,16 @@
 //! Settings from the client and the workspace folders they apply to.
 
-use super::*;
+use super::{Pending, Server};
+use crate::lsp::config::{Config, Settings};
+use crate::lsp::from_proto::uri_to_path;
+use crate::lsp::to_proto::path_to_uri;
+use crate::lsp::worker::Job;
+use lsp_types::{
+    request, ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams,
+    DidChangeWorkspaceFoldersParams, MessageType,
+};
+use serde_json::Value;
+use std::path::PathBuf;
 
 impl Server<'_> {
     pub(super) fn pull_configuration(&mut self) {
@@ -72,11 +82,13 @@ impl Server<'_> {
     }
 
     pub(super) fn sync_workspaces(&mut self) {
+        let seq = self.take_seq();
+        self.sync_requested = seq;
         let job = Job::Sync {
             folders: self.folders.clone(),
             config: self.config.clone(),
             overlay: self.documents.overlay(),
-            seq: self.take_seq(),
+            seq,
         };
         self.submit(job);
     }

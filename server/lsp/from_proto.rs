@@ -1,7 +1,10 @@
-//! `file://` URIs ⇄ absolute paths (lsp-types 0.97 has no such conversion of its own).
+//! Protocol values → Triplet's own: `file://` URIs → paths (lsp-types 0.97 has no such
+//! conversion of its own), request ids, progress tokens. Positions → byte offsets live in
+//! `line_index`, beside the reverse conversion.
 
-use lsp_types::Uri;
-use std::path::{Path, PathBuf};
+use lsp_server::RequestId;
+use lsp_types::{NumberOrString, ProgressToken, Uri};
+use std::path::PathBuf;
 
 /// The path a `file://` URI names; `None` for other schemes or a malformed escape.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
@@ -23,21 +26,20 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(decoded))
 }
 
-pub fn path_to_uri(path: &Path) -> Option<Uri> {
-    let text = path.to_str()?;
-    let text = text.replace('\\', "/");
-    let mut uri = String::from("file://");
-    if !text.starts_with('/') {
-        uri.push('/');
+/// The id `$/cancelRequest` names, as `lsp_server` spells request ids.
+pub fn request_id(id: NumberOrString) -> RequestId {
+    match id {
+        NumberOrString::Number(number) => RequestId::from(number),
+        NumberOrString::String(text) => RequestId::from(text),
     }
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            uri.push(char::from(byte));
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
+}
+
+/// A progress token as the text Triplet makes its tokens of.
+pub fn progress_token(token: ProgressToken) -> String {
+    match token {
+        ProgressToken::String(token) => token,
+        ProgressToken::Number(number) => number.to_string(),
     }
-    uri.parse().ok()
 }
 
 fn percent_decode(text: &str) -> Option<String> {
@@ -60,6 +62,8 @@ fn percent_decode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::to_proto::path_to_uri;
+    use std::path::Path;
 
     #[test]
     fn round_trips_paths_with_spaces_and_non_ascii() {

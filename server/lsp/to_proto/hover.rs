@@ -1,7 +1,7 @@
 //! Hover on a flagged run-time API: per-target support, failure mode, std source, alternative.
 
-use super::line_index::{LineIndex, PositionEncoding};
 use crate::analysis::finding::{ApiFacts, Finding};
+use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 /// Behaviours that mean "the API works on this target" (anything else is a failure mode).

@@ -3,8 +3,8 @@
 //! Kept apart from the live analysis results: a re-analysis never wipes them, and a new
 //! run replaces only the results of its own targets (in its own workspace).
 
-use super::line_index::{LineIndex, PositionEncoding};
 use crate::build::{CompilerDiagnostic, Severity, SourceRange};
+use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
     DiagnosticSeverity, Location, NumberOrString, Range, TextEdit, Uri, WorkspaceEdit,

@@ -83,7 +83,7 @@ struct Active {
 }
 
 /// The running orders. Owned by the protocol loop.
-pub struct Builds {
+pub struct BuildRuns {
     active: BTreeMap<u64, Active>,
     next_id: u64,
     events: Sender<BuildEvent>,
@@ -92,10 +92,10 @@ pub struct Builds {
     finished: Vec<JoinHandle<()>>,
 }
 
-impl Default for Builds {
-    fn default() -> Builds {
+impl Default for BuildRuns {
+    fn default() -> BuildRuns {
         let (events, receiver) = unbounded();
-        Builds {
+        BuildRuns {
             active: BTreeMap::new(),
             next_id: 0,
             events,
@@ -105,7 +105,7 @@ impl Default for Builds {
     }
 }
 
-impl Builds {
+impl BuildRuns {
     /// Starts `order` on a new thread; returns its id, or an error when no thread starts.
     pub fn start(&mut self, order: BuildOrder) -> Result<u64, String> {
         self.next_id += 1;

@@ -2,12 +2,12 @@
 //! the editor's buffers, then the disk. Every text served is remembered, so that byte
 //! ranges are converted against exactly the text the engine analysed.
 
-use super::code_actions::AnalyzedText;
-use super::documents::Overlay;
-use super::line_index::LineIndex;
-use super::worker::FileReport;
+use super::outcomes::FileReport;
 use crate::analysis::finding::Finding;
 use crate::engine::SourceProvider;
+use crate::lsp::documents::Overlay;
+use crate::lsp::line_index::LineIndex;
+use crate::lsp::to_proto::AnalyzedText;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

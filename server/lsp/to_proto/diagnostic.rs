@@ -1,15 +1,15 @@
 //! Findings (byte ranges) → LSP diagnostics (positions in the negotiated encoding).
 
-use super::line_index::{LineIndex, PositionEncoding};
 use crate::analysis::finding::{Finding, Severity};
+use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Uri};
 use serde_json::json;
 use std::ops::Range;
 
-pub const SOURCE: &str = "triplet";
+const SOURCE: &str = "triplet";
 
 /// The `code` of a diagnostic for a workspace that failed to load (not a rule).
-pub const LOAD_ERROR_CODE: &str = "load-error";
+const LOAD_ERROR_CODE: &str = "load-error";
 
 pub fn to_diagnostic(
     finding: &Finding,

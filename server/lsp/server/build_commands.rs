@@ -2,13 +2,23 @@
 //! start orders (`build_events` turns what the runs report into progress and diagnostics).
 
 use super::build_events::{Progress, ProgressState};
-use super::*;
-use crate::lsp::build_publish::BuildDiagnostics;
-use crate::lsp::builds::{overlaps, BuildOrder, Builds, OrderKind, PackageSelection};
+use super::dispatch::ResponseFailure;
+use super::{Pending, Server};
+use crate::lsp::build_runs::{overlaps, BuildOrder, BuildRuns, OrderKind, PackageSelection};
 use crate::lsp::ext::{CheckArgs, CheckState};
-use lsp_types::{CodeAction, CodeActionKind, Command, ProgressToken, WorkDoneProgressCreateParams};
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use crate::lsp::from_proto::uri_to_path;
+use crate::lsp::to_proto::{path_to_uri, BuildDiagnostics};
+use crate::lsp::workspaces::root_for;
+use lsp_types::{
+    request, CodeAction, CodeActionKind, Command, Diagnostic, MessageType, ProgressToken, Uri,
+    WorkDoneProgressCreateParams,
+};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// Saves in a row within this window start one check.
 const SAVE_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -26,7 +36,7 @@ pub const COMMANDS: [&str; 5] = [
 /// Everything the protocol loop knows about builds.
 #[derive(Default)]
 pub(super) struct BuildState {
-    pub(super) runs: Builds,
+    pub(super) runs: BuildRuns,
     pub(super) diagnostics: BuildDiagnostics,
     /// Per Cargo workspace root, each package's selected targets (from the last load).
     workspaces: BTreeMap<PathBuf, Vec<PackageSelection>>,
@@ -77,10 +87,7 @@ impl Server<'_> {
         }
         let orders = self.orders_for(kind, &args)?;
         for order in orders {
-            self.start_order(order).map_err(|message| ResponseFailure {
-                code: ErrorCode::InternalError,
-                message,
-            })?;
+            self.start_order(order).map_err(ResponseFailure::internal)?;
         }
         Ok(None)
     }
@@ -391,10 +398,7 @@ fn command_args(arguments: Vec<Value>) -> Result<CheckArgs, ResponseFailure> {
 }
 
 fn invalid(message: String) -> ResponseFailure {
-    ResponseFailure {
-        code: ErrorCode::InvalidParams,
-        message,
-    }
+    ResponseFailure::invalid_params(message)
 }
 
 /// Files whose package a check or build concerns.
@@ -406,6 +410,7 @@ fn is_rust_or_manifest(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lsp_server::ErrorCode;
 
     #[test]
     fn command_arguments_may_be_missing_null_or_an_object() {

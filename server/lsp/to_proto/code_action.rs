@@ -1,8 +1,8 @@
 //! Every `Fix` of a finding → a `quickfix` code action with an exact `WorkspaceEdit`.
 
-use super::diagnostics::to_diagnostic;
-use super::line_index::{LineIndex, PositionEncoding};
+use super::diagnostic::to_diagnostic;
 use crate::analysis::finding::{Finding, Fix};
+use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{
     CodeAction, CodeActionKind, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
     Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
@@ -105,8 +105,8 @@ pub fn workspace_edit(fix: &Fix, context: &EditContext) -> Option<WorkspaceEdit>
 mod tests {
     use super::*;
     use crate::analysis::finding::TextEdit as ByteEdit;
-    use crate::lsp::convert::path_to_uri;
-    use crate::lsp::diagnostics::tests::no_std_finding;
+    use crate::lsp::to_proto::diagnostic::tests::no_std_finding;
+    use crate::lsp::to_proto::path_to_uri;
     use lsp_types::Position;
     use std::sync::Arc;
 

@@ -1,159 +1,32 @@
 //! The analysis thread: owns the engines (one per Cargo workspace) and runs every load and
 //! check, so the protocol loop never waits on `cargo metadata` or on analysis.
 
-use super::builds::PackageSelection;
-use super::code_actions::AnalyzedText;
-use super::config::{Config, Settings};
-use super::diagnostics::toml_error_range;
-use super::documents::Overlay;
-use super::ext::TargetsResult;
-use super::line_index::LineIndex;
-use super::sources::{report, unowned_report, RecordingSources};
-use super::workspaces::{
-    classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
-};
+mod jobs;
+mod outcomes;
+mod sources;
+
+pub use jobs::{job_queue, Job, JobReceiver, JobSender};
+pub use outcomes::{FileReport, LoadFailure, Outcome};
+
 use crate::analysis::finding::Finding;
 use crate::engine::{Engine, EngineOptions, LoadError, RuleConfig, Stopped};
+use crate::lsp::build_runs::PackageSelection;
+use crate::lsp::config::{Config, Settings};
+use crate::lsp::documents::Overlay;
+use crate::lsp::ext::TargetsResult;
+use crate::lsp::line_index::LineIndex;
+use crate::lsp::to_proto::toml_error_range;
+use crate::lsp::workspaces::{
+    classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
+};
 use crate::targets::Toolchain;
-use crossbeam_channel::{Receiver, Sender};
-use lsp_server::RequestId;
+use crossbeam_channel::Sender;
+use sources::{report, unowned_report, RecordingSources};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-pub enum Job {
-    /// The editor's folders and settings: find the Cargo workspaces in them, load new
-    /// ones, reload those whose settings changed, drop the ones that are gone.
-    Sync {
-        folders: Vec<PathBuf>,
-        config: Config,
-        overlay: Overlay,
-        seq: u64,
-    },
-    /// Manifests or Cargo/toolchain config changed on disk: reload what they govern.
-    FilesChanged {
-        paths: Vec<PathBuf>,
-        overlay: Overlay,
-        seq: u64,
-    },
-    Check {
-        paths: Vec<PathBuf>,
-        overlay: Overlay,
-        seq: u64,
-    },
-    Targets {
-        id: RequestId,
-        path: Option<PathBuf>,
-    },
-}
-
-impl Job {
-    /// The sequence number of a job that reads the workspace (newer ones supersede older).
-    fn seq(&self) -> Option<u64> {
-        match self {
-            Job::Sync { seq, .. } | Job::FilesChanged { seq, .. } | Job::Check { seq, .. } => {
-                Some(*seq)
-            }
-            Job::Targets { .. } => None,
-        }
-    }
-}
-
-/// The analysis thread's queue. It remembers the newest job's sequence number, which tells
-/// a long whole-workspace check in progress that newer work is waiting: the check stops
-/// between two files, the newer job runs, then the check is done again from where the
-/// engine's caches stand (see `Worker::finish_stopped_checks`).
-pub fn job_queue() -> (JobSender, JobReceiver) {
-    let (sender, receiver) = crossbeam_channel::unbounded();
-    let newest = Arc::new(AtomicU64::new(0));
-    (
-        JobSender {
-            jobs: sender,
-            newest: Arc::clone(&newest),
-        },
-        JobReceiver {
-            jobs: receiver,
-            newest,
-        },
-    )
-}
-
-pub struct JobSender {
-    jobs: Sender<Job>,
-    newest: Arc<AtomicU64>,
-}
-
-impl JobSender {
-    /// False when the analysis thread is gone.
-    pub fn send(&self, job: Job) -> bool {
-        if let Some(seq) = job.seq() {
-            self.newest.fetch_max(seq, Ordering::SeqCst);
-        }
-        self.jobs.send(job).is_ok()
-    }
-}
-
-pub struct JobReceiver {
-    jobs: Receiver<Job>,
-    newest: Arc<AtomicU64>,
-}
-
-/// Findings located in one file, with the texts they (and their fixes) refer to.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    pub path: PathBuf,
-    /// The buffer version analysed (None: the file on disk).
-    pub version: Option<i32>,
-    pub root: Option<PathBuf>,
-    pub findings: Vec<Finding>,
-    /// The file itself and every file a fix edits, as the analysis read them.
-    pub texts: HashMap<PathBuf, AnalyzedText>,
-}
-
-#[derive(Debug, Clone)]
-pub struct LoadFailure {
-    pub manifest: PathBuf,
-    pub range: Option<Range<usize>>,
-    pub message: String,
-    pub index: LineIndex,
-}
-
-pub enum Outcome {
-    /// `whole_workspace`: the reports cover every file of `root` with findings.
-    Checked {
-        seq: u64,
-        whole_workspace: Option<PathBuf>,
-        reports: Vec<FileReport>,
-        /// The buffers the check saw (versions for files it cleared).
-        overlay: Overlay,
-    },
-    Loaded {
-        root: PathBuf,
-        /// Fingerprints of the manifest files as loaded (and of Cargo.lock as `cargo
-        /// metadata` left it): events that merely repeat them are not changes.
-        stamps: Vec<(PathBuf, Option<u64>)>,
-        /// Each package's selected targets (what editor checks and builds run for).
-        packages: Vec<PackageSelection>,
-    },
-    LoadFailed {
-        root: PathBuf,
-        failure: LoadFailure,
-    },
-    Dropped {
-        root: PathBuf,
-    },
-    Targets {
-        id: RequestId,
-        result: TargetsResult,
-    },
-    Log {
-        error: bool,
-        message: String,
-    },
-}
 
 struct Slot {
     engine: Option<Engine>,
@@ -333,6 +206,7 @@ impl Worker {
                 self.folders = folders;
                 self.config = config;
                 self.sync_roots(&overlay, seq);
+                self.send(Outcome::Synced { seq });
             }
             Job::FilesChanged {
                 paths,
