@@ -559,3 +559,62 @@ fn initialization_options_select_targets_from_the_start() {
     assert_eq!(targets["selected"], json!(["x86_64-unknown-linux-gnu"]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn unavailable_on_target_in_an_unsaved_buffer_and_its_fix() {
+    let mut client = LspSession::fixture("semantics/own-cfg-items").start();
+    let lib = client.file("src/lib.rs");
+    let uri = file_uri(&lib);
+    let (text, _) = client.open_until_code(&lib, "T0008");
+
+    // A new call to the crate's `#[cfg(unix)]` function, typed and not saved.
+    let edited = format!("{text}\npub fn typed_now() {{\n    unix_only();\n}}\n");
+    client.change_full(&lib, 2, &edited);
+    let published = client.wait_for_diagnostics(&uri, |p| p["version"] == 2);
+    let new_line = edited.lines().count() as u64 - 2;
+    let diagnostic = with_code(&published, "T0008")
+        .into_iter()
+        .find(|d| d["range"]["start"]["line"] == new_line)
+        .cloned()
+        .unwrap_or_else(|| panic!("no T0008 on line {new_line}: {published:#}"));
+    let message = diagnostic["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("x86_64-pc-windows-msvc")
+            && message.contains("exists on x86_64-unknown-linux-gnu"),
+        "{message}"
+    );
+    assert_eq!(diagnostic["source"], "triplet");
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                   "context": {"diagnostics": [diagnostic]}}),
+        )
+        .unwrap();
+    let fix = actions
+        .as_array()
+        .and_then(|actions| {
+            actions.iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("#[cfg(unix)]"))
+            })
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no #[cfg(unix)] fix in {actions:#}"));
+    let fixed = apply_edits(&client.encoding, &edited, &edits_for(&fix["edit"], &uri));
+    assert!(
+        fixed.contains("    #[cfg(unix)]\n    unix_only();"),
+        "{fixed}"
+    );
+    client.change_full(&lib, 3, &fixed);
+    let clean = client.wait_for_diagnostics(&uri, |p| p["version"] == 3);
+    assert!(
+        !with_code(&clean, "T0008")
+            .iter()
+            .any(|d| d["range"]["start"]["line"].as_u64() >= Some(new_line)),
+        "{clean:#}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -14,8 +14,9 @@ use std::ops::Range;
 pub enum RefKind {
     /// A leaf of a `use` item; `binds` is the name it brings into scope.
     Use { binds: Option<String>, glob: bool },
-    /// A path in an expression, type or pattern.
-    Path,
+    /// A path in an expression, type or pattern. `value`: one segment in an expression.
+    /// `local`: one segment that a binding or generic parameter around it may name.
+    Path { value: bool, local: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,15 +172,53 @@ fn collect_path(path: &ast::Path, text: &str, cache: &mut OwnCfgs, out: &mut Fil
     let Some((segments, segment_ranges)) = path_segments(path) else {
         return;
     };
+    let (value, local) = match segments.as_slice() {
+        [name] => (
+            node.parent()
+                .is_some_and(|p| p.kind() == SyntaxKind::PATH_EXPR),
+            bound_locally(node, name),
+        ),
+        _ => (false, false),
+    };
     out.references.push(Reference {
         segments,
         segment_ranges,
-        kind: RefKind::Path,
+        kind: RefKind::Path { value, local },
         gate: gate_with(node, cache),
         inline_modules: inline_modules(node),
         block: None,
         slot: statement_slot(node, text),
     });
+}
+
+/// Whether a pattern binding or a generic parameter of an enclosing function, closure,
+/// impl or type declares `name` (a local shadows a module-level item of that name).
+fn bound_locally(node: &SyntaxNode, name: &str) -> bool {
+    node.ancestors()
+        .filter(|a| {
+            matches!(
+                a.kind(),
+                SyntaxKind::FN
+                    | SyntaxKind::CLOSURE_EXPR
+                    | SyntaxKind::IMPL
+                    | SyntaxKind::STRUCT
+                    | SyntaxKind::ENUM
+                    | SyntaxKind::TRAIT
+                    | SyntaxKind::TYPE_ALIAS
+            )
+        })
+        .any(|owner| {
+            owner.descendants().any(|d| match d.kind() {
+                SyntaxKind::IDENT_PAT => ast::IdentPat::cast(d)
+                    .and_then(|p| p.name())
+                    .is_some_and(|n| n.text() == name),
+                SyntaxKind::TYPE_PARAM | SyntaxKind::CONST_PARAM => d
+                    .children()
+                    .find_map(ast::Name::cast)
+                    .is_some_and(|n| n.text() == name),
+                _ => false,
+            })
+        })
 }
 
 fn inside_attribute_or_macro(node: &SyntaxNode) -> bool {
@@ -251,7 +290,7 @@ fn g() {
         let paths: Vec<_> = refs
             .references
             .iter()
-            .filter(|r| r.kind == RefKind::Path)
+            .filter(|r| matches!(r.kind, RefKind::Path { .. }))
             .map(|r| r.segments.join("::"))
             .collect();
         assert!(paths.contains(&"std::fs::Metadata".to_string()));

@@ -16,10 +16,24 @@ pub enum ItemKind {
     Trait { members: Vec<String> },
     /// An enum, with its variants (what a glob import of it brings).
     Enum { variants: Vec<String> },
-    /// Any other item: fn, struct, const, static, type, union, extern item.
+    /// A value only: fn, const, static (also in `extern` blocks).
+    Value,
+    /// Any other item: struct, union, type alias, extern type.
     Other,
     /// `macro_rules!` or `macro`.
     Macro,
+}
+
+/// Where a path's first segment is looked for, so that a declaration in the other
+/// namespace (a `mod expr` for a local `expr`) does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// A `use` path: any namespace.
+    Any,
+    /// A path of one segment in an expression: a value.
+    Value,
+    /// The first segment of a longer path, or a type: a module or type.
+    TypePrefix,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +101,18 @@ impl ModuleSource {
         module
     }
 
-    /// Whether anything here declares `name` (an item, a module, an import, or a macro call
-    /// that names it), whatever its gate.
-    pub fn declares(&self, name: &str) -> bool {
-        self.items.iter().any(|i| i.name == name)
-            || self.mods.iter().any(|m| m.name == name)
+    /// Whether anything here declares `name` where `position` looks for it (an item, a
+    /// module, an import, or a macro call that names it), whatever its gate.
+    pub fn declares(&self, name: &str, position: Position) -> bool {
+        let item_fits = |kind: &ItemKind| match position {
+            Position::Any => true,
+            Position::Value => matches!(kind, ItemKind::Value | ItemKind::Other),
+            Position::TypePrefix => !matches!(kind, ItemKind::Value | ItemKind::Macro),
+        };
+        self.items
+            .iter()
+            .any(|i| i.name == name && item_fits(&i.kind))
+            || (position != Position::Value && self.mods.iter().any(|m| m.name == name))
             || self.uses.iter().any(|u| u.binds.as_deref() == Some(name))
             || self.macros.iter().any(|m| m.idents.contains(name))
     }
@@ -117,7 +138,7 @@ impl ModuleSource {
 
     fn collect_item(&mut self, item: ast::Item, gate: Gate) {
         match item {
-            ast::Item::Fn(it) => self.push_item(it.name(), ItemKind::Other, gate),
+            ast::Item::Fn(it) => self.push_item(it.name(), ItemKind::Value, gate),
             ast::Item::Struct(it) => self.push_item(it.name(), ItemKind::Other, gate),
             ast::Item::Enum(it) => {
                 let variants = it
@@ -132,8 +153,8 @@ impl ModuleSource {
                 self.push_item(it.name(), ItemKind::Enum { variants }, gate)
             }
             ast::Item::Union(it) => self.push_item(it.name(), ItemKind::Other, gate),
-            ast::Item::Const(it) => self.push_item(it.name(), ItemKind::Other, gate),
-            ast::Item::Static(it) => self.push_item(it.name(), ItemKind::Other, gate),
+            ast::Item::Const(it) => self.push_item(it.name(), ItemKind::Value, gate),
+            ast::Item::Static(it) => self.push_item(it.name(), ItemKind::Value, gate),
             ast::Item::TypeAlias(it) => self.push_item(it.name(), ItemKind::Other, gate),
             ast::Item::Trait(it) => {
                 let members = it
@@ -174,13 +195,13 @@ impl ModuleSource {
                             .map(|owner| own_cfgs(&owner))
                             .unwrap_or_default(),
                     );
-                    let name = match extern_item {
-                        ast::ExternItem::Fn(f) => f.name(),
-                        ast::ExternItem::Static(s) => s.name(),
-                        ast::ExternItem::TypeAlias(t) => t.name(),
-                        ast::ExternItem::MacroCall(_) => None,
+                    let (name, kind) = match extern_item {
+                        ast::ExternItem::Fn(f) => (f.name(), ItemKind::Value),
+                        ast::ExternItem::Static(s) => (s.name(), ItemKind::Value),
+                        ast::ExternItem::TypeAlias(t) => (t.name(), ItemKind::Other),
+                        ast::ExternItem::MacroCall(_) => (None, ItemKind::Other),
                     };
-                    self.push_item(name, ItemKind::Other, item_gate);
+                    self.push_item(name, kind, item_gate);
                 }
             }
             ast::Item::ExternCrate(it) => {

@@ -5,9 +5,10 @@
 //! Sources come through `SourceProvider`, so this module reads no file itself: the engine
 //! gives a provider over disk (rust-src, dependencies) or over open buffers.
 
-use super::source::{ItemKind, ModDecl, ModuleSource};
+use super::source::{ItemKind, ModDecl, ModuleSource, Position};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use crate::analysis::syntax::Gate;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -88,7 +89,14 @@ pub struct Module {
     parent: Option<Arc<Module>>,
 }
 
+/// A module's identity: crate, file, inline path.
+type ModuleKey = (usize, PathBuf, Vec<usize>);
+
 impl Module {
+    fn key(&self) -> ModuleKey {
+        (self.krate, self.file.clone(), self.inline.clone())
+    }
+
     pub fn source(&self) -> &ModuleSource {
         let mut current: &ModuleSource = &self.source;
         for &index in &self.inline {
@@ -123,6 +131,9 @@ pub enum Resolution {
 pub struct CrateSet<'a> {
     crates: Vec<&'a CrateTree>,
     cfgs: Vec<CfgSet>,
+    /// `lookup` answers by (module, name). Filled with `Unknown` while a lookup runs, so a
+    /// glob cycle (`use super::*` under `pub use child::*`) ends instead of recursing.
+    memo: RefCell<HashMap<(ModuleKey, String), Resolution>>,
     /// Crates a path cannot start with unless `extern crate` names them (`alloc`).
     hidden: Vec<String>,
 }
@@ -139,6 +150,7 @@ impl<'a> CrateSet<'a> {
         CrateSet {
             crates,
             cfgs,
+            memo: RefCell::new(HashMap::new()),
             hidden: Vec::new(),
         }
     }
@@ -359,10 +371,26 @@ impl<'a> CrateSet<'a> {
 
     /// Resolves `segments` as written in `from` (a `use` path or a path in code).
     pub fn resolve(&self, from: &Module, segments: &[String]) -> Resolution {
-        self.resolve_at(from, segments, 0)
+        self.resolve_at(from, segments, 0, Position::Any)
     }
 
-    fn resolve_at(&self, from: &Module, segments: &[String], depth: usize) -> Resolution {
+    /// `resolve` for a path in code: a lone segment is a value (a local may shadow it).
+    pub fn resolve_in_code(&self, from: &Module, segments: &[String], value: bool) -> Resolution {
+        let position = if value && segments.len() == 1 {
+            Position::Value
+        } else {
+            Position::TypePrefix
+        };
+        self.resolve_at(from, segments, 0, position)
+    }
+
+    fn resolve_at(
+        &self,
+        from: &Module,
+        segments: &[String],
+        depth: usize,
+        position: Position,
+    ) -> Resolution {
         if depth > MAX_DEPTH {
             return Resolution::Unknown;
         }
@@ -382,7 +410,14 @@ impl<'a> CrateSet<'a> {
                 module.map(Resolution::Module)
             }
             "Self" => return Resolution::Unknown,
-            name => Some(self.first_segment(from, name, depth)),
+            name => {
+                let position = if segments.len() > 1 && position != Position::Any {
+                    Position::TypePrefix
+                } else {
+                    position
+                };
+                Some(self.first_segment(from, name, depth, position))
+            }
         }
         .unwrap_or(Resolution::Unknown);
         while let Some(segment) = segments.get(index) {
@@ -400,7 +435,13 @@ impl<'a> CrateSet<'a> {
     }
 
     /// A path's first segment: a name in scope, else a crate of the set.
-    fn first_segment(&self, from: &Module, name: &str, depth: usize) -> Resolution {
+    fn first_segment(
+        &self,
+        from: &Module,
+        name: &str,
+        depth: usize,
+        position: Position,
+    ) -> Resolution {
         match self.lookup(from, name, depth) {
             Resolution::Absent { .. } => {
                 let krate = self
@@ -413,7 +454,7 @@ impl<'a> CrateSet<'a> {
                 }
                 // Declared here under another cfg: a real miss. Otherwise it may come from
                 // the prelude, a local or a generic: say nothing.
-                if from.source().declares(name) {
+                if from.source().declares(name, position) {
                     Resolution::Absent { at: 0 }
                 } else {
                     Resolution::Unknown
@@ -428,6 +469,19 @@ impl<'a> CrateSet<'a> {
         if depth > MAX_DEPTH {
             return Resolution::Unknown;
         }
+        let key = (module.key(), name.to_string());
+        if let Some(known) = self.memo.borrow().get(&key) {
+            return known.clone();
+        }
+        self.memo
+            .borrow_mut()
+            .insert(key.clone(), Resolution::Unknown);
+        let found = self.lookup_uncached(module, name, depth);
+        self.memo.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn lookup_uncached(&self, module: &Module, name: &str, depth: usize) -> Resolution {
         let cfg = &self.cfgs[module.krate];
         let source = module.source();
         let parent = Arc::new(module.clone());
@@ -447,7 +501,7 @@ impl<'a> CrateSet<'a> {
         }
         for decl in source.uses.iter() {
             if decl.binds.as_deref() == Some(name) && decl.gate.is_on(cfg) {
-                return match self.resolve_at(module, &decl.path, depth + 1) {
+                return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
                     // A broken import is reported where it is written, not here.
                     Resolution::Absent { .. } => Resolution::Unknown,
                     found => found,
@@ -464,7 +518,7 @@ impl<'a> CrateSet<'a> {
         }
         let mut unknown = false;
         for decl in source.uses.iter().filter(|u| u.glob && u.gate.is_on(cfg)) {
-            match self.resolve_at(module, &decl.path, depth + 1) {
+            match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
                 Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {
                     Resolution::Absent { .. } => {}
                     Resolution::Unknown => unknown = true,

@@ -311,7 +311,14 @@ impl<'a> World<'a> {
         if first == "std" && !self.std_available && !self.set.binds_in_scope(from, "std") {
             return None; // T0001's finding
         }
-        match self.set.resolve(from, &reference.segments) {
+        let resolution = match reference.kind {
+            RefKind::Path { local: true, .. } => return None,
+            RefKind::Path { value, .. } => {
+                self.set.resolve_in_code(from, &reference.segments, value)
+            }
+            RefKind::Use { .. } => self.set.resolve(from, &reference.segments),
+        };
+        match resolution {
             Resolution::Module(_) | Resolution::Item(_) => Some((
                 Verdict::Works,
                 shape(reference.segment_ranges.first()?.clone(), String::new()),
