@@ -35,10 +35,18 @@ fn run(program: &str, args: &[&str], dir: &Path) {
     );
 }
 
-/// `npm ci` once, before either test reads node_modules (the tests run in parallel).
+/// Held by tests that write into editors/vscode (dist/, server/): they run in parallel.
+static EXTENSION_DIR: Mutex<()> = Mutex::new(());
+
+fn lock_extension_dir() -> std::sync::MutexGuard<'static, ()> {
+    EXTENSION_DIR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `npm ci` once, before any test reads node_modules.
 fn ensure_node_modules() {
-    static ONCE: Mutex<()> = Mutex::new(());
-    let _guard = ONCE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = lock_extension_dir();
     let dir = extension_dir();
     if !dir.join("node_modules/.bin/vsce").exists() {
         run(
@@ -52,10 +60,75 @@ fn ensure_node_modules() {
 #[test]
 fn vscode_extension_lints_builds_and_passes_its_unit_tests() {
     ensure_node_modules();
+    let _guard = lock_extension_dir();
     let dir = extension_dir();
     run("npm", &["run", "lint"], &dir);
     run("npm", &["run", "build"], &dir);
     run("npm", &["test"], &dir);
+}
+
+/// `npm run package:linux-x64`'s script with the binary cargo built for this test (the npm
+/// script itself builds `--release` first): the .vsix carries it, executable, where the
+/// extension looks for it (`server/triplet`), and says it is for linux-x64.
+#[test]
+fn linux_x64_vsix_bundles_the_server() {
+    let inspect = "import json, sys, zipfile\n\
+        z = zipfile.ZipFile(sys.argv[1])\n\
+        entries = {i.filename: [i.file_size, i.external_attr >> 16] for i in z.infolist()}\n\
+        print(json.dumps({'entries': entries, 'manifest': z.read('extension.vsixmanifest').decode()}))";
+    if Command::new("python3").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is required in CI"
+        );
+        eprintln!("SKIPPED: python3 is not installed");
+        return;
+    }
+    ensure_node_modules();
+    let binary = Path::new(env!("CARGO_BIN_EXE_triplet"));
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vsix-linux-x64");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let vsix = out_dir.join("triplet-linux-x64.vsix");
+    {
+        let _guard = lock_extension_dir();
+        run(
+            "node",
+            &[
+                "scripts/packageTarget.mjs",
+                "linux-x64",
+                "--binary",
+                path_str(binary),
+                "--out",
+                path_str(&vsix),
+            ],
+            &extension_dir(),
+        );
+        assert!(
+            !extension_dir().join("server/triplet").exists(),
+            "the bundled copy is removed after packaging"
+        );
+    }
+    let listing = Command::new("python3")
+        .args(["-c", inspect, path_str(&vsix)])
+        .output()
+        .expect("run python3");
+    assert!(listing.status.success(), "{listing:?}");
+    let listing: serde_json::Value =
+        serde_json::from_slice(&listing.stdout).expect("python3 prints JSON");
+    let server = &listing["entries"]["extension/server/triplet"];
+    let size = std::fs::metadata(binary).expect("the test's binary").len();
+    assert_eq!(server[0].as_u64(), Some(size), "{listing}");
+    let mode = server[1].as_u64().unwrap_or(0);
+    assert!(mode & 0o111 != 0, "server/triplet is executable: {mode:o}");
+    assert!(
+        listing["entries"]["extension/dist/extension.js"].is_array(),
+        "{listing}"
+    );
+    let manifest = listing["manifest"].as_str().unwrap_or_default();
+    assert!(
+        manifest.contains("TargetPlatform=\"linux-x64\""),
+        "{manifest}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -184,6 +257,7 @@ fn real_vscode_end_to_end() {
             ("E2E_WORKSPACE", workspace.clone()),
             ("E2E_ARTIFACTS", artifacts.clone()),
             ("CHROMIUM", chromium()),
+            ("E2E_SERVER", PathBuf::from(env!("CARGO_BIN_EXE_triplet"))),
         ],
     );
     assert!(

@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { checkableTargets } from "./diagnosticTargets";
 import {
   BUILD_STD_BUTTON,
+  BUILD_STD_RUSTCS,
   INSTALL_BUTTON,
   notInstalledActions,
   notInstalledMessage,
@@ -12,7 +13,7 @@ import {
 } from "./notInstalled";
 import { type CheckArgs, type CheckStatus, ServerCommand } from "./protocol";
 import { configuredServerCommand, ServerManager, whereSettingsLive } from "./server";
-import { serverPathSettingsCommand } from "./serverProblems";
+import { OPEN_SETTING_BUTTON, serverPathSettingsCommand, unchangedServerPathMessage } from "./serverProblems";
 import { CheckStatusModel, statusText, statusTooltip } from "./status";
 import { ClientCommand, statusMenu } from "./statusMenu";
 import { buildTargetPickItems, isTargetSource, selectionFromPicks, singleTargetChoices } from "./targetPick";
@@ -23,13 +24,18 @@ import { type BuildAction, refuseBuildReason } from "./trust";
 // language client registers itself from executeCommandProvider.
 export { ClientCommand };
 
-/** Whether the toolchain on PATH has rust-src, so a -Zbuild-std check can work. */
-function rustSrcAvailable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile("rustc", ["--print", "sysroot"], { timeout: 10_000 }, (error, stdout) => {
-      resolve(error === null && fs.existsSync(rustSrcPath(stdout)));
+/** Whether a rustc the server would use for -Zbuild-std has rust-src. */
+async function rustSrcAvailable(): Promise<boolean> {
+  const hasRustSrc = (rustc: string) =>
+    new Promise<boolean>((resolve) => {
+      execFile(rustc, ["--print", "sysroot"], { timeout: 10_000 }, (error, stdout) => {
+        resolve(error === null && fs.existsSync(rustSrcPath(stdout)));
+      });
     });
-  });
+  for (const rustc of BUILD_STD_RUSTCS) {
+    if (await hasRustSrc(rustc)) return true;
+  }
+  return false;
 }
 
 let manager: ServerManager | undefined;
@@ -198,16 +204,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         // Restart with what this window really reads: a remote window ignores the
         // User value, so a change there may change nothing.
         const where = whereSettingsLive();
-        if (server.wouldStartSame()) {
-          if (where.remoteName !== undefined && where.userValue !== undefined) {
-            void vscode.window
-              .showInformationMessage(
-                `Triplet: the User setting \`triplet.server.path\` does not apply to this remote window [${where.remoteName}]; set it in the Remote settings. The server keeps running.`,
-                "Open Remote Settings",
-              )
-              .then((choice) => {
-                if (choice) void vscode.commands.executeCommand(serverPathSettingsCommand(where), "triplet.server.path");
-              });
+        const running = server.sameServerCommand();
+        if (running !== undefined) {
+          const message = unchangedServerPathMessage(running, where);
+          if (message !== undefined) {
+            void vscode.window.showInformationMessage(message, OPEN_SETTING_BUTTON).then((choice) => {
+              if (choice) void vscode.commands.executeCommand(serverPathSettingsCommand(where), "triplet.server.path");
+            });
           }
           return;
         }

@@ -13,7 +13,13 @@ export function notInstalledActions(rustSrcAvailable: boolean): string[] {
   return rustSrcAvailable ? [INSTALL_BUTTON, BUILD_STD_BUTTON] : [INSTALL_BUTTON];
 }
 
-/** rust-src lives at `<sysroot>/lib/rustlib/src/rust/library/std`. */
+/** rust-src lives at `<sysroot>/lib/rustlib/src/rust/library/core`. */
 export function rustSrcPath(sysroot: string): string {
-  return path.join(sysroot.trim(), "lib", "rustlib", "src", "rust", "library", "std");
+  return path.join(sysroot.trim(), "lib", "rustlib", "src", "rust", "library", "core");
 }
+
+/**
+ * The rustc binaries whose rust-src the server's -Zbuild-std can use, in its order: the
+ * default toolchain, then the system's.
+ */
+export const BUILD_STD_RUSTCS = ["rustc", "/usr/bin/rustc"] as const;

@@ -71,11 +71,7 @@ function isExecutableFile(path: string): boolean {
 
 /** Where `triplet.server.path` is read from in this window (User settings do not reach a remote). */
 export function whereSettingsLive(): WhereSettingsLive {
-  const user = vscode.workspace.getConfiguration("triplet").inspect<unknown>("server.path")?.globalValue;
-  return {
-    remoteName: vscode.env.remoteName,
-    userValue: typeof user === "string" && user.trim() !== "" ? user.trim() : undefined,
-  };
+  return { remoteName: vscode.env.remoteName };
 }
 
 /** Offers to open the setting the window really reads the server path from. */
@@ -138,10 +134,11 @@ export class ServerManager implements vscode.Disposable {
     return this.client?.state === State.Running;
   }
 
-  /** Whether the current settings would start the same binary that is running now. */
-  wouldStartSame(): boolean {
+  /** The running server's binary when the current settings would start that same one. */
+  sameServerCommand(): string | undefined {
     const next = configuredServerCommand(this.context.extensionPath);
-    return this.running && next !== undefined && next.command === this.commandLine?.command;
+    const same = this.running && next !== undefined && next.command === this.commandLine?.command;
+    return same ? next.command : undefined;
   }
 
   private commandLine: ServerCommandLine | undefined;

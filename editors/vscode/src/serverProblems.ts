@@ -3,8 +3,6 @@
 export interface WhereSettingsLive {
   /** vscode.env.remoteName: "ssh-remote", "wsl", "dev-container", … or undefined when local. */
   remoteName: string | undefined;
-  /** The User-settings value of `triplet.server.path`, which a remote window ignores. */
-  userValue: string | undefined;
 }
 
 /** The command that opens the settings the window really reads `triplet.server.path` from. */
@@ -17,11 +15,16 @@ export const OPEN_SETTING_BUTTON = "Open Setting";
 /** Where to set the path, in words. */
 function whereToSet(where: WhereSettingsLive): string {
   if (where.remoteName === undefined) return "set `triplet.server.path`";
-  const ignored =
-    where.userValue === undefined
-      ? ""
-      : ` (the User setting \`${where.userValue}\` does not apply to a remote window)`;
-  return `set \`triplet.server.path\` in the Remote [${where.remoteName}] settings${ignored}`;
+  return `set \`triplet.server.path\` in the Remote [${where.remoteName}] settings (User settings do not apply to a remote window)`;
+}
+
+/**
+ * A change of `triplet.server.path` that leaves this window's binary as it was: in a
+ * remote window that is a User-settings change, which does not apply there.
+ */
+export function unchangedServerPathMessage(command: string, where: WhereSettingsLive): string | undefined {
+  if (where.remoteName === undefined) return undefined;
+  return `Triplet: this remote window still uses ${command}: User settings do not apply to a remote window; set \`triplet.server.path\` in the Remote [${where.remoteName}] settings. The server keeps running.`;
 }
 
 export function missingBinaryMessage(where: WhereSettingsLive): string {

@@ -4,7 +4,7 @@
 // leaves a screenshot and the visible state of the window under $E2E_ARTIFACTS.
 //
 // Environment: CODE_SERVER_DIR (install.sh's work dir), E2E_USER_DATA, E2E_EXTENSIONS,
-// E2E_WORKSPACE, E2E_ARTIFACTS, CHROMIUM (optional).
+// E2E_WORKSPACE, E2E_ARTIFACTS, E2E_SERVER (the triplet binary), CHROMIUM (optional).
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +21,7 @@ const userData = env("E2E_USER_DATA");
 const extensions = env("E2E_EXTENSIONS");
 const workspace = env("E2E_WORKSPACE");
 const artifacts = env("E2E_ARTIFACTS");
+const serverPath = env("E2E_SERVER");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const require = createRequire(path.join(codeServerDir, "package.json"));
 const puppeteer = require("puppeteer-core");
@@ -322,6 +323,80 @@ async function main() {
       return text.includes("✗1") ? text : false;
     });
     log(`status item: ${failed}`);
+
+    step = "5-bad-server-path";
+    // Where code-server (a remote window) reads triplet.server.path: the Remote settings.
+    await runCommand(page, "Preferences: Open Remote Settings (JSON)");
+    await until(page, "the Remote settings editor", () =>
+      [...document.querySelectorAll(".editor-instance .view-lines")].some((v) => (v.textContent || "").includes("triplet.server.path")));
+    await page.click(".editor-instance .view-lines");
+    await page.keyboard.down("Control");
+    await page.keyboard.press("a");
+    await page.keyboard.up("Control");
+    await page.keyboard.type('{ "triplet.server.path": "/nonexistent/triplet" }');
+    await page.keyboard.down("Control");
+    await page.keyboard.press("s");
+    await page.keyboard.up("Control");
+    const stopped = await until(page, "the status item to say the server is not running", () => {
+      const el = [...document.querySelectorAll(".statusbar-item")].find((e) => (e.id || "").includes("triplet.targets"));
+      const text = (el?.textContent || "").replace(/\u00a0/g, " ");
+      return text.includes("not running") ? text : false;
+    });
+    log(`status item: ${stopped}`);
+    const tripletToasts = () =>
+      [...document.querySelectorAll(".notifications-toasts .notification-list-item")]
+        .map((e) => (e.textContent || "").replace(/\u00a0/g, " "))
+        .filter((text) => /triplet/i.test(text));
+    const first = await until(page, "a message about the server", tripletToasts);
+    // Give a second message (the old spawn error + the client's own toast) time to show.
+    await sleep(2000);
+    const toasts = await page.evaluate(tripletToasts);
+    if (toasts.length !== 1) throw new Error(`wanted one message, got ${toasts.length}:\n${toasts.join("\n")}`);
+    if (!/not running/.test(toasts[0]) || !/nonexistent\/triplet/.test(toasts[0]) || !/Open Setting/.test(toasts[0])) {
+      throw new Error(`the message does not say what and where: ${toasts[0]}`);
+    }
+    log(`one message: ${first[0]}`);
+
+    step = "6-server-path-fixed";
+    // Putting the right path back restarts the server, without reloading the window.
+    await page.click(".editor-instance .view-lines");
+    await page.keyboard.down("Control");
+    await page.keyboard.press("a");
+    await page.keyboard.up("Control");
+    await page.keyboard.type(JSON.stringify({ "triplet.server.path": serverPath }));
+    await page.keyboard.down("Control");
+    await page.keyboard.press("s");
+    await page.keyboard.up("Control");
+    const back = await until(page, "the server to run again", () => {
+      const el = [...document.querySelectorAll(".statusbar-item")].find((e) => (e.id || "").includes("triplet.targets"));
+      const text = (el?.textContent || "").replace(/\u00a0/g, " ");
+      return /Triplet \d/.test(text) ? text : false;
+    });
+    log(`status item: ${back}`);
+
+    step = "7-check-not-installed";
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await clickStatusItem(page);
+    await clickPickRow(page, "Check wasm32-unknown-unknown");
+    const notInstalled = await until(page, "the status item to show a target not installed", () => {
+      const el = [...document.querySelectorAll(".statusbar-item")].find((e) => (e.id || "").includes("triplet.targets"));
+      const text = (el?.textContent || "").replace(/\u00a0/g, " ");
+      return text.includes("↓1") ? text : false;
+    });
+    log(`status item: ${notInstalled}`);
+    const wasmToasts = () =>
+      [...document.querySelectorAll(".notifications-toasts .notification-list-item")]
+        .map((e) => (e.textContent || "").replace(/\u00a0/g, " "))
+        .filter((text) => text.includes("wasm32-unknown-unknown"));
+    await until(page, "a message about wasm32", wasmToasts);
+    await sleep(2000);
+    const said = await page.evaluate(wasmToasts);
+    if (said.length !== 1) throw new Error(`wanted one message about wasm32, got ${said.length}:\n${said.join("\n")}`);
+    if (!/is not installed/.test(said[0]) || !/Install Target/.test(said[0]) || !/Check with -Zbuild-std/.test(said[0]) || /0 error/.test(said[0])) {
+      throw new Error(`the message does not offer install and -Zbuild-std: ${said[0]}`);
+    }
+    log(`one message: ${said[0]}`);
+
     await page.screenshot({ path: path.join(artifacts, "passed.png") });
     log("all steps passed");
   } catch (err) {

@@ -9,6 +9,6 @@ describe("a check of a target that is not installed", () => {
   });
 
   it("looks for rust-src in the sysroot rustc prints", () => {
-    assert.equal(rustSrcPath("/usr\n"), "/usr/lib/rustlib/src/rust/library/std");
+    assert.equal(rustSrcPath("/usr\n"), "/usr/lib/rustlib/src/rust/library/core");
   });
 });

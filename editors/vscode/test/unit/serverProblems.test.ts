@@ -5,10 +5,11 @@ import {
   missingBinaryMessage,
   serverPathSettingsCommand,
   startFailedMessage,
+  unchangedServerPathMessage,
 } from "../../src/serverProblems";
 
-const local = { remoteName: undefined, userValue: undefined };
-const remote = { remoteName: "ssh-remote", userValue: "/home/me/bin/triplet" };
+const local = { remoteName: undefined };
+const remote = { remoteName: "ssh-remote" };
 
 describe("server problems", () => {
   it("sends a remote window's user to the Remote settings", () => {
@@ -16,8 +17,16 @@ describe("server problems", () => {
     assert.equal(serverPathSettingsCommand(remote), "workbench.action.openRemoteSettings");
     const message = missingBinaryMessage(remote);
     assert.match(message, /Remote \[ssh-remote\] settings/);
-    assert.match(message, /User setting `\/home\/me\/bin\/triplet` does not apply to a remote window/);
+    assert.match(message, /User settings do not apply to a remote window/);
     assert.doesNotMatch(missingBinaryMessage(local), /Remote/);
+  });
+
+  it("explains a change that leaves a remote window's server as it was", () => {
+    assert.equal(unchangedServerPathMessage("/usr/bin/triplet", local), undefined);
+    const message = unchangedServerPathMessage("/usr/bin/triplet", remote) ?? "";
+    assert.match(message, /still uses \/usr\/bin\/triplet/);
+    assert.match(message, /Remote \[ssh-remote\] settings/);
+    assert.match(message, /keeps running/);
   });
 
   it("says in one message that the server is not running and why", () => {
