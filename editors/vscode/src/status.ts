@@ -5,6 +5,7 @@ export class CheckStatusModel {
   private selected: string[] = [];
   private installed: Set<string> | undefined;
   private readonly last = new Map<string, CheckStatus>();
+  private unknown = new Set<string>();
   private serverRunning = true;
 
   /**
@@ -15,6 +16,8 @@ export class CheckStatusModel {
     const known = new Set(targets.known);
     const real = known.size === 0 ? targets.selected : targets.selected.filter((t) => known.has(t));
     this.selected = [...new Set(real)];
+    this.unknown = new Set(targets.selected.filter((t) => !real.includes(t)));
+    for (const triple of this.unknown) this.last.delete(triple);
     this.installed = targets.installed.length === 0 ? undefined : new Set(targets.installed);
   }
 
@@ -22,7 +25,9 @@ export class CheckStatusModel {
     this.selected = [...new Set(targets)];
   }
 
+  /** A check's state; a check of a misspelt triple ("unknown target") is no target's. */
   update(status: CheckStatus): void {
+    if (this.unknown.has(status.target)) return;
     this.last.set(status.target, status);
   }
 

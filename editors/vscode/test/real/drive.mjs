@@ -317,6 +317,18 @@ async function main() {
     const compiler = await waitForProblem(page, "E0308 labelled triplet(x86_64-unknown-linux-gnu)", (row) =>
       row.includes("triplet(x86_64-unknown-linux-gnu)") && row.includes("E0308"));
     log(`compiler diagnostic: ${compiler}`);
+    // From the compiler's diagnostic, the check of its target is one step away (Ctrl+.).
+    await page.click(".editor-instance .view-lines");
+    await gotoLine(page, "17:6");
+    await page.keyboard.down("Control");
+    await page.keyboard.press(".");
+    await page.keyboard.up("Control");
+    const recheck = await until(page, "Check for x86_64-unknown-linux-gnu in the quick-fix menu", () =>
+      [...document.querySelectorAll(".action-widget .monaco-list-row")]
+        .map((r) => (r.textContent || "").replace(/\u00a0/g, " "))
+        .find((text) => text.includes("Check for x86_64-unknown-linux-gnu")));
+    log(`quick-fix menu offers: ${recheck}`);
+    await page.keyboard.press("Escape");
     const failed = await until(page, "the status item to show the failure", () => {
       const el = [...document.querySelectorAll(".statusbar-item")].find((e) => (e.id || "").includes("triplet.targets"));
       const text = (el?.textContent || "").replace(/\u00a0/g, " ");

@@ -80,6 +80,9 @@ describe("status bar", () => {
     assert.deepEqual(m.targets(), ["wasm32-unknown-unknown"]);
     assert.equal(statusText(m), "$(target) Triplet 1");
     assert.doesNotMatch(statusTooltip(m), /androideab:/);
+    // Check All reports on it too: that is the T0007 finding's business, not a target's.
+    m.update({ target: "armv7-linux-androideab", state: "failed", errors: 0, warnings: 0 });
+    assert.deepEqual(m.targets(), ["wasm32-unknown-unknown"]);
   });
 
   it("says when the server is not running", () => {
