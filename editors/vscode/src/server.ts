@@ -122,6 +122,8 @@ export class ServerManager implements vscode.Disposable {
   private readonly backoff = new RestartBackoff();
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** What the last start ran (or tried to). */
+  private commandLine: ServerCommandLine | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -140,8 +142,6 @@ export class ServerManager implements vscode.Disposable {
     const same = this.running && next !== undefined && next.command === this.commandLine?.command;
     return same ? next.command : undefined;
   }
-
-  private commandLine: ServerCommandLine | undefined;
 
   async start(): Promise<void> {
     const commandLine = configuredServerCommand(this.context.extensionPath);
