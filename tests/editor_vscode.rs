@@ -3,7 +3,9 @@
 //! - a real VS Code (code-server 4.100.3 = VS Code 1.100.3 in Debian's Chromium, driven by
 //!   puppeteer-core) with the extension installed from its .vsix and the `triplet` cargo
 //!   built for this test: diagnostics for an unsaved buffer, a quick-fix, the target
-//!   picker, a per-target check. editors/vscode/test/real/ has the scripts; code-server is
+//!   picker, a per-target check, then a bad and a repaired server path, a check of a
+//!   target that is not installed and a User-settings server path in a remote window
+//!   (editors/vscode/README.md lists the steps). editors/vscode/test/real/ has the scripts; code-server is
 //!   installed once under target/vscode-e2e/ and reused; a failed run leaves screenshots
 //!   in target/vscode-e2e/run/artifacts/.
 

@@ -409,6 +409,29 @@ async function main() {
     }
     log(`one message: ${said[0]}`);
 
+
+    step = "8-user-server-path-in-remote-window";
+    // A User-settings server path does not apply to a remote window: the server keeps
+    // running what the Remote settings say, and the user is told where to set it.
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await runCommand(page, "Preferences: Open User Settings (JSON)");
+    await until(page, "the User settings editor", () =>
+      [...document.querySelectorAll(".editor-instance .view-lines")].some((v) => (v.textContent || "").includes("workbench.startupEditor")));
+    await page.click(".editor-instance .view-lines");
+    await gotoLine(page, "1:2");
+    await page.keyboard.type('"triplet.server.path": "/elsewhere/triplet", ');
+    await page.keyboard.down("Control");
+    await page.keyboard.press("s");
+    await page.keyboard.up("Control");
+    const told = await until(page, "a message pointing at the Remote settings", () =>
+      [...document.querySelectorAll(".notifications-toasts .notification-list-item")]
+        .map((e) => (e.textContent || "").replace(/\u00a0/g, " "))
+        .find((text) => text.includes("Remote") && text.includes("keeps running")));
+    log(`told: ${told}`);
+    const still = await page.evaluate(tripletStatus);
+    if (!/Triplet \d/.test(still)) throw new Error(`the server stopped: status item ${still}`);
+    log(`status item: ${still}`);
+
     await page.screenshot({ path: path.join(artifacts, "passed.png") });
     log("all steps passed");
   } catch (err) {
