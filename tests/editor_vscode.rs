@@ -5,9 +5,10 @@
 //!   built for this test: diagnostics for an unsaved buffer, a quick-fix, the target
 //!   picker, a per-target check, then a bad and a repaired server path, a check of a
 //!   target that is not installed and a User-settings server path in a remote window
-//!   (editors/vscode/README.md lists the steps). editors/vscode/test/real/ has the scripts; code-server is
-//!   installed once under target/vscode-e2e/ and reused; a failed run leaves screenshots
-//!   in target/vscode-e2e/run/artifacts/.
+//!   (editors/vscode/README.md lists the steps). editors/vscode/test/real/ has the
+//!   scripts; code-server is installed once under target/vscode-e2e/ and reused; a failed
+//!   run leaves screenshots in target/vscode-e2e/run/artifacts/;
+//! - `npm run package:linux-x64`'s script: the platform .vsix carries the server.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
