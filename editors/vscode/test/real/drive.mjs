@@ -337,6 +337,7 @@ async function main() {
     log(`status item: ${failed}`);
 
     step = "5-bad-server-path";
+    await runCommand(page, "Notifications: Clear All Notifications");
     // Where code-server (a remote window) reads triplet.server.path: the Remote settings.
     await runCommand(page, "Preferences: Open Remote Settings (JSON)");
     await until(page, "the Remote settings editor", () =>
