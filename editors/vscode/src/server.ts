@@ -69,7 +69,7 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-/** Where `triplet.server.path` is read from in this window (User settings do not reach a remote). */
+/** Where `triplet.server.path` is read from in this window (Remote settings override User ones). */
 export function whereSettingsLive(): WhereSettingsLive {
   return { remoteName: vscode.env.remoteName };
 }

@@ -1,7 +1,8 @@
 // What the user is told when the server cannot run, and where to fix it. Pure.
 
 export interface WhereSettingsLive {
-  /** vscode.env.remoteName: "ssh-remote", "wsl", "dev-container", … or undefined when local. */
+  /** vscode.env.remoteName: "ssh-remote", "wsl", "dev-container", … or undefined when local.
+   * `triplet.server.path` is machine-overridable: there the Remote settings override User settings. */
   remoteName: string | undefined;
 }
 
@@ -15,16 +16,16 @@ export const OPEN_SETTING_BUTTON = "Open Setting";
 /** Where to set the path, in words. */
 function whereToSet(where: WhereSettingsLive): string {
   if (where.remoteName === undefined) return "set `triplet.server.path`";
-  return `set \`triplet.server.path\` in the Remote [${where.remoteName}] settings (User settings do not apply to a remote window)`;
+  return `set \`triplet.server.path\` in the Remote [${where.remoteName}] settings (in a remote window they override User settings)`;
 }
 
 /**
  * A change of `triplet.server.path` that leaves this window's binary as it was: in a
- * remote window that is a User-settings change, which does not apply there.
+ * remote window, a User-settings change under a Remote-settings value.
  */
 export function unchangedServerPathMessage(command: string, where: WhereSettingsLive): string | undefined {
   if (where.remoteName === undefined) return undefined;
-  return `Triplet: this remote window still uses ${command}: User settings do not apply to a remote window; set \`triplet.server.path\` in the Remote [${where.remoteName}] settings. The server keeps running.`;
+  return `Triplet: this remote window still uses ${command}: its Remote [${where.remoteName}] settings override User settings; set \`triplet.server.path\` there. The server keeps running.`;
 }
 
 export function missingBinaryMessage(where: WhereSettingsLive): string {

@@ -17,7 +17,7 @@ describe("server problems", () => {
     assert.equal(serverPathSettingsCommand(remote), "workbench.action.openRemoteSettings");
     const message = missingBinaryMessage(remote);
     assert.match(message, /Remote \[ssh-remote\] settings/);
-    assert.match(message, /User settings do not apply to a remote window/);
+    assert.match(message, /in a remote window they override User settings/);
     assert.doesNotMatch(missingBinaryMessage(local), /Remote/);
   });
 
