@@ -1,24 +1,42 @@
 // Entry point: wires the server, the status bar and the palette commands.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as vscode from "vscode";
-import { type CheckArgs, ServerCommand } from "./protocol";
-import { ServerManager } from "./server";
+import { checkableTargets } from "./diagnosticTargets";
+import {
+  BUILD_STD_BUTTON,
+  BUILD_STD_RUSTCS,
+  INSTALL_BUTTON,
+  notInstalledActions,
+  notInstalledMessage,
+  rustSrcPath,
+} from "./notInstalled";
+import { type CheckArgs, type CheckStatus, ServerCommand } from "./protocol";
+import { configuredServerCommand, ServerManager, whereSettingsLive } from "./server";
+import { OPEN_SETTING_BUTTON, serverPathSettingsCommand, unchangedServerPathMessage } from "./serverProblems";
 import { CheckStatusModel, statusText, statusTooltip } from "./status";
+import { ClientCommand, statusMenu } from "./statusMenu";
 import { buildTargetPickItems, isTargetSource, selectionFromPicks, singleTargetChoices } from "./targetPick";
 import { withCargoSchemaAssociation } from "./tomlSchema";
 import { type BuildAction, refuseBuildReason } from "./trust";
 
-/** Palette command ids. Distinct from the server's triplet.check/build/cancel,
- * which the language client registers itself from executeCommandProvider. */
-export const ClientCommand = {
-  checkTarget: "triplet.checkTarget",
-  checkAll: "triplet.checkAllTargets",
-  buildTarget: "triplet.buildTarget",
-  cancel: "triplet.cancelChecks",
-  restart: "triplet.restartServer",
-  pickTargets: "triplet.pickTargets",
-  showOutput: "triplet.showOutput",
-  associateCargoSchema: "triplet.associateCargoSchema",
-} as const;
+// Palette command ids are distinct from the server's triplet.check/build/cancel, which the
+// language client registers itself from executeCommandProvider.
+export { ClientCommand };
+
+/** Whether a rustc the server would use for -Zbuild-std has rust-src. */
+async function rustSrcAvailable(): Promise<boolean> {
+  const hasRustSrc = (rustc: string) =>
+    new Promise<boolean>((resolve) => {
+      execFile(rustc, ["--print", "sysroot"], { timeout: 10_000 }, (error, stdout) => {
+        resolve(error === null && fs.existsSync(rustSrcPath(stdout)));
+      });
+    });
+  for (const rustc of BUILD_STD_RUSTCS) {
+    if (await hasRustSrc(rustc)) return true;
+  }
+  return false;
+}
 
 let manager: ServerManager | undefined;
 
@@ -28,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const model = new CheckStatusModel();
   const statusItem = vscode.window.createStatusBarItem("triplet.targets", vscode.StatusBarAlignment.Left, 10);
   statusItem.name = "Triplet targets";
-  statusItem.command = ClientCommand.pickTargets;
+  statusItem.command = ClientCommand.statusMenu;
   context.subscriptions.push(output, traceOutput, statusItem);
 
   const render = () => {
@@ -41,13 +59,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     onCheckStatus: (status) => {
       model.update(status);
       render();
+      if (model.isNotInstalled(status.target)) void offerNotInstalled(status);
     },
     onReady: () => {
+      model.setServerRunning(true);
       model.clearResults();
       void refreshSelected();
     },
     onStopped: () => {
-      statusItem.text = "$(target) Triplet: stopped";
+      model.setServerRunning(false);
+      render();
     },
   });
   manager = server;
@@ -55,8 +76,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   async function refreshSelected(): Promise<void> {
     const targets = await server.targets();
-    if (targets) model.setSelected(targets.selected);
+    if (targets) model.setTargets(targets);
     render();
+  }
+
+  /** One message for a check of a target that is not installed, with the two ways on. */
+  async function offerNotInstalled(status: CheckStatus): Promise<void> {
+    const actions = notInstalledActions(await rustSrcAvailable());
+    const choice = await vscode.window.showWarningMessage(notInstalledMessage(status.target), ...actions);
+    const args = activeFileArgs(status.target);
+    if (choice === INSTALL_BUTTON) await server.executeServerCommand(ServerCommand.installTarget, [args]);
+    if (choice === BUILD_STD_BUTTON && allowed("check")) {
+      await server.executeServerCommand(ServerCommand.checkBuildStd, [args]);
+    }
   }
 
   // The server reloads its model asynchronously after a change: ask again shortly after.
@@ -126,12 +158,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       .update("targets", selectionFromPicks(picked), vscode.ConfigurationTarget.Workspace);
   }
 
-  const register = (id: string, run: () => unknown) =>
+  const register = (id: string, run: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
-  register(ClientCommand.checkTarget, async () => {
+  register(ClientCommand.checkTarget, async (given?: unknown) => {
     if (!allowed("check")) return;
-    const target = await askTarget("Triplet: check for target");
+    const target = typeof given === "string" ? given : await askTarget("Triplet: check for target");
     if (target) await server.executeServerCommand(ServerCommand.check, [activeFileArgs(target)]);
   });
   register(ClientCommand.checkAll, async () => {
@@ -147,6 +179,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register(ClientCommand.restart, () => server.restart());
   register(ClientCommand.pickTargets, pickTargets);
   register(ClientCommand.showOutput, () => output.show());
+  register(ClientCommand.openServerPathSetting, () =>
+    vscode.commands.executeCommand(serverPathSettingsCommand(whereSettingsLive()), "triplet.server.path"),
+  );
+  register(ClientCommand.statusMenu, async () => {
+    const entries = statusMenu(model);
+    const picked = await vscode.window.showQuickPick(
+      entries.map((entry) => ({ label: entry.label, ...(entry.description ? { description: entry.description } : {}), entry })),
+      { title: "Triplet", placeHolder: "Check, build or pick targets" },
+    );
+    if (picked) await vscode.commands.executeCommand(picked.entry.command, ...picked.entry.args);
+  });
   register(ClientCommand.associateCargoSchema, async () => {
     const schema = vscode.Uri.joinPath(context.extensionUri, "schemas", "cargo-metadata.schema.json");
     const config = vscode.workspace.getConfiguration("evenBetterToml.schema");
@@ -158,6 +201,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("triplet.server.path")) {
+        // Restart with what this window really reads: a remote window ignores the
+        // User value, so a change there may change nothing.
+        const where = whereSettingsLive();
+        const running = server.sameServerCommand();
+        if (running !== undefined) {
+          const message = unchangedServerPathMessage(running, where);
+          if (message !== undefined) {
+            void vscode.window.showInformationMessage(message, OPEN_SETTING_BUTTON).then((choice) => {
+              if (choice) void vscode.commands.executeCommand(serverPathSettingsCommand(where), "triplet.server.path");
+            });
+          }
+          return;
+        }
+        output.info(`triplet.server.path changed: restarting with ${configuredServerCommand(context.extensionPath)?.command ?? "no binary"}`);
         await server.restart();
         return;
       }
@@ -172,6 +229,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     // Trust lifts the checkOnSave gate: tell the server.
     vscode.workspace.onDidGrantWorkspaceTrust(() => server.pushSettings()),
+    // "Check for <target>" right on a compiler diagnostic or a finding (Ctrl+.).
+    vscode.languages.registerCodeActionsProvider(
+      [{ scheme: "file", language: "rust" }, { scheme: "file", pattern: "**/Cargo.toml" }],
+      {
+        provideCodeActions: (_document, _range, context) => {
+          const targets = new Set<string>();
+          for (const diagnostic of context.diagnostics) {
+            const code = typeof diagnostic.code === "object" ? String(diagnostic.code.value) : diagnostic.code;
+            const data = (diagnostic as { data?: unknown }).data;
+            for (const target of checkableTargets({ source: diagnostic.source, code: code === undefined ? undefined : String(code), data })) {
+              targets.add(target);
+            }
+          }
+          return [...targets].map((target) => {
+            const action = new vscode.CodeAction(`Check for ${target}`, vscode.CodeActionKind.QuickFix);
+            action.command = { title: action.title, command: ClientCommand.checkTarget, arguments: [target] };
+            return action;
+          });
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
   );
 
   render();

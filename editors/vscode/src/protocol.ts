@@ -6,6 +6,10 @@ export const ServerCommand = {
   check: "triplet.check",
   build: "triplet.build",
   cancel: "triplet.cancel",
+  /** `rustup target add`, then a check (T0006's quick-fix). */
+  installTarget: "triplet.installTarget",
+  /** A check with -Zbuild-std, for a target whose std is missing but rust-src is there. */
+  checkBuildStd: "triplet.checkBuildStd",
 } as const;
 
 /** Argument object of triplet.check / triplet.build; no target = all selected targets. */
@@ -22,6 +26,8 @@ export interface CheckStatus {
   state: CheckState;
   errors: number;
   warnings: number;
+  /** Why a run failed without compiler errors (e.g. the target is not installed). */
+  message?: string;
 }
 
 export const CheckStatusNotification = "triplet/checkStatus";
@@ -51,7 +57,13 @@ export function parseCheckStatuses(raw: unknown): CheckStatus[] {
   const targets = typeof r.target === "string" ? [r.target] : stringList(r.targets);
   return targets
     .filter((target) => target !== "")
-    .map((target) => ({ target, state, errors: countOrZero(r.errors), warnings: countOrZero(r.warnings) }));
+    .map((target) => ({
+      target,
+      state,
+      errors: countOrZero(r.errors),
+      warnings: countOrZero(r.warnings),
+      ...(typeof r.message === "string" && r.message !== "" ? { message: r.message } : {}),
+    }));
 }
 
 const STATE_ALIASES: Record<string, CheckState> = { started: "running", finished: "ok" };

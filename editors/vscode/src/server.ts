@@ -9,8 +9,10 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
+  MessageType,
   RevealOutputChannelOn,
   type ServerOptions,
+  ShowMessageNotification,
   State,
 } from "vscode-languageclient/node";
 import { RestartBackoff } from "./backoff";
@@ -22,7 +24,23 @@ import {
   type TargetsResponse,
   TargetsRequest,
 } from "./protocol";
-import { readSettings, resolveServerCommand, serverSettings, type ServerSettings, tripletSection } from "./settings";
+import {
+  badServerPathMessage,
+  clientExplainsServerMessage,
+  missingBinaryMessage,
+  OPEN_SETTING_BUTTON,
+  serverPathSettingsCommand,
+  startFailedMessage,
+  type WhereSettingsLive,
+} from "./serverProblems";
+import {
+  readSettings,
+  resolveServerCommand,
+  type ServerCommandLine,
+  serverSettings,
+  type ServerSettings,
+  tripletSection,
+} from "./settings";
 
 /** Rust sources and the manifests the server reads. */
 const DOCUMENT_SELECTOR = [
@@ -51,6 +69,45 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/** Where `triplet.server.path` is read from in this window (Remote settings override User ones). */
+export function whereSettingsLive(): WhereSettingsLive {
+  return { remoteName: vscode.env.remoteName };
+}
+
+/** Offers to open the setting the window really reads the server path from. */
+export function showServerPathError(message: string): void {
+  const where = whereSettingsLive();
+  void vscode.window.showErrorMessage(message, OPEN_SETTING_BUTTON, "Show Log").then((choice) => {
+    if (choice === OPEN_SETTING_BUTTON) {
+      void vscode.commands.executeCommand(serverPathSettingsCommand(where), "triplet.server.path");
+    } else if (choice === "Show Log") {
+      void vscode.commands.executeCommand("triplet.showOutput");
+    }
+  });
+}
+
+/** The server command line the current settings give (undefined: no binary found). */
+export function configuredServerCommand(extensionDir: string): ServerCommandLine | undefined {
+  const config = vscode.workspace.getConfiguration("triplet");
+  const settings = readSettings((key) => config.get(key));
+  return resolveServerCommand(settings.serverPath, {
+    platform: process.platform,
+    pathEnv: process.env.PATH,
+    homeDir: os.homedir(),
+    extensionDir,
+    isExecutableFile,
+  });
+}
+
+/** The language client, minus its forced toast when the server cannot be spawned: the
+ * manager reports that failure once, with a way to the setting. */
+class TripletLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
+    const startFailure = message.includes("couldn't create connection to server");
+    super.error(message, data, startFailure ? false : showNotification);
+  }
+}
+
 /** The `triplet` settings for a scope, with Workspace Trust applied. */
 export function currentServerSettings(scope?: vscode.Uri): ServerSettings {
   const config = vscode.workspace.getConfiguration("triplet", scope);
@@ -65,6 +122,8 @@ export class ServerManager implements vscode.Disposable {
   private readonly backoff = new RestartBackoff();
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** What the last start ran (or tried to). */
+  private commandLine: ServerCommandLine | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -77,25 +136,25 @@ export class ServerManager implements vscode.Disposable {
     return this.client?.state === State.Running;
   }
 
+  /** The running server's binary when the current settings would start that same one. */
+  sameServerCommand(): string | undefined {
+    const next = configuredServerCommand(this.context.extensionPath);
+    const same = this.running && next !== undefined && next.command === this.commandLine?.command;
+    return same ? next.command : undefined;
+  }
+
   async start(): Promise<void> {
-    const config = vscode.workspace.getConfiguration("triplet");
-    const settings = readSettings((key) => config.get(key));
-    const commandLine = resolveServerCommand(settings.serverPath, {
-      platform: process.platform,
-      pathEnv: process.env.PATH,
-      homeDir: os.homedir(),
-      extensionDir: this.context.extensionPath,
-      isExecutableFile,
-    });
+    const commandLine = configuredServerCommand(this.context.extensionPath);
+    this.commandLine = commandLine;
     if (commandLine === undefined) {
-      const message =
-        "Triplet: no `triplet` binary found. Install it (cargo install triplet) or set `triplet.server.path`.";
-      this.output.error(message);
-      void vscode.window.showErrorMessage(message, "Open Settings").then((choice) => {
-        if (choice === "Open Settings") {
-          void vscode.commands.executeCommand("workbench.action.openSettings", "triplet.server.path");
-        }
-      });
+      this.fail(missingBinaryMessage(whereSettingsLive()));
+      return;
+    }
+    // A configured path that is not there: one message, instead of a spawn error and the
+    // client's own "couldn't create connection" toast.
+    const isPath = commandLine.command.includes("/") || commandLine.command.includes("\\");
+    if (commandLine.source === "setting" && isPath && !isExecutableFile(commandLine.command)) {
+      this.fail(badServerPathMessage(commandLine.command, whereSettingsLive()));
       return;
     }
     this.output.info(`Starting ${commandLine.command} ${commandLine.args.join(" ")} (from ${commandLine.source})`);
@@ -129,7 +188,7 @@ export class ServerManager implements vscode.Disposable {
       },
     };
 
-    const client = new LanguageClient("triplet", "Triplet", serverOptions, clientOptions);
+    const client = new TripletLanguageClient("triplet", "Triplet", serverOptions, clientOptions);
     this.client = client;
     this.stopping = false;
     client.onNotification(CheckStatusNotification, (raw: unknown) => {
@@ -137,14 +196,29 @@ export class ServerManager implements vscode.Disposable {
       for (const status of statuses) this.events.onCheckStatus(status);
       if (statuses.length === 0) this.output.warn(`Ignoring malformed ${CheckStatusNotification}: ${JSON.stringify(raw)}`);
     });
+    // As the client would show them, except what the extension says better itself.
+    client.onNotification(ShowMessageNotification.type, ({ type, message }) => {
+      if (clientExplainsServerMessage(message)) {
+        this.output.info(message);
+        return;
+      }
+      if (type === MessageType.Error) void vscode.window.showErrorMessage(message);
+      else if (type === MessageType.Warning) void vscode.window.showWarningMessage(message);
+      else void vscode.window.showInformationMessage(message);
+    });
     try {
       await client.start();
       this.backoff.started();
       this.events.onReady();
     } catch (err) {
-      this.output.error(`Triplet server failed to start: ${String(err)}`);
-      void vscode.window.showErrorMessage(`Triplet server failed to start: ${String(err)}`);
+      this.fail(startFailedMessage(commandLine.command, err));
     }
+  }
+
+  private fail(message: string): void {
+    this.output.error(message);
+    showServerPathError(message);
+    this.events.onStopped();
   }
 
   private onClosed(): { action: CloseAction; handled: boolean } {

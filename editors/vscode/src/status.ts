@@ -1,21 +1,47 @@
 // Status-bar model: selected targets and the last check state of each. Pure (no vscode).
-import type { CheckStatus } from "./protocol";
+import type { CheckStatus, TargetsResponse } from "./protocol";
 
 export class CheckStatusModel {
   private selected: string[] = [];
+  private installed: Set<string> | undefined;
   private readonly last = new Map<string, CheckStatus>();
+  private unknown = new Set<string>();
+  private serverRunning = true;
+
+  /**
+   * The targets in play from `triplet/targets`. A misspelt triple (not in rustc's list)
+   * is a T0007 finding, not a target to check, so it is left out when the list is known.
+   */
+  setTargets(targets: TargetsResponse): void {
+    const known = new Set(targets.known);
+    const real = known.size === 0 ? targets.selected : targets.selected.filter((t) => known.has(t));
+    this.selected = [...new Set(real)];
+    this.unknown = new Set(targets.selected.filter((t) => !real.includes(t)));
+    for (const triple of this.unknown) this.last.delete(triple);
+    this.installed = targets.installed.length === 0 ? undefined : new Set(targets.installed);
+  }
 
   setSelected(targets: readonly string[]): void {
     this.selected = [...new Set(targets)];
   }
 
+  /** A check's state; a check of a misspelt triple ("unknown target") is no target's. */
   update(status: CheckStatus): void {
+    if (this.unknown.has(status.target)) return;
     this.last.set(status.target, status);
   }
 
   /** Forget check results (e.g. after a server restart). */
   clearResults(): void {
     this.last.clear();
+  }
+
+  setServerRunning(running: boolean): void {
+    this.serverRunning = running;
+  }
+
+  get running(): boolean {
+    return this.serverRunning;
   }
 
   /** Selected targets first, then targets that reported a check without being selected. */
@@ -26,6 +52,14 @@ export class CheckStatusModel {
 
   statusOf(target: string): CheckStatus | undefined {
     return this.last.get(target);
+  }
+
+  /** A failed check that found no compiler error, for a target whose std is missing. */
+  isNotInstalled(target: string): boolean {
+    const status = this.last.get(target);
+    if (status === undefined || status.state !== "failed" || status.errors > 0) return false;
+    const installedKnown = this.installed !== undefined && !this.installed.has(target);
+    return installedKnown || /not installed|rustup target add|can't find crate for `(std|core)`/i.test(status.message ?? "");
   }
 
   get anyRunning(): boolean {
@@ -63,36 +97,50 @@ export function shortNames(targets: readonly string[]): Map<string, string> {
   return names;
 }
 
-/** Status-bar text, e.g. "$(target) thumbv7em ✓  wasm32 ✗ 3". */
+/**
+ * Compact status-bar text that fits any number of targets: the count, a spinner while a
+ * check runs, then ✗ failed targets, ↓ targets not installed, ✓ when all checked passed.
+ * E.g. "$(target) Triplet 8 ✗1". The detail is in the tooltip.
+ */
 export function statusText(model: CheckStatusModel): string {
+  if (!model.running) return "$(warning) Triplet: not running";
   const targets = model.targets();
   if (targets.length === 0) return "$(target) Triplet: host";
-  const names = shortNames(targets);
-  const parts = targets.map((t) => {
-    const mark = stateMark(model.statusOf(t));
-    const name = names.get(t) ?? t;
-    return mark === "" ? name : `${name} ${mark}`;
-  });
-  return `$(target) ${parts.join("  ")}`;
+  const parts = [`$(target) Triplet ${targets.length}`];
+  if (model.anyRunning) parts.push("$(sync~spin)");
+  const notInstalled = targets.filter((t) => model.isNotInstalled(t)).length;
+  const failed = targets.filter((t) => model.statusOf(t)?.state === "failed").length - notInstalled;
+  if (failed > 0) parts.push(`✗${failed}`);
+  if (notInstalled > 0) parts.push(`↓${notInstalled}`);
+  const allPassed = targets.every((t) => model.statusOf(t)?.state === "ok");
+  if (allPassed) parts.push("✓");
+  return parts.join(" ");
+}
+
+/** One target's last result in words. */
+export function describeTarget(model: CheckStatusModel, target: string): string {
+  const s = model.statusOf(target);
+  if (s === undefined) return "not checked yet";
+  switch (s.state) {
+    case "running":
+      return "checking…";
+    case "ok":
+      return `ok, ${s.warnings} warning(s)`;
+    case "failed":
+      if (model.isNotInstalled(target)) return "not installed (its standard library is missing)";
+      return `failed, ${s.errors} error(s), ${s.warnings} warning(s)`;
+    case "cancelled":
+      return "cancelled";
+  }
 }
 
 /** Tooltip: one line per target with its full triple and last result. */
 export function statusTooltip(model: CheckStatusModel): string {
+  if (!model.running) {
+    return "Triplet: the server is not running. Click for the server log, restart and settings.";
+  }
   const targets = model.targets();
-  if (targets.length === 0) return "Triplet: no targets selected beyond the host. Click to pick targets.";
-  const lines = targets.map((t) => {
-    const s = model.statusOf(t);
-    if (s === undefined) return `${t}: not checked yet`;
-    switch (s.state) {
-      case "running":
-        return `${t}: checking…`;
-      case "ok":
-        return `${t}: ok, ${s.warnings} warning(s)`;
-      case "failed":
-        return `${t}: failed, ${s.errors} error(s), ${s.warnings} warning(s)`;
-      case "cancelled":
-        return `${t}: cancelled`;
-    }
-  });
-  return ["Triplet targets", ...lines, "", "Click to pick targets."].join("\n");
+  if (targets.length === 0) return "Triplet: no targets selected beyond the host. Click to pick targets or check.";
+  const lines = targets.map((t) => `${t}: ${describeTarget(model, t)}`);
+  return ["Triplet targets", ...lines, "", "Click to check, build or pick targets."].join("\n");
 }

@@ -50,9 +50,14 @@ export function selectionFromPicks(picked: readonly { label: string }[]): string
   return [...new Set(picked.map((p) => p.label))].sort();
 }
 
-/** Choices for "check/build for target": selected first, then installed. */
+/**
+ * Choices for "check/build for target": selected first, then installed. A selected triple
+ * rustc does not know is a T0007 finding, not a choice.
+ */
 export function singleTargetChoices(targets: TargetsResponse): string[] {
-  const ordered = [...targets.selected, ...[...targets.installed].sort()];
+  const known = new Set(targets.known);
+  const selected = known.size === 0 ? targets.selected : targets.selected.filter((t) => known.has(t));
+  const ordered = [...selected, ...[...targets.installed].sort()];
   return [...new Set(ordered)];
 }
 

@@ -70,6 +70,19 @@ describe("resolveServerCommand", () => {
     assert.equal(line?.command, "/ext/server/triplet");
   });
 
+  it("picks the binary a platform .vsix bundles (npm run package:<target>) when nothing else is set", () => {
+    const linux = resolveServerCommand(undefined, { ...base, pathEnv: "/usr/bin", isExecutableFile: (p) => p === "/ext/server/triplet" });
+    assert.deepEqual(linux, { command: "/ext/server/triplet", args: ["lsp"], source: "bundled" });
+    const windows = resolveServerCommand(undefined, {
+      ...base,
+      platform: "win32",
+      pathEnv: "C:\\tools",
+      extensionDir: "C:\\ext",
+      isExecutableFile: (p) => p === "C:\\ext\\server\\triplet.exe",
+    });
+    assert.deepEqual(windows, { command: "C:\\ext\\server\\triplet.exe", args: ["lsp"], source: "bundled" });
+  });
+
   it("uses triplet.exe and ; on Windows", () => {
     const line = resolveServerCommand(undefined, {
       ...base,

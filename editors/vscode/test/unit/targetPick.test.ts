@@ -45,6 +45,15 @@ describe("target QuickPick model", () => {
       "x86_64-unknown-linux-gnu",
     ]);
   });
+
+  it("does not offer a misspelt triple to check or build", () => {
+    const typo = { ...targets, selected: ["armv7-linux-androideab", "thumbv7em-none-eabihf"] };
+    assert.deepEqual(singleTargetChoices(typo), [
+      "thumbv7em-none-eabihf",
+      "wasm32-unknown-unknown",
+      "x86_64-unknown-linux-gnu",
+    ]);
+  });
 });
 
 describe("isTargetSource", () => {
