@@ -30,6 +30,10 @@ pub fn derive_rows(library: &Path, targets: &[(String, CfgSet)]) -> Result<Vec<A
     let mappings = mapping::mappings()?;
     let overrides = mapping::overrides()?;
     let older = mapping::older_places()?;
+    let rules = Rules {
+        overrides: &overrides,
+        older: &older,
+    };
     let mut rows = Vec::new();
     for (target, cfg) in targets {
         if !has_std(cfg) {
@@ -41,10 +45,6 @@ pub fn derive_rows(library: &Path, targets: &[(String, CfgSet)]) -> Result<Vec<A
         let mut by_sys: HashMap<&str, SysBehaviour> = HashMap::new();
         for mapping in &mappings {
             if !by_sys.contains_key(mapping.sys.as_str()) {
-                let rules = Rules {
-                    overrides: &overrides,
-                    older: &older,
-                };
                 let found = sys_behaviour(&mut tree, library, cfg, &mapping.sys, &rules)
                     .with_context(|| format!("deriving `{}` for {target}", mapping.api))?;
                 by_sys.insert(mapping.sys.as_str(), found);
@@ -64,8 +64,6 @@ struct Rules<'a> {
     older: &'a [OlderPlace],
 }
 
-/// What `sys` (named by its current path) does for the target. Overrides are keyed by the
-/// current path, whichever layout the function was found in.
 /// The one line that says why a toolchain's rust-src was not used and what is used instead.
 pub fn fallback_note(library: &Path, error: &anyhow::Error) -> String {
     let shipped = match super::ApiTable::shipped().rust_src() {
@@ -92,6 +90,8 @@ pub fn rust_src_version(library: &Path) -> Option<String> {
     plausible.then(|| version.to_string())
 }
 
+/// What `sys` (named by its current path) does for the target. Overrides are keyed by the
+/// current path, whichever layout the function was found in.
 fn sys_behaviour(
     tree: &mut ModuleTree<'_>,
     library: &Path,
