@@ -52,20 +52,30 @@ fn table_for(args: &ApiTableArgs) -> Result<ApiTable, String> {
                 path.display()
             )
         })?;
-        eprintln!("triplet api-table: deriving from {}", library.display());
+        let release = crate::runtime_api::derive::rust_src_version(&library)
+            .map(|version| format!(" (std {version})"))
+            .unwrap_or_default();
+        eprintln!(
+            "triplet api-table: deriving from {}{release}",
+            library.display()
+        );
         let targets = target_cfgs(&args.targets)?;
         return ApiTable::derive(&library, &targets).map_err(|error| format!("{error:#}"));
     }
     let Some(library) = toolchain_library() else {
-        eprintln!("triplet api-table: no rust-src in the toolchain; using the shipped table");
+        eprintln!(
+            "triplet api-table: no rust-src in the toolchain; using the shipped table{}",
+            std_release(ApiTable::shipped())
+        );
         return shipped_subset(&args.targets);
     };
     let targets = target_cfgs(&args.targets)?;
     match ApiTable::derive(&library, &targets) {
         Ok(table) => {
             eprintln!(
-                "triplet api-table: derived from the toolchain's rust-src at {}",
-                library.display()
+                "triplet api-table: derived from the toolchain's rust-src at {}{}",
+                library.display(),
+                std_release(&table)
             );
             Ok(table)
         }
@@ -73,8 +83,8 @@ fn table_for(args: &ApiTableArgs) -> Result<ApiTable, String> {
         // still answer from the shipped table.
         Err(error) => {
             eprintln!(
-                "triplet api-table: cannot derive from the toolchain's rust-src at {} ({error:#}); using the shipped table",
-                library.display()
+                "triplet api-table: {}",
+                crate::runtime_api::derive::fallback_note(&library, &error)
             );
             shipped_subset(&args.targets)
         }
@@ -117,6 +127,14 @@ fn target_cfgs(targets: &[String]) -> Result<Vec<(String, CfgSet)>, String> {
         .collect()
 }
 
+/// " (std 1.96.0)" when the table knows its rust-src release.
+fn std_release(table: &ApiTable) -> String {
+    table
+        .rust_src()
+        .map(|version| format!(" (std {version})"))
+        .unwrap_or_default()
+}
+
 fn shipped_subset(targets: &[String]) -> Result<ApiTable, String> {
     let shipped = ApiTable::shipped();
     if targets.is_empty() {
@@ -139,7 +157,7 @@ fn shipped_subset(targets: &[String]) -> Result<ApiTable, String> {
                 .cloned()
         })
         .collect();
-    Ok(ApiTable::from_rows(rows))
+    Ok(ApiTable::from_rows(rows).with_rust_src(shipped.rust_src().map(str::to_string)))
 }
 
 fn render(table: &ApiTable, format: TableFormat) -> String {

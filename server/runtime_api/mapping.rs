@@ -1,5 +1,6 @@
 //! The hand-kept data the derivation starts from: which public API reaches which `sys`
-//! function (`data/runtime-api/mapping.toml`), and reviewed overrides for failures that
+//! function (`data/runtime-api/mapping.toml`), where older std releases keep those
+//! functions (`data/runtime-api/layouts.toml`), and reviewed overrides for failures that
 //! happen below std (`data/runtime-api/overrides.toml`).
 
 use super::Behaviour;
@@ -8,6 +9,7 @@ use anyhow::{bail, Context, Result};
 
 const MAPPING_TOML: &str = include_str!("../../data/runtime-api/mapping.toml");
 const OVERRIDES_TOML: &str = include_str!("../../data/runtime-api/overrides.toml");
+const LAYOUTS_TOML: &str = include_str!("../../data/runtime-api/layouts.toml");
 
 /// One public API and the backend function it reaches.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -63,6 +65,70 @@ struct RawOverride {
     behaviour: Behaviour,
     message: String,
     reason: String,
+}
+
+/// An older place of a backend: where std kept what it now has at `now`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OlderPlace {
+    /// A current path relative to `sys`; ending in `::`, a prefix of such paths.
+    pub now: String,
+    /// The older path (relative to `sys`, or `crate::…`); for a prefix rule, the prefix
+    /// that replaces `now`.
+    pub then: String,
+    /// The releases whose rust-src the rule was checked against.
+    pub seen_in: String,
+    /// Where the older std keeps it (for reviewers).
+    pub note: String,
+}
+
+impl OlderPlace {
+    /// The older path for `sys`, when this rule is about it.
+    pub fn apply(&self, sys: &str) -> Option<String> {
+        if self.now.ends_with("::") {
+            sys.strip_prefix(self.now.as_str())
+                .map(|rest| format!("{}{rest}", self.then))
+        } else {
+            (sys == self.now).then(|| self.then.clone())
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutsFile {
+    older: Vec<OlderPlace>,
+}
+
+/// The embedded older places, in the order they are tried.
+pub fn older_places() -> Result<Vec<OlderPlace>> {
+    parse_older_places(LAYOUTS_TOML)
+}
+
+pub fn parse_older_places(text: &str) -> Result<Vec<OlderPlace>> {
+    let file: LayoutsFile =
+        toml::from_str(text).context("parsing data/runtime-api/layouts.toml")?;
+    for rule in &file.older {
+        if rule.now.ends_with("::") != rule.then.ends_with("::") {
+            bail!(
+                "data/runtime-api/layouts.toml: `{}` → `{}`: a prefix maps to a prefix",
+                rule.now,
+                rule.then
+            );
+        }
+    }
+    Ok(file.older)
+}
+
+/// Where to look for `sys` in any std layout: its current path, then each older place.
+pub fn places_to_try(sys: &str, older: &[OlderPlace]) -> Vec<String> {
+    let mut places = vec![sys.to_string()];
+    for candidate in older.iter().filter_map(|rule| rule.apply(sys)) {
+        if !places.contains(&candidate) {
+            places.push(candidate);
+        }
+    }
+    places
 }
 
 /// The embedded mapping, checked for duplicates.
@@ -131,6 +197,50 @@ mod tests {
             .iter()
             .all(|m| m.api.starts_with("std::") && m.alternative.is_some()));
         assert!(!overrides().unwrap().is_empty());
+    }
+
+    /// A rule about a path the mapping no longer names would be dead data.
+    #[test]
+    fn every_older_place_is_about_a_mapped_function() {
+        let mappings = mappings().unwrap();
+        for rule in older_places().unwrap() {
+            assert!(
+                mappings.iter().any(|m| rule.apply(&m.sys).is_some()),
+                "layouts.toml: no mapped `sys` path matches `{}`",
+                rule.now
+            );
+        }
+    }
+
+    #[test]
+    fn older_places_follow_the_current_path() {
+        let older = older_places().unwrap();
+        assert_eq!(
+            places_to_try("fs::imp::readdir", &older),
+            ["fs::imp::readdir", "fs::readdir"]
+        );
+        assert_eq!(
+            places_to_try("thread::sleep", &older),
+            ["thread::sleep", "thread::Thread::sleep"]
+        );
+        assert_eq!(
+            places_to_try("net::TcpStream::connect", &older),
+            [
+                "net::TcpStream::connect",
+                "crate::sys_common::net::TcpStream::connect"
+            ]
+        );
+        // An exact rule does not match a longer path; a path nothing moved stays alone.
+        assert_eq!(
+            places_to_try("thread::sleep_until", &older),
+            ["thread::sleep_until"]
+        );
+        assert_eq!(
+            places_to_try("time::Instant::now", &older),
+            ["time::Instant::now"]
+        );
+        let mixed = "[[older]]\nnow = \"a::\"\nthen = \"b\"\nseen_in = \"\"\nnote = \"\"\n";
+        assert!(parse_older_places(mixed).is_err());
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct ApiRow {
 /// The shipped table's JSON shape (also what `triplet api-table --format json` prints).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TableFile {
+    /// The release of the rust-src the rows were derived from (`src/version`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_src: Option<String>,
     pub rows: Vec<ApiRow>,
 }
 
@@ -63,6 +66,7 @@ pub struct ApiTable {
     rows: Vec<ApiRow>,
     by_api_and_target: HashMap<(String, String), usize>,
     targets: BTreeSet<String>,
+    rust_src: Option<String>,
 }
 
 impl ApiTable {
@@ -77,7 +81,19 @@ impl ApiTable {
             rows,
             by_api_and_target,
             targets,
+            rust_src: None,
         }
+    }
+
+    /// Records the release of the rust-src the rows come from.
+    pub fn with_rust_src(mut self, version: Option<String>) -> ApiTable {
+        self.rust_src = version;
+        self
+    }
+
+    /// The release of the rust-src the rows were derived from (`"1.96.0"`), when known.
+    pub fn rust_src(&self) -> Option<&str> {
+        self.rust_src.as_deref()
     }
 
     /// The table generated from the pinned rust-src and embedded in the binary.
@@ -85,10 +101,11 @@ impl ApiTable {
         static SHIPPED: OnceLock<ApiTable> = OnceLock::new();
         SHIPPED.get_or_init(|| {
             // The embedded file is checked by tests; an unreadable one means an empty table.
-            let rows = serde_json::from_str::<TableFile>(SHIPPED_JSON)
-                .map(|file| file.rows)
-                .unwrap_or_default();
-            ApiTable::from_rows(rows)
+            let file = serde_json::from_str::<TableFile>(SHIPPED_JSON).unwrap_or(TableFile {
+                rust_src: None,
+                rows: Vec::new(),
+            });
+            ApiTable::from_rows(file.rows).with_rust_src(file.rust_src)
         })
     }
 
@@ -100,7 +117,8 @@ impl ApiTable {
         rust_src_library: &Path,
         targets: &[(String, CfgSet)],
     ) -> anyhow::Result<ApiTable> {
-        derive::derive_rows(rust_src_library, targets).map(ApiTable::from_rows)
+        let rows = derive::derive_rows(rust_src_library, targets)?;
+        Ok(ApiTable::from_rows(rows).with_rust_src(derive::rust_src_version(rust_src_library)))
     }
 
     pub fn get(&self, api: &str, target: &str) -> Option<&ApiRow> {
@@ -134,6 +152,7 @@ impl ApiTable {
     /// The JSON document `{"rows": [...]}`, pretty-printed with a trailing newline.
     pub fn to_json(&self) -> String {
         let file = TableFile {
+            rust_src: self.rust_src.clone(),
             rows: self.rows.clone(),
         };
         let mut text =

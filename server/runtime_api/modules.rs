@@ -1,9 +1,12 @@
-//! std's `sys` module tree as one target compiles it: modules are loaded lazily from
-//! `library/std/src/sys`, with `#[cfg]` / `cfg_select!` already applied, and paths such as
-//! `fs::File::open` are resolved through `mod`, `use … as imp`, globs and type aliases to
-//! the function definition the target links.
+//! std's module tree as one target compiles it, entered at `std::sys`: modules are loaded
+//! lazily from `library/std/src`, with `#[cfg]` / `cfg_select!` / `cfg_if!` already applied,
+//! and paths such as `fs::File::open` (relative to `sys`) or `crate::sys_common::net::…`
+//! are resolved through `mod`, `use … as imp`, globs and type aliases to the function
+//! definition the target links.
 
-use super::select::{active_items, active_items_in_text, cfg_attrs_hold, ActiveItem};
+use super::select::{
+    active_items, active_items_in_text, cfg_attrs_hold, select_arm, selection_arms, ActiveItem,
+};
 use crate::analysis::cfg::CfgSet;
 use anyhow::{Context, Result};
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName};
@@ -52,27 +55,38 @@ pub struct ModuleTree<'a> {
     modules: Vec<Module>,
     children: HashMap<(ModuleId, String), Option<ModuleId>>,
     files: HashMap<PathBuf, Rc<str>>,
+    crate_root: ModuleId,
     sys_root: ModuleId,
     in_progress: HashSet<(ModuleId, Vec<String>)>,
 }
 
 impl<'a> ModuleTree<'a> {
-    /// Loads `library/std/src/sys/mod.rs` for the target described by `cfg`.
+    /// Loads std's crate root and its `sys` module for the target described by `cfg`.
+    /// A `library/` holding only `std/src/sys` (a test's copy) gets a crate root that
+    /// declares just `mod sys;`.
     pub fn new(library: &Path, cfg: &'a CfgSet) -> Result<ModuleTree<'a>> {
-        let sys_mod = library.join("std/src/sys/mod.rs");
+        let lib_rs = library.join("std/src/lib.rs");
         let mut tree = ModuleTree {
             cfg,
             modules: Vec::new(),
             children: HashMap::new(),
             files: HashMap::new(),
+            crate_root: ModuleId(0),
             sys_root: ModuleId(0),
             in_progress: HashSet::new(),
         };
-        tree.sys_root = tree.load_file_module(&sys_mod, None)?;
+        if !lib_rs.is_file() {
+            tree.files.insert(lib_rs.clone(), Rc::from("mod sys;\n"));
+        }
+        tree.crate_root = tree.load_file_module(&lib_rs, None)?;
+        tree.sys_root = tree
+            .child(tree.crate_root, "sys")?
+            .with_context(|| format!("{} declares no `mod sys`", lib_rs.display()))?;
         Ok(tree)
     }
 
-    /// Resolves a path relative to `std::sys` (e.g. `time::Instant::now`) to a function.
+    /// Resolves a path relative to `std::sys` (e.g. `time::Instant::now`), or one from the
+    /// crate root (`crate::sys_common::net::TcpStream::connect`), to a function.
     pub fn resolve_function(&mut self, path: &str) -> Result<Option<FoundFn>> {
         let segments: Vec<String> = path.split("::").map(str::to_string).collect();
         let mut visited = Vec::new();
@@ -98,7 +112,8 @@ impl<'a> ModuleTree<'a> {
         let items = active_items_in_text(&text, 0, self.cfg)
             .with_context(|| format!("selecting items in {}", file.display()))?;
         let file_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let is_mod_rs = file.file_name().is_some_and(|name| name == "mod.rs");
+        // `mod.rs` and the crate root (`lib.rs`) keep their children beside them.
+        let is_mod_rs = file.file_name().is_some_and(|name| name == "mod.rs") || parent.is_none();
         let child_dir = match (is_mod_rs, file.file_stem()) {
             (false, Some(stem)) => file_dir.join(stem),
             _ => file_dir.clone(),
@@ -214,15 +229,7 @@ impl<'a> ModuleTree<'a> {
                     None => Ok(None),
                 }
             }
-            "crate" => {
-                // Only `crate::sys::…` leads somewhere this tree knows.
-                return match rest.split_first() {
-                    Some((sys, rest)) if sys == "sys" => {
-                        self.resolve(self.sys_root, rest, visited, depth + 1)
-                    }
-                    _ => Ok(None),
-                };
-            }
+            "crate" => return self.resolve(self.crate_root, rest, visited, depth + 1),
             _ => {}
         }
         if let Some(found) = self.resolve_local(module, first, rest, visited, depth)? {
@@ -314,8 +321,9 @@ impl<'a> ModuleTree<'a> {
         let mut candidates = vec![type_module];
         candidates.extend(visited.iter().rev().copied());
         for module in candidates.clone() {
-            // A type's methods live within its own subsystem, never in a sibling one.
-            if module == self.sys_root {
+            // A type's methods live within its own subsystem, never in a sibling one
+            // (and loading every child of the roots would load all of std).
+            if module == self.sys_root || module == self.crate_root {
                 continue;
             }
             let names: Vec<String> = self
@@ -365,25 +373,64 @@ impl<'a> ModuleTree<'a> {
             let Some(list) = implementation.assoc_item_list() else {
                 continue;
             };
-            for item in list.assoc_items() {
-                let ast::AssocItem::Fn(function) = item else {
-                    continue;
-                };
-                if has_name(&function, method) && cfg_attrs_hold(function.attrs(), self.cfg)? {
-                    return Ok(Some(self.found(module, active, &function)));
+            for (function, base) in self.active_methods(list.assoc_items(), active.base)? {
+                if has_name(&function, method) {
+                    return Ok(Some(self.found_at(module, base, &function)));
                 }
             }
         }
         Ok(None)
     }
 
+    /// The methods of an impl block compiled in for the target, each with the offset of the
+    /// text it was parsed from: `#[cfg]` applies, and a `cfg_if!` / `cfg_select!` among the
+    /// methods (std 1.85's WASI `Thread::new`) contributes its chosen arm's functions.
+    fn active_methods(
+        &self,
+        items: impl Iterator<Item = ast::AssocItem>,
+        base: usize,
+    ) -> Result<Vec<(ast::Fn, usize)>> {
+        let mut methods = Vec::new();
+        for item in items {
+            match item {
+                ast::AssocItem::Fn(function) if cfg_attrs_hold(function.attrs(), self.cfg)? => {
+                    methods.push((function, base));
+                }
+                ast::AssocItem::MacroCall(call) => {
+                    if !cfg_attrs_hold(call.attrs(), self.cfg)? {
+                        continue;
+                    }
+                    let Some(arms) = selection_arms(&call)? else {
+                        continue;
+                    };
+                    if let Some(arm) = select_arm(&arms, self.cfg) {
+                        let arm_base = base + arm.body_offset;
+                        // Functions parse the same at module level as inside an impl.
+                        for active in active_items_in_text(&arm.body, arm_base, self.cfg)? {
+                            if let ast::Item::Fn(function) = active.item {
+                                methods.push((function, active.base));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(methods)
+    }
+
     fn found(&self, module: ModuleId, active: &ActiveItem, function: &ast::Fn) -> FoundFn {
+        self.found_at(module, active.base, function)
+    }
+
+    /// `base`: the offset, within the module's file, of the text `function` was parsed from.
+    fn found_at(&self, module: ModuleId, base: usize, function: &ast::Fn) -> FoundFn {
         let module = self.module(module);
         let anchor = function
             .name()
             .map(|name| name.syntax().clone())
             .unwrap_or_else(|| function.syntax().clone());
-        let offset = active.offset_of(&anchor).min(module.text.len());
+        let offset = (base + usize::from(anchor.text_range().start())).min(module.text.len());
         let line = module
             .text
             .get(..offset)
@@ -646,6 +693,54 @@ mod tests {
         assert_eq!(
             resolve(dir.path(), "unix", "found"),
             Some(("std/src/sys/a/b.rs".into(), 3))
+        );
+    }
+
+    /// std 1.85's shapes: a method chosen by `cfg_if!` inside the impl block, and a path
+    /// from the crate root into `sys_common` (declared in `lib.rs`).
+    #[test]
+    fn follows_selection_in_impl_blocks_and_crate_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "std/src/lib.rs", "mod sys;\nmod sys_common;\n");
+        write(dir.path(), "std/src/sys/mod.rs", "pub mod thread;\n");
+        write(
+            dir.path(),
+            "std/src/sys/thread.rs",
+            "pub struct Thread;\nimpl Thread {\n    cfg_if::cfg_if! {\n        if #[cfg(unix)] {\n            pub fn new() {}\n        } else {\n            pub fn new() { unsupported() }\n        }\n    }\n}\n",
+        );
+        write(
+            dir.path(),
+            "std/src/sys_common/mod.rs",
+            "cfg_select! { unix => { pub mod net; } _ => { pub use crate::sys::thread as net; } }\n",
+        );
+        write(
+            dir.path(),
+            "std/src/sys_common/net.rs",
+            "pub struct TcpStream;\nimpl TcpStream {\n    pub fn connect() {}\n}\n",
+        );
+        assert_eq!(
+            resolve(dir.path(), "unix", "thread::Thread::new"),
+            Some(("std/src/sys/thread.rs".into(), 5))
+        );
+        assert_eq!(
+            resolve(dir.path(), "target_os=\"unknown\"", "thread::Thread::new"),
+            Some(("std/src/sys/thread.rs".into(), 7))
+        );
+        assert_eq!(
+            resolve(
+                dir.path(),
+                "unix",
+                "crate::sys_common::net::TcpStream::connect"
+            ),
+            Some(("std/src/sys_common/net.rs".into(), 3))
+        );
+        assert_eq!(
+            resolve(
+                dir.path(),
+                "target_os=\"unknown\"",
+                "crate::sys_common::net::Thread::new"
+            ),
+            Some(("std/src/sys/thread.rs".into(), 7))
         );
     }
 

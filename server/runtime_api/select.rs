@@ -237,11 +237,6 @@ impl ActiveItem {
     pub fn offset(&self) -> usize {
         self.base + usize::from(self.item.syntax().text_range().start())
     }
-
-    /// Absolute offset of a node inside this item's parse tree.
-    pub fn offset_of(&self, node: &SyntaxNode) -> usize {
-        self.base + usize::from(node.text_range().start())
-    }
 }
 
 /// Parses `text` (starting at byte `base` of its file) and keeps the items compiled in.
