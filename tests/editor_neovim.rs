@@ -43,9 +43,22 @@ fn nvim_available() -> bool {
 /// Runs a test script of editors/neovim/test with `server` as the language server on a
 /// fresh copy of the fixture; returns (success, log, the fixture's src/lib.rs after).
 fn run_script(script: &str, server: &Path) -> (bool, String, String) {
+    run_script_on("editor-nostd", script, server, &[])
+}
+
+/// `run_script` on another fixture, with extra environment for the script.
+fn run_script_on(
+    fixture_name: &str,
+    script: &str,
+    server: &Path,
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
     let workspace = tempfile::tempdir().expect("temp dir");
-    let fixture = workspace.path().join("editor-nostd");
-    copy_dir(&repo_root().join("tests/fixtures/editor-nostd"), &fixture);
+    let fixture = workspace.path().join(fixture_name);
+    copy_dir(
+        &repo_root().join("tests/fixtures").join(fixture_name),
+        &fixture,
+    );
     let script = repo_root().join("editors/neovim/test").join(script);
 
     let mut child = Command::new(nvim())
@@ -54,6 +67,7 @@ fn run_script(script: &str, server: &Path) -> (bool, String, String) {
         .env("TRIPLET_BIN", server)
         .env("TRIPLET_FIXTURE", &fixture)
         .env("TRIPLET_E2E_TIMEOUT_MS", "60000")
+        .envs(env.iter().copied())
         .current_dir(&fixture)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -104,6 +118,32 @@ fn neovim_applies_the_t0001_quick_fix() {
     );
     assert!(
         text.contains("extern crate alloc;"),
+        "file after the fix:\n{text}"
+    );
+}
+
+/// A per-target finding (T0008: a `#[cfg(unix)]` function called from code also built
+/// for Windows) and its `#[cfg]` fix, in the real editor.
+#[test]
+fn neovim_applies_the_t0008_cfg_fix() {
+    if !require_nvim() {
+        return;
+    }
+    let (ok, log, text) = run_script_on(
+        "editor-targets",
+        "e2e.lua",
+        Path::new(env!("CARGO_BIN_EXE_triplet")),
+        &[
+            ("TRIPLET_E2E_CODE", "T0008"),
+            (
+                "TRIPLET_E2E_EXPECT",
+                "    #[cfg(unix)]\n    flush_page_cache();",
+            ),
+        ],
+    );
+    assert!(ok, "the Neovim end-to-end script failed\n{log}");
+    assert!(
+        text.contains("    #[cfg(unix)]\n    flush_page_cache();"),
         "file after the fix:\n{text}"
     );
 }

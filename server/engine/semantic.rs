@@ -2,6 +2,7 @@
 //! sysroot from rust-src, its dependencies from their sources), kept for the engine's life
 //! so each module file is read and parsed once.
 
+use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::items::CrateTree;
@@ -91,11 +92,16 @@ impl SemanticCrates {
                 in_extern_prelude: true,
             });
         }
+        let build_cfgs: Vec<Option<CfgSet>> = targets
+            .iter()
+            .map(|t| toolchain.std_cfg(&t.triple))
+            .collect();
         let input = SemanticInput {
             package,
             files,
             targets,
             externals: &externals,
+            build_cfgs: &build_cfgs,
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);

@@ -32,7 +32,20 @@ impl std::fmt::Display for ToolchainError {
 impl std::error::Error for ToolchainError {}
 
 fn run(rustc: &Path, args: &[&str]) -> Result<String, ToolchainError> {
-    let output = Command::new(rustc).args(args).output().map_err(|e| {
+    run_with_env(rustc, args, &[])
+}
+
+fn run_with_env(
+    rustc: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<String, ToolchainError> {
+    let mut command = Command::new(rustc);
+    command.args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().map_err(|e| {
         ToolchainError(format!(
             "cannot run `{} {}`: {e}",
             rustc.display(),
@@ -112,19 +125,37 @@ impl Toolchain {
 
     /// `rustc --print cfg --target T`, from memory, then the on-disk cache, then rustc.
     pub fn cfg(&self, triple: &str) -> Option<CfgSet> {
+        self.cfg_as(triple, false)
+    }
+
+    /// The cfg set std itself is compiled with: `RUSTC_BOOTSTRAP=1` shows the unstable cfgs
+    /// (`target_has_atomic_load_store`, …) that std's `#[cfg]`s test and stable rustc hides.
+    pub fn std_cfg(&self, triple: &str) -> Option<CfgSet> {
+        self.cfg_as(triple, true)
+    }
+
+    fn cfg_as(&self, triple: &str, bootstrap: bool) -> Option<CfgSet> {
+        let (key, file_name) = if bootstrap {
+            (format!("std:{triple}"), format!("std-cfg-{triple}.txt"))
+        } else {
+            (triple.to_string(), format!("cfg-{triple}.txt"))
+        };
         if let Ok(cache) = self.cfg_cache.lock() {
-            if let Some(cached) = cache.get(triple) {
+            if let Some(cached) = cache.get(&key) {
                 return cached.clone();
             }
         }
-        let cache_file = self
-            .disk_cache_dir()
-            .map(|dir| dir.join(format!("cfg-{triple}.txt")));
+        let cache_file = self.disk_cache_dir().map(|dir| dir.join(file_name));
         let text = cache_file
             .as_ref()
             .and_then(|file| std::fs::read_to_string(file).ok())
             .or_else(|| {
-                let text = run(&self.rustc, &["--print", "cfg", "--target", triple]).ok()?;
+                let args = ["--print", "cfg", "--target", triple];
+                let text = if bootstrap {
+                    run_with_env(&self.rustc, &args, &[("RUSTC_BOOTSTRAP", "1")]).ok()?
+                } else {
+                    run(&self.rustc, &args).ok()?
+                };
                 if let Some(file) = &cache_file {
                     let _ = file.parent().map(std::fs::create_dir_all);
                     let _ = std::fs::write(file, &text);
@@ -133,7 +164,7 @@ impl Toolchain {
             });
         let cfg = text.map(|text| CfgSet::from_rustc_print_cfg(&text));
         if let Ok(mut cache) = self.cfg_cache.lock() {
-            cache.insert(triple.to_string(), cfg.clone());
+            cache.insert(key, cfg.clone());
         }
         cfg
     }

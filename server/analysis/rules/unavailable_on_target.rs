@@ -34,6 +34,10 @@ pub struct SemanticInput<'a> {
     pub files: &'a [CrateFile<'a>],
     pub targets: &'a [TargetView],
     pub externals: &'a [ExternalCrate],
+    /// Per target (same order), the cfg set std and dependencies are compiled with: the
+    /// target's, plus the unstable cfgs std tests (`RUSTC_BOOTSTRAP=1 rustc --print cfg`).
+    /// `None`: the target's own set without features.
+    pub build_cfgs: &'a [Option<CfgSet>],
 }
 
 /// The own crate's name inside a `CrateSet`: no path can spell it.
@@ -70,10 +74,25 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         .iter()
         .map(|file| FileReferences::parse(file.text))
         .collect();
+    // The first segments of every path in code, per file.
+    let names_used: Vec<std::collections::HashSet<&str>> = parsed
+        .iter()
+        .map(|refs| {
+            refs.references
+                .iter()
+                .filter(|r| matches!(r.kind, RefKind::Path { .. }))
+                .filter_map(|r| r.segments.first().map(String::as_str))
+                .collect()
+        })
+        .collect();
     let worlds: Vec<World<'_>> = input
         .targets
         .iter()
-        .map(|target| World::new(input, &own, target))
+        .enumerate()
+        .map(|(index, target)| {
+            let build_cfg = input.build_cfgs.get(index).cloned().flatten();
+            World::new(input, &own, target, build_cfg)
+        })
         .collect();
     let modules: Vec<HashMap<PathBuf, Module>> = worlds
         .iter()
@@ -105,9 +124,18 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                         trait_imports.insert((file_index, ref_index), members);
                     }
                 }
-                if let Some((verdict, outcome)) =
+                if let Some((verdict, mut outcome)) =
                     world.judge_reference(&from, reference, file_index)
                 {
+                    // Gating an import is exact only when nothing else names what it binds.
+                    if let RefKind::Use {
+                        binds: Some(name), ..
+                    } = &reference.kind
+                    {
+                        if names_used[file_index].contains(name.as_str()) {
+                            outcome.slot = None;
+                        }
+                    }
                     let key = (file_index, 0, ref_index);
                     record(
                         &mut outcomes,
@@ -239,9 +267,14 @@ struct World<'a> {
 }
 
 impl<'a> World<'a> {
-    fn new(input: &'a SemanticInput<'a>, own: &'a CrateTree, target: &TargetView) -> World<'a> {
+    fn new(
+        input: &'a SemanticInput<'a>,
+        own: &'a CrateTree,
+        target: &TargetView,
+        build_cfg: Option<CfgSet>,
+    ) -> World<'a> {
         let root_source = own.root_source();
-        let target_cfg = target.cfg.without_features();
+        let target_cfg = build_cfg.unwrap_or_else(|| target.cfg.without_features());
         let extern_on = |name: &str| {
             root_source.as_ref().is_some_and(|root| {
                 root.extern_crates
