@@ -460,7 +460,7 @@ fn cargo() -> String {
 /// The engines share one detected toolchain, as the server's do, so what rustc reports
 /// about the targets (probed once per toolchain) is not counted as analysis.
 fn engine_pass(root: &Path, targets: &[&str]) -> Duration {
-    let toolchain = Arc::new(Toolchain::detect().expect("a Rust toolchain"));
+    let toolchain = Toolchain::detect().expect("a Rust toolchain");
     let options = || EngineOptions {
         targets: targets.iter().map(|t| t.to_string()).collect(),
         ..Default::default()

@@ -229,7 +229,7 @@ impl Engine {
                     message: "detecting the Rust toolchain panicked".into(),
                     manifest: None,
                 })?;
-                detected.map(Arc::new).map_err(|e| LoadError {
+                detected.map_err(|e| LoadError {
                     message: e.to_string(),
                     manifest: None,
                 })

@@ -521,10 +521,10 @@ impl Worker {
         if let Some(toolchain) = &self.toolchain {
             return Ok(Arc::clone(toolchain));
         }
-        let toolchain = Arc::new(Toolchain::detect().map_err(|error| LoadError {
+        let toolchain = Toolchain::detect().map_err(|error| LoadError {
             message: error.to_string(),
             manifest: None,
-        })?);
+        })?;
         self.toolchain = Some(Arc::clone(&toolchain));
         Ok(toolchain)
     }
