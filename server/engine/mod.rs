@@ -225,14 +225,10 @@ impl Engine {
             // rustc's facts and `cargo metadata` are independent: ask both at once.
             let detecting = scope.spawn(Toolchain::detect);
             Engine::assemble(root, options, move || {
-                let detected = detecting.join().map_err(|_| LoadError {
-                    message: "detecting the Rust toolchain panicked".into(),
-                    manifest: None,
-                })?;
-                detected.map_err(|e| LoadError {
-                    message: e.to_string(),
-                    manifest: None,
-                })
+                let detected = detecting
+                    .join()
+                    .map_err(|_| LoadError::general("detecting the Rust toolchain panicked"))?;
+                detected.map_err(|e| LoadError::general(e.to_string()))
             })
         })
     }
@@ -258,10 +254,10 @@ impl Engine {
             root.to_path_buf()
         };
         if !manifest.is_file() {
-            return Err(LoadError {
-                message: format!("no Cargo.toml at {}", root.display()),
-                manifest: None,
-            });
+            return Err(LoadError::general(format!(
+                "no Cargo.toml at {}",
+                root.display()
+            )));
         }
         let loaded =
             metadata::load_metadata(&manifest, &options.features, metadata::metadata_timeout());

@@ -4,7 +4,6 @@
 use super::builds::PackageSelection;
 use super::code_actions::AnalyzedText;
 use super::config::{Config, Settings};
-use super::diagnostics::toml_error_range;
 use super::documents::Overlay;
 use super::ext::TargetsResult;
 use super::line_index::LineIndex;
@@ -494,7 +493,7 @@ impl Worker {
                 let message = error.to_string();
                 let failure = LoadFailure {
                     manifest,
-                    range: toml_error_range(&message, &text),
+                    range: error.position.and_then(|at| at.line_range(&text)),
                     message,
                     index: LineIndex::new(text),
                 };
@@ -521,10 +520,8 @@ impl Worker {
         if let Some(toolchain) = &self.toolchain {
             return Ok(Arc::clone(toolchain));
         }
-        let toolchain = Toolchain::detect().map_err(|error| LoadError {
-            message: error.to_string(),
-            manifest: None,
-        })?;
+        let toolchain =
+            Toolchain::detect().map_err(|error| LoadError::general(error.to_string()))?;
         self.toolchain = Some(Arc::clone(&toolchain));
         Ok(toolchain)
     }
