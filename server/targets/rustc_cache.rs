@@ -180,13 +180,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) {
     let nanos = std::time::SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.subsec_nanos());
-    let temporary = dir.join(format!(
-        ".{}.{}.{nanos}.tmp",
-        path.file_name()
-            .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, path).is_err() {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.{nanos}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, path).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
 }

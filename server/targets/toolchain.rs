@@ -88,6 +88,8 @@ impl Toolchain {
         };
         let toolchain = Arc::new(Toolchain::new(rustc, answers));
         if let Ok(mut probed) = PROBED.lock() {
+            // A rustc that changed replaces what it was.
+            probed.retain(|(_, known)| known.rustc != toolchain.rustc);
             probed.push((fingerprint, Arc::clone(&toolchain)));
         }
         Ok(toolchain)
