@@ -11,7 +11,7 @@ use triplet::analysis::resolve::Resolver;
 use triplet::analysis::syntax::FileSyntax;
 use triplet::runtime_api::ApiTable;
 use triplet::targets::{TargetFacts, Toolchain};
-use triplet::workspace::modules::{module_tree, ModuleFile};
+use triplet::workspace::module_tree::{module_tree, ModuleFile};
 
 const TARGETS: [&str; 8] = [
     "x86_64-unknown-linux-gnu",

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{apply_fix, check_json, targets_of, Workspace};
+use support::{apply_fix, targets_of, Workspace};
 
 const RUSTC: &str = "/usr/bin/rustc";
 

@@ -31,11 +31,51 @@ impl CrateFile<'_> {
     }
 }
 
+/// What a run-time API does on a target, as std's sources say (the API table's column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Behaviour {
+    Ok,
+    /// Returns an `Unsupported` error.
+    Error,
+    Panic,
+    /// Silently does nothing.
+    Noop,
+    /// Not there at all on this target (a compile error, not a run-time one).
+    Absent,
+}
+
+impl Behaviour {
+    /// The word used in JSON and in human output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Behaviour::Ok => "ok",
+            Behaviour::Error => "error",
+            Behaviour::Panic => "panic",
+            Behaviour::Noop => "noop",
+            Behaviour::Absent => "absent",
+        }
+    }
+
+    /// Compiles, then fails or does nothing when called: what T0002 reports.
+    pub fn fails_at_run_time(self) -> bool {
+        match self {
+            Behaviour::Error | Behaviour::Panic | Behaviour::Noop => true,
+            Behaviour::Ok | Behaviour::Absent => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Behaviour {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a run-time API does on a target, as the API table says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiVerdict {
-    /// `ok`, `error`, `panic`, `noop` or `absent`.
-    pub behaviour: String,
+    pub behaviour: Behaviour,
     pub message: String,
     pub source: String,
     pub alternative: Option<String>,
@@ -43,7 +83,7 @@ pub struct ApiVerdict {
 
 impl ApiVerdict {
     pub fn fails(&self) -> bool {
-        matches!(self.behaviour.as_str(), "error" | "panic" | "noop")
+        self.behaviour.fails_at_run_time()
     }
 }
 
@@ -128,4 +168,25 @@ pub struct ManifestInput<'a> {
     pub resolved: Vec<ResolvedCrate>,
     /// `--cfg` values passed through rustflags for a target (from .cargo/config.toml).
     pub rustflags: Vec<(String, Vec<String>)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Behaviour;
+
+    #[test]
+    fn behaviour_words_match_serde() {
+        for behaviour in [
+            Behaviour::Ok,
+            Behaviour::Error,
+            Behaviour::Panic,
+            Behaviour::Noop,
+            Behaviour::Absent,
+        ] {
+            let json = serde_json::to_string(&behaviour).ok();
+            assert_eq!(json, Some(format!("\"{behaviour}\"")));
+            let back: Option<Behaviour> = serde_json::from_str(&format!("\"{behaviour}\"")).ok();
+            assert_eq!(back, Some(behaviour));
+        }
+    }
 }

@@ -139,7 +139,7 @@ pub struct ApiFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiTargetFact {
     pub target: String,
-    pub behaviour: String,
+    pub behaviour: super::context::Behaviour,
     pub message: String,
     pub source: String,
 }

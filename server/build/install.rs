@@ -1,6 +1,6 @@
 //! `rustup target add <triple>`: installs a target's prebuilt standard library.
 
-use super::toolchain::find_on_path;
+use crate::targets::toolchain::find_on_path;
 use std::path::Path;
 use std::process::{Command, Stdio};
 

@@ -23,7 +23,6 @@ mod messages;
 mod process;
 mod runner;
 mod tool;
-mod toolchain;
 mod workspace;
 pub mod wrapper;
 
@@ -33,9 +32,9 @@ pub use messages::strip_ansi;
 pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
 pub use tool::{BuildMode, ToolChoice, ToolKind};
-pub use toolchain::{
-    build_std_available, std_installed, std_installed_in, target_has_std, BuildStdToolchain,
-    Toolchain,
+// The toolchain is probed once for analysis and builds alike (`targets::toolchain`).
+pub use crate::targets::toolchain::{
+    build_std_available, std_installed, std_installed_in, BuildStdToolchain,
 };
 pub use workspace::{Member, WorkspaceFacts};
 

@@ -9,10 +9,10 @@ use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
     InvocationContext, ToolChoice, ToolKind,
 };
-use super::toolchain::{build_std_available, find_on_path, BuildStdToolchain, Toolchain};
 use super::workspace::WorkspaceFacts;
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
 use super::{BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::mpsc::RecvTimeoutError;
@@ -82,7 +82,13 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
         .map(PathBuf::from)
         .or_else(|| find_on_path("cargo"))
         .ok_or(BuildError::CargoNotFound)?;
-    let toolchain = Toolchain::detect().map_err(BuildError::Toolchain)?;
+    let toolchain = Toolchain::detect().map_err(|error| BuildError::Toolchain(error.0))?;
+    if toolchain.sysroot.is_none() {
+        return Err(BuildError::Toolchain(format!(
+            "`{} --print sysroot` failed",
+            toolchain.rustc.display()
+        )));
+    }
     let workspace =
         WorkspaceFacts::load(&request.workspace, &cargo).map_err(BuildError::Workspace)?;
     let target_dir = request
@@ -95,13 +101,13 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
         dedup(&request.targets)
     };
     let build_std = if request.build_std {
-        build_std_available()
+        toolchain.build_std().cloned()
     } else {
         None
     };
     let unknown: Vec<String> = targets
         .iter()
-        .filter(|target| !toolchain.std_installed(target) && !toolchain.knows_target(target))
+        .filter(|target| !toolchain.is_installed(target) && !toolchain.knows_target(target))
         .cloned()
         .collect();
     let runs = group_runs(
@@ -152,7 +158,7 @@ fn group_runs(
             ));
             continue;
         }
-        let choices = if toolchain.std_installed(target) {
+        let choices = if toolchain.is_installed(target) {
             choose_tool(request.mode, target, wasm_bindgen_crates, available)
         } else {
             match (request.build_std, build_std) {
@@ -385,12 +391,15 @@ mod tests {
     use super::*;
 
     fn toolchain_without_std(host: &str) -> Toolchain {
-        Toolchain {
-            rustc: "rustc".into(),
-            sysroot: "/nonexistent".into(),
-            host: host.into(),
-            version: "rustc 0".into(),
-        }
+        Toolchain::new(
+            "rustc".into(),
+            crate::targets::rustc_cache::RustcAnswers {
+                version: "rustc 0".into(),
+                host: host.into(),
+                sysroot: Some("/nonexistent".into()),
+                known_targets: Vec::new(),
+            },
+        )
     }
 
     #[test]

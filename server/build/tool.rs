@@ -1,7 +1,7 @@
 //! Which program builds a target (cargo, cargo-ndk, wasm-pack, cargo with -Zbuild-std),
 //! why, and the exact command line.
 
-use super::toolchain::{find_on_path, target_has_std, BuildStdToolchain};
+use crate::targets::toolchain::{find_on_path, BuildStdToolchain};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -118,9 +118,11 @@ pub fn build_std_choice(triple: &str, toolchain: &BuildStdToolchain) -> ToolChoi
     }
 }
 
-/// The crates `-Zbuild-std` compiles for `triple`.
+/// The crates `-Zbuild-std` compiles for `triple`: no-std targets (`thumbv7em-none-eabihf`,
+/// `wasm32v1-none`, `riscv32imac-unknown-none-elf`) build `core,alloc`; the others need
+/// `std,panic_abort`.
 pub fn build_std_crates(triple: &str) -> &'static str {
-    if target_has_std(triple) {
+    if crate::targets::facts::has_std(triple, "") {
         "std,panic_abort"
     } else {
         "core,alloc"
@@ -266,6 +268,24 @@ mod tests {
             cargo_ndk: Some("/bin/cargo-ndk".into()),
             wasm_pack: Some("/bin/wasm-pack".into()),
         }
+    }
+
+    #[test]
+    fn build_std_builds_core_and_alloc_for_no_std_targets() {
+        assert_eq!(build_std_crates("thumbv7em-none-eabihf"), "core,alloc");
+        assert_eq!(build_std_crates("wasm32v1-none"), "core,alloc");
+        assert_eq!(
+            build_std_crates("riscv32imac-unknown-none-elf"),
+            "core,alloc"
+        );
+        assert_eq!(
+            build_std_crates("wasm32-unknown-unknown"),
+            "std,panic_abort"
+        );
+        assert_eq!(
+            build_std_crates("x86_64-unknown-linux-gnu"),
+            "std,panic_abort"
+        );
     }
 
     #[test]

@@ -15,28 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Behaviour {
-    Ok,
-    Error,
-    Panic,
-    Noop,
-    Absent,
-}
-
-impl Behaviour {
-    /// The word used in JSON and in human output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Behaviour::Ok => "ok",
-            Behaviour::Error => "error",
-            Behaviour::Panic => "panic",
-            Behaviour::Noop => "noop",
-            Behaviour::Absent => "absent",
-        }
-    }
-}
+/// What an API does on a target: plain data the analysis matches on (it lives there).
+pub use crate::analysis::context::Behaviour;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiRow {
@@ -167,7 +147,7 @@ impl crate::analysis::context::ApiKnowledge for ApiTable {
     fn verdict(&self, api: &str, target: &str) -> Option<crate::analysis::context::ApiVerdict> {
         let row = self.get(api, target)?;
         Some(crate::analysis::context::ApiVerdict {
-            behaviour: row.behaviour.as_str().to_string(),
+            behaviour: row.behaviour,
             message: row.message.clone(),
             source: row.source.clone(),
             alternative: row.alternative.clone(),
@@ -178,20 +158,6 @@ impl crate::analysis::context::ApiKnowledge for ApiTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn behaviour_words_match_serde() {
-        for behaviour in [
-            Behaviour::Ok,
-            Behaviour::Error,
-            Behaviour::Panic,
-            Behaviour::Noop,
-            Behaviour::Absent,
-        ] {
-            let json = serde_json::to_string(&behaviour).unwrap();
-            assert_eq!(json, format!("\"{}\"", behaviour.as_str()));
-        }
-    }
 
     #[test]
     fn table_indexes_rows() {

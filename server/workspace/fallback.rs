@@ -3,7 +3,7 @@
 //! members (with `*` globs), crate roots by cargo's conventions, and features. Dependencies
 //! are left out (no resolver), so dependency rules wait for a loadable workspace.
 
-use super::metadata::LoadError;
+use super::metadata::{LoadError, ManifestPosition};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -56,18 +56,21 @@ pub fn read_members(root_manifest: &Path) -> (Vec<ManifestOnlyPackage>, Vec<Load
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table, LoadError> {
-    let problem = |message: String| LoadError {
-        message,
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        message: format!("cannot read {}: {e}", path.display()),
         manifest: Some(path.to_path_buf()),
-    };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| problem(format!("cannot read {}: {e}", path.display())))?;
-    text.parse::<toml::Table>().map_err(|e| {
-        problem(format!(
+        position: None,
+    })?;
+    text.parse::<toml::Table>().map_err(|e| LoadError {
+        message: format!(
             "failed to parse manifest at `{}`: {}",
             path.display(),
             e.message()
-        ))
+        ),
+        manifest: Some(path.to_path_buf()),
+        position: e
+            .span()
+            .and_then(|span| ManifestPosition::of_offset(&text, span.start)),
     })
 }
 
@@ -105,6 +108,7 @@ fn package_from(manifest: &Path, table: &toml::Table) -> Result<ManifestOnlyPack
         .ok_or_else(|| LoadError {
             message: format!("{}: `[package]` has no `name`", manifest.display()),
             manifest: Some(manifest.to_path_buf()),
+            position: None,
         })?
         .to_string();
     let lib_path = table

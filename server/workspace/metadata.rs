@@ -29,6 +29,82 @@ pub struct LoadError {
     pub message: String,
     /// The manifest at fault, when cargo names one.
     pub manifest: Option<PathBuf>,
+    /// Where in that manifest the error is, when cargo or the TOML parser says.
+    pub position: Option<ManifestPosition>,
+}
+
+impl LoadError {
+    /// An error that names no manifest.
+    pub fn general(message: impl Into<String>) -> LoadError {
+        LoadError {
+            message: message.into(),
+            manifest: None,
+            position: None,
+        }
+    }
+}
+
+/// A position in a manifest as cargo and the TOML parser report it: 1-based line and
+/// column, the column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManifestPosition {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl ManifestPosition {
+    /// The position in an error message: "TOML parse error at line L, column C", or
+    /// cargo's "--> path:L:C" pointer.
+    pub fn in_message(message: &str) -> Option<ManifestPosition> {
+        let number = |text: &str| -> Option<usize> {
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        };
+        if let Some(at) = message.find("at line ") {
+            let (line, rest) = message[at + "at line ".len()..].split_once(", column ")?;
+            return Some(ManifestPosition {
+                line: line.trim().parse().ok()?,
+                column: number(rest)?,
+            });
+        }
+        let arrow = message
+            .lines()
+            .find_map(|line| line.trim_start().strip_prefix("--> "))?;
+        let mut parts = arrow.trim_end().rsplitn(3, ':');
+        let column = number(parts.next()?)?;
+        let line = number(parts.next()?)?;
+        Some(ManifestPosition { line, column })
+    }
+
+    /// The position of byte `offset` of `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Option<ManifestPosition> {
+        let before = text.get(..offset)?;
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        Some(ManifestPosition {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        })
+    }
+
+    /// As a byte range of `text`: from the column to the end of its line (what an editor
+    /// underlines); `None` when the line is not in the text.
+    pub fn line_range(self, text: &str) -> Option<std::ops::Range<usize>> {
+        if self.line == 0 || self.line > text.split('\n').count() {
+            return None;
+        }
+        let line_start = text
+            .split_inclusive('\n')
+            .take(self.line - 1)
+            .map(str::len)
+            .sum::<usize>();
+        let line_text = text.get(line_start..)?.split('\n').next()?;
+        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+        let start = line_text
+            .char_indices()
+            .nth(self.column.saturating_sub(1))
+            .map_or(line_text.len(), |(index, _)| index);
+        Some(line_start + start..line_start + line_text.len())
+    }
 }
 
 impl std::fmt::Display for LoadError {
@@ -79,12 +155,11 @@ pub fn load_metadata(
     }
     // Its own process group, tracked: a timeout or the server's exit ends cargo and
     // everything it started (a hung registry fetch, a `cargo` wrapper script's children).
-    let (mut group, lines) = ProcessGroup::spawn(command).map_err(|e| LoadError {
-        message: format!(
+    let (mut group, lines) = ProcessGroup::spawn(command).map_err(|e| {
+        LoadError::general(format!(
             "cannot run `cargo metadata` ({}): {e}; is cargo on PATH?",
             cargo.to_string_lossy()
-        ),
-        manifest: None,
+        ))
     })?;
     let timed_out = || {
         LoadError {
@@ -93,6 +168,7 @@ pub fn load_metadata(
             timeout.as_secs()
         ),
         manifest: Some(manifest.to_path_buf()),
+        position: None,
     }
     };
     let deadline = Instant::now() + timeout;
@@ -127,23 +203,22 @@ pub fn load_metadata(
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => {
-                return Err(LoadError {
-                    message: format!("waiting for `cargo metadata` failed: {e}"),
-                    manifest: None,
-                })
+                return Err(LoadError::general(format!(
+                    "waiting for `cargo metadata` failed: {e}"
+                )))
             }
         }
     };
     if !status.success() {
+        let message = cargo_error_summary(&stderr);
         return Err(LoadError {
-            message: cargo_error_summary(&stderr),
+            position: ManifestPosition::in_message(&message),
+            message,
             manifest: failing_manifest(&stderr, base).or_else(|| Some(manifest.to_path_buf())),
         });
     }
-    serde_json::from_str(&stdout).map_err(|e| LoadError {
-        message: format!("cannot read `cargo metadata` output: {e}"),
-        manifest: None,
-    })
+    serde_json::from_str(&stdout)
+        .map_err(|e| LoadError::general(format!("cannot read `cargo metadata` output: {e}")))
 }
 
 /// Cargo's error without its "Caused by" noise folded away.
@@ -179,6 +254,29 @@ fn failing_manifest(stderr: &str, base: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_positions_are_read_from_toml_and_cargo_messages() {
+        let toml = "failed to parse manifest\n\nCaused by:\n  TOML parse error at line 2, column 8\n  |\n2 | näme =";
+        let at = |line, column| Some(ManifestPosition { line, column });
+        assert_eq!(ManifestPosition::in_message(toml), at(2, 8));
+        let arrow = "string values must be quoted\n --> ws/Cargo.toml:2:8\n  |\n2 | näme = \n";
+        assert_eq!(ManifestPosition::in_message(arrow), at(2, 8));
+        assert_eq!(ManifestPosition::in_message("no position here"), None);
+        let text = "[package]\nnäme = \n";
+        assert_eq!(ManifestPosition::of_offset(text, 10 + 8), at(2, 8));
+        assert_eq!(ManifestPosition::of_offset(text, 0), at(1, 1));
+    }
+
+    #[test]
+    fn positions_become_the_rest_of_their_line() {
+        let text = "[package]\nnäme = \n";
+        let at = |line, column| ManifestPosition { line, column };
+        assert_eq!(at(2, 8).line_range(text), Some(10 + 8..10 + 8));
+        assert_eq!(at(2, 1).line_range(text), Some(10..10 + 8));
+        assert_eq!(at(9, 1).line_range(text), None);
+        assert_eq!(at(0, 1).line_range(text), None);
+    }
 
     #[test]
     fn finds_the_blamed_manifest_in_cargo_errors() {

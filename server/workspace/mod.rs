@@ -3,7 +3,7 @@
 
 pub mod fallback;
 pub mod metadata;
-pub mod modules;
+pub mod module_tree;
 
 use std::io::Read;
 use std::path::Path;

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 use triplet::analysis::cfg::CfgSet;
-use triplet::analysis::context::{ApiKnowledge, ApiVerdict, CrateFile, CrateInput, TargetView};
+use triplet::analysis::context::{
+    ApiKnowledge, ApiVerdict, Behaviour, CrateFile, CrateInput, TargetView,
+};
 use triplet::analysis::finding::Finding;
 use triplet::analysis::syntax::{FileSyntax, Gate};
 
@@ -43,7 +45,11 @@ impl ApiKnowledge for FakeApis {
         }
         let fails = target.starts_with("wasm32");
         Some(ApiVerdict {
-            behaviour: if fails { "panic" } else { "ok" }.into(),
+            behaviour: if fails {
+                Behaviour::Panic
+            } else {
+                Behaviour::Ok
+            },
             message: "not supported".into(),
             source: "library/std/src/sys/pal/unsupported/time.rs".into(),
             alternative: None,

@@ -293,7 +293,7 @@ impl<'a> World<'a> {
             if external
                 .only_on
                 .as_ref()
-                .is_some_and(|triples| !triples.iter().any(|t| *t == target.triple))
+                .is_some_and(|triples| !triples.contains(&target.triple))
             {
                 continue;
             }

@@ -3,7 +3,7 @@
 
 use super::{format_targets, FindingSet};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
-use crate::analysis::context::{ApiVerdict, CrateFile, CrateInput, TargetView};
+use crate::analysis::context::{ApiVerdict, Behaviour, CrateFile, CrateInput, TargetView};
 use crate::analysis::finding::{ApiFacts, ApiTargetFact, Finding, Fix, RuleCode, TextEdit};
 use crate::analysis::resolve::{Certainty, Resolver};
 use crate::analysis::syntax::{CrateAttr, PathKind, PathRef};
@@ -75,7 +75,7 @@ fn check_path(
             }
             facts.push(ApiTargetFact {
                 target: target.triple.clone(),
-                behaviour: "ok".into(),
+                behaviour: Behaviour::Ok,
                 message: String::new(),
                 source: String::new(),
             });
@@ -84,7 +84,7 @@ fn check_path(
         api.get_or_insert(name);
         facts.push(ApiTargetFact {
             target: target.triple.clone(),
-            behaviour: verdict.behaviour.clone(),
+            behaviour: verdict.behaviour,
             message: verdict.message.clone(),
             source: verdict.source.clone(),
         });
@@ -130,7 +130,7 @@ fn check_path(
 
 /// "panics at run time on A (\"msg\"); returns an `Unsupported` error on B and C".
 fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
-    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(Behaviour, String, Vec<String>)> = Vec::new();
     for (target, verdict) in failing {
         match groups
             .iter_mut()
@@ -138,7 +138,7 @@ fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
         {
             Some(group) => group.2.push(target.triple.clone()),
             None => groups.push((
-                verdict.behaviour.clone(),
+                verdict.behaviour,
                 verdict.message.clone(),
                 vec![target.triple.clone()],
             )),
@@ -147,10 +147,13 @@ fn describe(failing: &[(&TargetView, ApiVerdict)]) -> String {
     groups
         .iter()
         .map(|(behaviour, message, targets)| {
-            let what = match behaviour.as_str() {
-                "panic" => "panics at run time",
-                "error" => "returns an `Unsupported` error at run time",
-                _ => "silently does nothing at run time",
+            let what = match behaviour {
+                Behaviour::Panic => "panics at run time",
+                Behaviour::Error => "returns an `Unsupported` error at run time",
+                // Only failing behaviours are described; Ok and Absent never get here.
+                Behaviour::Noop | Behaviour::Ok | Behaviour::Absent => {
+                    "silently does nothing at run time"
+                }
             };
             let detail = if message.is_empty() {
                 String::new()

@@ -16,7 +16,7 @@ use lsp_types::{
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -45,19 +45,15 @@ pub(super) struct BuildState {
     pub(super) progress: HashMap<u64, Progress>,
     /// Targets of an order that a newer order took over: their final status is not sent.
     pub(super) superseded: HashMap<u64, Vec<String>>,
-    /// Whether a `-Zbuild-std` check is possible; found out once, off the protocol loop.
-    build_std_available: Arc<OnceLock<bool>>,
 }
 
 impl Server<'_> {
-    /// Looks for a rustc with rust-src once, on a thread (it runs rustc twice).
+    /// Looks for a rustc with rust-src on a thread, off the protocol loop (it may run
+    /// rustc); the toolchain keeps the answer for analysis and code actions alike.
     pub(super) fn probe_build_std(&mut self) {
-        let cell = Arc::clone(&self.builds.build_std_available);
         let _ = thread::Builder::new()
             .name("triplet-build-std-probe".into())
-            .spawn(move || {
-                let _ = cell.set(crate::build::build_std_available().is_some());
-            });
+            .spawn(crate::build::build_std_available);
     }
 
     pub(super) fn workspace_loaded(&mut self, root: &Path, packages: Vec<PackageSelection>) {
@@ -356,11 +352,7 @@ impl Server<'_> {
             )
         }];
         // Normally the probe from `initialized` has answered; if not, ask now (once).
-        let build_std = *self
-            .builds
-            .build_std_available
-            .get_or_init(|| crate::build::build_std_available().is_some());
-        if build_std {
+        if crate::build::build_std_available().is_some() {
             actions.push(CodeAction {
                 diagnostics: Some(vec![diagnostic]),
                 kind: Some(CodeActionKind::QUICKFIX),

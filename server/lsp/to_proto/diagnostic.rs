@@ -72,45 +72,6 @@ fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Where a manifest error points ("TOML parse error at line L, column C", or
-/// "--> path:L:C"), as a byte range from that column to the end of its line.
-pub fn toml_error_range(message: &str, text: &str) -> Option<Range<usize>> {
-    let (line, column) = line_and_column(message)?;
-    if line == 0 || line > text.split('\n').count() {
-        return None;
-    }
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum::<usize>();
-    let line_text = text.get(line_start..)?.split('\n').next()?;
-    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
-    let start = line_text
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line_text.len(), |(index, _)| index);
-    Some(line_start + start..line_start + line_text.len())
-}
-
-fn line_and_column(message: &str) -> Option<(usize, usize)> {
-    let number = |text: &str| -> Option<usize> {
-        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse().ok()
-    };
-    if let Some(at) = message.find("at line ") {
-        let (line, rest) = message[at + "at line ".len()..].split_once(", column ")?;
-        return Some((line.trim().parse().ok()?, number(rest)?));
-    }
-    let arrow = message
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
-    let mut parts = arrow.trim_end().rsplitn(3, ':');
-    let column = number(parts.next()?)?;
-    let line = number(parts.next()?)?;
-    Some((line, column))
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -171,18 +132,5 @@ pub(crate) mod tests {
         let diagnostic = load_error_diagnostic("bad", None, &index, PositionEncoding::Utf8);
         assert_eq!(diagnostic.range.start, Position::new(0, 0));
         assert!(diagnostic.message.starts_with("bad"));
-    }
-
-    #[test]
-    fn toml_error_positions_become_byte_ranges() {
-        let text = "[package]\nnäme = \n";
-        let message = "failed to parse manifest\n\nCaused by:\n  TOML parse error at line 2, column 8\n  |\n2 | näme =";
-        assert_eq!(toml_error_range(message, text), Some(10 + 8..10 + 8));
-        let message = "TOML parse error at line 2, column 1";
-        assert_eq!(toml_error_range(message, text), Some(10..10 + 8));
-        assert_eq!(toml_error_range("no position here", text), None);
-        let arrow = "string values must be quoted\n --> ws/Cargo.toml:2:8\n  |\n2 | näme = \n";
-        assert_eq!(toml_error_range(arrow, text), Some(18..18));
-        assert_eq!(toml_error_range("at line 9, column 1", text), None);
     }
 }

@@ -1,11 +1,9 @@
 //! Hover on a flagged run-time API: per-target support, failure mode, std source, alternative.
 
+use crate::analysis::context::Behaviour;
 use crate::analysis::finding::{ApiFacts, Finding};
 use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
-
-/// Behaviours that mean "the API works on this target" (anything else is a failure mode).
-const WORKING_BEHAVIOURS: [&str; 3] = ["works", "supported", "ok"];
 
 pub fn hover(
     findings: &[Finding],
@@ -28,11 +26,11 @@ pub fn hover(
 }
 
 fn render(finding: &Finding, facts: &ApiFacts) -> String {
-    let (working, failing): (Vec<_>, Vec<_>) = facts.per_target.iter().partition(|fact| {
-        WORKING_BEHAVIOURS
-            .iter()
-            .any(|word| fact.behaviour.eq_ignore_ascii_case(word))
-    });
+    // Anything but `ok` is listed with its failure mode (`absent` included).
+    let (working, failing): (Vec<_>, Vec<_>) = facts
+        .per_target
+        .iter()
+        .partition(|fact| fact.behaviour == Behaviour::Ok);
     let mut out = format!(
         "**`{}`** · [{} {}]({})\n\n",
         facts.api,
@@ -78,12 +76,13 @@ mod tests {
 
     fn instant_finding(text: &str) -> Finding {
         let start = text.find("std::time").unwrap();
-        let fact = |target: &str, behaviour: &str, message: &str, source: &str| ApiTargetFact {
-            target: target.into(),
-            behaviour: behaviour.into(),
-            message: message.into(),
-            source: source.into(),
-        };
+        let fact =
+            |target: &str, behaviour: Behaviour, message: &str, source: &str| ApiTargetFact {
+                target: target.into(),
+                behaviour,
+                message: message.into(),
+                source: source.into(),
+            };
         Finding {
             code: RuleCode::T0002,
             severity: Severity::Warning,
@@ -96,10 +95,10 @@ mod tests {
             api: Some(ApiFacts {
                 api: "std::time::Instant::now".into(),
                 per_target: vec![
-                    fact("x86_64-unknown-linux-gnu", "works", "", ""),
+                    fact("x86_64-unknown-linux-gnu", Behaviour::Ok, "", ""),
                     fact(
                         "wasm32-unknown-unknown",
-                        "panics",
+                        Behaviour::Panic,
                         "time not implemented on this platform",
                         "library/std/src/sys/pal/unsupported/time.rs",
                     ),
@@ -122,9 +121,7 @@ mod tests {
         assert!(markup
             .value
             .contains("Works on: `x86_64-unknown-linux-gnu`"));
-        assert!(markup
-            .value
-            .contains("`wasm32-unknown-unknown`: **panics**"));
+        assert!(markup.value.contains("`wasm32-unknown-unknown`: **panic**"));
         assert!(markup
             .value
             .contains("time not implemented on this platform"));

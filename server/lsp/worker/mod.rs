@@ -15,7 +15,6 @@ use crate::lsp::config::{Config, Settings};
 use crate::lsp::documents::Overlay;
 use crate::lsp::ext::TargetsResult;
 use crate::lsp::line_index::LineIndex;
-use crate::lsp::to_proto::toml_error_range;
 use crate::lsp::workspaces::{
     classify, config_scope, discover_roots, fingerprint, fingerprint_bytes, root_for, FileKind,
 };
@@ -368,7 +367,7 @@ impl Worker {
                 let message = error.to_string();
                 let failure = LoadFailure {
                     manifest,
-                    range: toml_error_range(&message, &text),
+                    range: error.position.and_then(|at| at.line_range(&text)),
                     message,
                     index: LineIndex::new(text),
                 };
@@ -395,10 +394,8 @@ impl Worker {
         if let Some(toolchain) = &self.toolchain {
             return Ok(Arc::clone(toolchain));
         }
-        let toolchain = Arc::new(Toolchain::detect().map_err(|error| LoadError {
-            message: error.to_string(),
-            manifest: None,
-        })?);
+        let toolchain =
+            Toolchain::detect().map_err(|error| LoadError::general(error.to_string()))?;
         self.toolchain = Some(Arc::clone(&toolchain));
         Ok(toolchain)
     }

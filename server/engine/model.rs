@@ -1,0 +1,259 @@
+//! The workspace model the engine checks against: its members from `cargo metadata` (or
+//! from the manifests alone when one member is broken), the toolchain, and the run-time
+//! API table for that toolchain.
+
+use super::{CheckState, Engine, EngineOptions, LoadError};
+use crate::analysis::cfg::CfgSet;
+use crate::analysis::context::{DependencyFacts, ResolvedCrate};
+use crate::runtime_api::ApiTable;
+use crate::targets::selection;
+use crate::targets::Toolchain;
+use crate::workspace::metadata::{self, FeatureSelection};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A workspace member as the engine keeps it between checks.
+#[derive(Debug, Clone)]
+pub(super) struct PackageModel {
+    pub(super) name: String,
+    pub(super) manifest_path: PathBuf,
+    pub(super) has_lib: bool,
+    pub(super) crate_roots: Vec<PathBuf>,
+    pub(super) enabled_features: BTreeSet<String>,
+    pub(super) dependencies: Vec<DependencyFacts>,
+    pub(super) resolved: Vec<ResolvedCrate>,
+    /// Where each dependency's library sources are (for T0008).
+    pub(super) dependency_sources: Vec<super::semantic::DependencySource>,
+}
+
+impl Engine {
+    pub(super) fn assemble(
+        root: &Path,
+        options: EngineOptions,
+        toolchain: impl FnOnce() -> Result<Arc<Toolchain>, LoadError>,
+    ) -> Result<Engine, LoadError> {
+        let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let manifest = if root.is_dir() {
+            root.join("Cargo.toml")
+        } else {
+            root.to_path_buf()
+        };
+        if !manifest.is_file() {
+            return Err(LoadError::general(format!(
+                "no Cargo.toml at {}",
+                root.display()
+            )));
+        }
+        let loaded =
+            metadata::load_metadata(&manifest, &options.features, metadata::metadata_timeout());
+        let toolchain = toolchain()?;
+        let (root, packages, load_problems) = match loaded {
+            Ok(metadata) => {
+                let packages = metadata
+                    .workspace_packages()
+                    .into_iter()
+                    .map(|package| package_model(&metadata, package, &options.features))
+                    .collect();
+                (
+                    metadata.workspace_root.clone().into_std_path_buf(),
+                    packages,
+                    Vec::new(),
+                )
+            }
+            Err(error) if options.partial_on_broken_member => {
+                degraded_model(&manifest, error, &options.features)?
+            }
+            Err(error) => return Err(error),
+        };
+        let api_table = api_table_for(&toolchain);
+        Ok(Engine {
+            load_problems,
+            api_table,
+            root_manifest: root.join("Cargo.toml"),
+            cargo_config: selection::find_cargo_config(&root),
+            rust_toolchain: selection::find_rust_toolchain(&root),
+            root,
+            toolchain,
+            packages,
+            options,
+            state: Mutex::new(CheckState::default()),
+            facts: Mutex::new(HashMap::new()),
+            installed: OnceLock::new(),
+            semantic: super::semantic::SemanticCrates::default(),
+        })
+    }
+}
+
+/// When `cargo metadata` fails on one member, the others are read from their manifests
+/// (without dependency facts); the failure is kept as a load problem. When nothing is
+/// readable, the original error stands.
+type DegradedModel = (PathBuf, Vec<PackageModel>, Vec<LoadError>);
+
+fn degraded_model(
+    manifest: &Path,
+    error: LoadError,
+    features: &FeatureSelection,
+) -> Result<DegradedModel, LoadError> {
+    let (members, mut problems) = crate::workspace::fallback::read_members(manifest);
+    let healthy: Vec<PackageModel> = members
+        .into_iter()
+        .filter(|member| Some(&member.manifest_path) != error.manifest.as_ref())
+        .map(|member| PackageModel {
+            enabled_features: metadata::enabled_features_in(&member.features, &[], features).0,
+            name: member.name,
+            manifest_path: member.manifest_path,
+            has_lib: member.has_lib,
+            crate_roots: member.crate_roots,
+            dependencies: Vec::new(),
+            resolved: Vec::new(),
+            dependency_sources: Vec::new(),
+        })
+        .collect();
+    if healthy.is_empty() {
+        return Err(error);
+    }
+    if !problems.iter().any(|p| p.manifest == error.manifest) {
+        problems.insert(0, error);
+    }
+    let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((root, healthy, problems))
+}
+
+fn package_model(
+    metadata: &cargo_metadata::Metadata,
+    package: &cargo_metadata::Package,
+    selection: &FeatureSelection,
+) -> PackageModel {
+    let (enabled_features, enabled_optional) = metadata::enabled_features(package, selection);
+    let resolved_deps = metadata::resolved_direct_deps(metadata, package);
+    let resolve_node = |id: &cargo_metadata::PackageId| {
+        metadata
+            .resolve
+            .as_ref()
+            .and_then(|r| r.nodes.iter().find(|n| &n.id == id))
+            .map(|n| n.features.iter().map(|f| f.to_string()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let dependencies: Vec<DependencyFacts> = package
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+        .map(|dep| {
+            let key = metadata::dep_key(dep);
+            let target = resolved_deps.get(&key);
+            DependencyFacts {
+                enabled: !dep.optional || enabled_optional.contains(&key),
+                package_name: dep.name.clone(),
+                version: target.map(|t| t.version.to_string()).unwrap_or_default(),
+                platform: dep.target.as_ref().map(|p| p.to_string()),
+                default_features: dep.uses_default_features,
+                default_enables_std: target.is_some_and(|t| metadata::default_enables_std(t)),
+                resolved_features: target.map(|t| resolve_node(&t.id)).unwrap_or_default(),
+                key,
+            }
+        })
+        .collect();
+    let dependency_sources = dependency_sources(package, &resolved_deps, &dependencies);
+    let resolved = metadata::reachable_crates(metadata, package)
+        .into_iter()
+        .map(|(pkg, features, via)| ResolvedCrate {
+            name: pkg.name.to_string(),
+            version: pkg.version.to_string(),
+            features,
+            via,
+        })
+        .collect();
+    let is_root_kind = |kind: &cargo_metadata::TargetKind| {
+        use cargo_metadata::TargetKind as K;
+        matches!(
+            kind,
+            K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::Bin | K::ProcMacro
+        )
+    };
+    let crate_roots = package
+        .targets
+        .iter()
+        .filter(|t| t.kind.iter().any(is_root_kind))
+        .map(|t| t.src_path.clone().into_std_path_buf())
+        .collect();
+    let has_lib = package.targets.iter().any(|t| {
+        use cargo_metadata::TargetKind as K;
+        t.kind
+            .iter()
+            .any(|k| matches!(k, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib))
+    });
+    PackageModel {
+        name: package.name.to_string(),
+        manifest_path: package.manifest_path.clone().into_std_path_buf(),
+        has_lib,
+        crate_roots,
+        enabled_features,
+        dependencies,
+        resolved,
+        dependency_sources,
+    }
+}
+
+/// The run-time API table for this toolchain: derived from its own rust-src when installed
+/// (std's behaviour changes between releases), cached per rustc version; else the table
+/// shipped with Triplet.
+fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
+    static DERIVED: Mutex<Option<(String, Arc<ApiTable>)>> = Mutex::new(None);
+    let shipped = || Arc::new(ApiTable::shipped().clone());
+    let Some(library) = toolchain.rust_src_library() else {
+        return shipped();
+    };
+    if let Ok(cache) = DERIVED.lock() {
+        if let Some((version, table)) = cache.as_ref() {
+            if *version == toolchain.version {
+                return table.clone();
+            }
+        }
+    }
+    let shipped_table = ApiTable::shipped();
+    let targets: Vec<(String, CfgSet)> = shipped_table
+        .targets()
+        .filter_map(|triple| toolchain.cfg(triple).map(|cfg| (triple.to_string(), cfg)))
+        .collect();
+    let table = match ApiTable::derive(&library, &targets) {
+        Ok(table) => Arc::new(table),
+        Err(_) => return shipped(), // a rust-src layout the mapping does not fit
+    };
+    if let Ok(mut cache) = DERIVED.lock() {
+        *cache = Some((toolchain.version.clone(), table.clone()));
+    }
+    table
+}
+
+/// Each direct dependency's library root, named as the package's code names it.
+fn dependency_sources(
+    package: &cargo_metadata::Package,
+    resolved_deps: &HashMap<String, &cargo_metadata::Package>,
+    facts: &[DependencyFacts],
+) -> Vec<super::semantic::DependencySource> {
+    use cargo_metadata::TargetKind as K;
+    package
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+        .filter_map(|dep| {
+            let key = metadata::dep_key(dep);
+            let target = resolved_deps.get(&key)?;
+            let lib = target
+                .targets
+                .iter()
+                .find(|t| t.kind.iter().any(|k| matches!(k, K::Lib | K::RLib)))?;
+            let facts = facts.iter().find(|f| f.key == key)?.clone();
+            Some(super::semantic::DependencySource {
+                code_name: dep
+                    .rename
+                    .clone()
+                    .unwrap_or_else(|| lib.name.clone())
+                    .replace('-', "_"),
+                root: lib.src_path.clone().into_std_path_buf(),
+                facts,
+            })
+        })
+        .collect()
+}
