@@ -81,6 +81,9 @@ pub struct ModuleSource {
     pub macros: Vec<OpaqueMacro>,
     /// `macro_rules! name { … }` in this module: the identifiers of each body.
     pub macro_bodies: HashMap<String, HashSet<String>>,
+    /// Macros of one arm `() => { items }` with no metavariable: their items' text, so a
+    /// call `name!()` can be read as those items (libc's `prelude!()` defines `mod prelude`).
+    pub fixed_expansions: HashMap<String, String>,
     /// `extern crate name [as alias];` (the bound name, the crate).
     pub extern_crates: Vec<(String, String, Gate)>,
     /// `#![no_std]` / `#![cfg_attr(p, no_std)]` gates (crate roots only matter).
@@ -180,6 +183,9 @@ impl ModuleSource {
                         .map(|tree| idents_of(tree.syntax()))
                         .unwrap_or_default();
                     self.macro_bodies.insert(name.text().to_string(), body);
+                    if let Some(items) = it.token_tree().and_then(|t| fixed_expansion(&t)) {
+                        self.fixed_expansions.insert(name.text().to_string(), items);
+                    }
                 }
                 self.push_item(it.name(), ItemKind::Macro, gate)
             }
@@ -305,6 +311,24 @@ impl ModuleSource {
             idents: idents_of(tree.syntax()),
         });
     }
+}
+
+/// The body of `{ () => { body } }` (a `;` may follow) when it uses no metavariable.
+fn fixed_expansion(tree: &ast::TokenTree) -> Option<String> {
+    let text = tree.syntax().text().to_string();
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?.trim();
+    let rest = inner
+        .strip_prefix("()")?
+        .trim_start()
+        .strip_prefix("=>")?
+        .trim();
+    let rest = rest.strip_suffix(';').unwrap_or(rest).trim();
+    let body = rest.strip_prefix('{')?.strip_suffix('}')?;
+    // One arm only, and nothing to substitute.
+    if body.contains('$') || body.contains("() =>") {
+        return None;
+    }
+    Some(body.to_string())
 }
 
 fn idents_of(node: &ra_ap_syntax::SyntaxNode) -> HashSet<String> {

@@ -8,8 +8,8 @@
 use super::source::{ItemKind, ModDecl, ModuleSource, Position};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use crate::analysis::syntax::Gate;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -25,6 +25,8 @@ pub struct CrateTree {
     pub features: Vec<String>,
     provider: Arc<dyn SourceProvider>,
     files: Mutex<HashMap<PathBuf, Option<Arc<ModuleSource>>>>,
+    /// `name!()` expansions read so far, by the file they are called in.
+    expansions: Mutex<HashMap<(PathBuf, String), Arc<ModuleSource>>>,
 }
 
 impl CrateTree {
@@ -40,6 +42,7 @@ impl CrateTree {
             features,
             provider,
             files: Mutex::new(HashMap::new()),
+            expansions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -87,14 +90,21 @@ pub struct Module {
     /// Where `mod child;` files of this module live.
     dir: PathBuf,
     parent: Option<Arc<Module>>,
+    /// Set when this is the expansion of `name!()` inside the module (see `fixed_expansions`).
+    expansion: Option<String>,
 }
 
 /// A module's identity: crate, file, inline path.
-type ModuleKey = (usize, PathBuf, Vec<usize>);
+type ModuleKey = (usize, PathBuf, Vec<usize>, Option<String>);
 
 impl Module {
     fn key(&self) -> ModuleKey {
-        (self.krate, self.file.clone(), self.inline.clone())
+        (
+            self.krate,
+            self.file.clone(),
+            self.inline.clone(),
+            self.expansion.clone(),
+        )
     }
 
     pub fn source(&self) -> &ModuleSource {
@@ -131,9 +141,12 @@ pub enum Resolution {
 pub struct CrateSet<'a> {
     crates: Vec<&'a CrateTree>,
     cfgs: Vec<CfgSet>,
-    /// `lookup` answers by (module, name). Filled with `Unknown` while a lookup runs, so a
-    /// glob cycle (`use super::*` under `pub use child::*`) ends instead of recursing.
+    /// `lookup` answers by (module, name), for answers that did not depend on a cycle.
     memo: RefCell<HashMap<(ModuleKey, String), Resolution>>,
+    /// Lookups running now: met again, a glob cycle (`use super::*` under `pub use
+    /// child::*`) answers `Unknown` instead of recursing, and taints what depends on it.
+    in_progress: RefCell<HashSet<(ModuleKey, String)>>,
+    tainted: Cell<bool>,
     /// Crates a path cannot start with unless `extern crate` names them (`alloc`).
     hidden: Vec<String>,
 }
@@ -151,6 +164,8 @@ impl<'a> CrateSet<'a> {
             crates,
             cfgs,
             memo: RefCell::new(HashMap::new()),
+            in_progress: RefCell::new(HashSet::new()),
+            tainted: Cell::new(false),
             hidden: Vec::new(),
         }
     }
@@ -317,6 +332,7 @@ impl<'a> CrateSet<'a> {
                 .map(Path::to_path_buf)
                 .unwrap_or_default(),
             parent: None,
+            expansion: None,
         })
     }
 
@@ -331,6 +347,7 @@ impl<'a> CrateSet<'a> {
                 inline,
                 dir: parent.dir.join(&decl.name),
                 parent: Some(parent.clone()),
+                expansion: parent.expansion.clone(),
             });
         }
         let tree = self.crates.get(parent.krate)?;
@@ -363,6 +380,7 @@ impl<'a> CrateSet<'a> {
                     inline: Vec::new(),
                     dir,
                     parent: Some(parent.clone()),
+                    expansion: None,
                 });
             }
         }
@@ -473,11 +491,20 @@ impl<'a> CrateSet<'a> {
         if let Some(known) = self.memo.borrow().get(&key) {
             return known.clone();
         }
-        self.memo
-            .borrow_mut()
-            .insert(key.clone(), Resolution::Unknown);
+        if self.in_progress.borrow().contains(&key) {
+            // A cycle: unknown here, and nothing computed from this answer is remembered.
+            self.tainted.set(true);
+            return Resolution::Unknown;
+        }
+        self.in_progress.borrow_mut().insert(key.clone());
+        let outer_taint = self.tainted.replace(false);
         let found = self.lookup_uncached(module, name, depth);
-        self.memo.borrow_mut().insert(key, found.clone());
+        self.in_progress.borrow_mut().remove(&key);
+        let tainted = self.tainted.get();
+        if !tainted {
+            self.memo.borrow_mut().insert(key, found.clone());
+        }
+        self.tainted.set(outer_taint || tainted);
         found
     }
 
@@ -534,6 +561,14 @@ impl<'a> CrateSet<'a> {
             }
         }
         for call in source.macros.iter().filter(|m| m.gate.is_on(cfg)) {
+            if call.idents.is_empty() {
+                if let Some(expanded) = self.expansion(module, &call.name) {
+                    match self.lookup(&expanded, name, depth + 1) {
+                        Resolution::Absent { .. } => continue,
+                        found => return found,
+                    }
+                }
+            }
             // Named in the call's input: almost surely what it defines (`atomic_int! { …
             // AtomicU64 }`). Only ever a positive claim, so a wrong guess hides a finding
             // rather than making one up.
@@ -553,6 +588,56 @@ impl<'a> CrateSet<'a> {
         } else {
             Resolution::Absent { at: 0 }
         }
+    }
+
+    /// `name!()` in `module`, read as the items of the macro's fixed body, when the crate
+    /// defines `name` as such a macro (in this module, the root, or a root child module such
+    /// as `#[macro_use] mod macros;`).
+    fn expansion(&self, module: &Module, name: &str) -> Option<Module> {
+        let tree = self.crates.get(module.krate)?;
+        let text = module
+            .source()
+            .fixed_expansions
+            .get(name)
+            .cloned()
+            .or_else(|| {
+                let root = self.root(module.krate)?;
+                let parent = Arc::new(root.clone());
+                root.source()
+                    .fixed_expansions
+                    .get(name)
+                    .cloned()
+                    .or_else(|| {
+                        root.source()
+                            .mods
+                            .iter()
+                            .enumerate()
+                            .find_map(|(index, decl)| {
+                                let child = self.child(&parent, index, decl)?;
+                                child.source().fixed_expansions.get(name).cloned()
+                            })
+                    })
+            })?;
+        let key = (module.file.clone(), name.to_string());
+        let source = {
+            let mut expansions = match tree.expansions.lock() {
+                Ok(map) => map,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            expansions
+                .entry(key)
+                .or_insert_with(|| Arc::new(ModuleSource::parse(&text)))
+                .clone()
+        };
+        Some(Module {
+            krate: module.krate,
+            file: module.file.clone(),
+            source,
+            inline: Vec::new(),
+            dir: module.dir.clone(),
+            parent: module.parent.clone(),
+            expansion: Some(name.to_string()),
+        })
     }
 
     /// The members of the trait a path names, whatever the target (for method calls).
