@@ -487,7 +487,7 @@ impl Engine {
         stop: &dyn Fn() -> bool,
         state: &mut CheckState,
     ) -> Result<Vec<Finding>, Stopped> {
-        let mut merged: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding> = BTreeMap::new();
+        let mut merged = crate::analysis::finding::FindingSet::default();
         for (index, package) in self.packages.iter().enumerate() {
             let context = self.package_context(index, package, changed, sources, state);
             let rules = context.rules.clone();
@@ -502,27 +502,10 @@ impl Engine {
                 let Some(finding) = rules.apply(finding) else {
                     continue;
                 };
-                let key = (
-                    finding.file.clone(),
-                    finding.range.start,
-                    finding.range.end,
-                    finding.code,
-                );
-                match merged.get_mut(&key) {
-                    Some(existing) => {
-                        for target in finding.targets {
-                            if !existing.targets.contains(&target) {
-                                existing.targets.push(target);
-                            }
-                        }
-                    }
-                    None => {
-                        merged.insert(key, finding);
-                    }
-                }
+                merged.merge(finding);
             }
         }
-        Ok(merged.into_values().collect())
+        Ok(merged.into_vec())
     }
 
     fn rule_config_for(&self, package: &PackageModel, sources: &dyn SourceProvider) -> RuleConfig {
