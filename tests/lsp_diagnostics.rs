@@ -607,3 +607,24 @@ fn initialization_options_select_targets_from_the_start() {
     assert_eq!(targets["selected"], json!(["x86_64-unknown-linux-gnu"]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn diagnostics_link_to_the_rule_page_under_the_docs_url_setting() {
+    let (_dir, root) = fixture("lsp-no-std");
+    let lib = root.join("src/lib.rs");
+    let uri = file_uri(&lib);
+    let mut client = start(
+        &root,
+        false,
+        false,
+        json!({"docsUrl": "https://docs.example.org/triplet/rules.md"}),
+    );
+    client.open(&lib, 1);
+    let published = client.wait_for_diagnostics(&uri, |p| has_code(p, "T0001"));
+    let diagnostic = with_code(&published, "T0001")[0];
+    assert_eq!(
+        diagnostic["codeDescription"]["href"],
+        "https://docs.example.org/triplet/rules.md#t0001-std-in-no-std"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -44,6 +44,21 @@ pub fn to_diagnostic(
     }
 }
 
+/// `to_diagnostic` for publishing: links the rule's page under `docs_base` (the
+/// `triplet.docsUrl` setting) when one is set.
+pub fn to_published_diagnostic(
+    finding: &Finding,
+    index: &LineIndex,
+    encoding: PositionEncoding,
+    docs_base: Option<&str>,
+) -> Diagnostic {
+    let mut diagnostic = to_diagnostic(finding, index, encoding);
+    if let Some(href) = doc_url(finding.code, docs_base).and_then(|url| url.parse::<Uri>().ok()) {
+        diagnostic.code_description = Some(CodeDescription { href });
+    }
+    diagnostic
+}
+
 /// A workspace whose manifest cannot be loaded: an error on the manifest itself.
 pub fn load_error_diagnostic(
     message: &str,

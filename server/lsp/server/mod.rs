@@ -17,7 +17,7 @@ mod settings;
 use super::code_actions::{code_actions, EditContext};
 use super::config::{Config, Settings};
 use super::convert::{path_to_uri, uri_to_path};
-use super::diagnostics::{load_error_diagnostic, to_diagnostic};
+use super::diagnostics::{load_error_diagnostic, to_diagnostic, to_published_diagnostic};
 use super::documents::Documents;
 use super::ext::{TargetsParams, TargetsRequest};
 use super::hover::hover;

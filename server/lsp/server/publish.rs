@@ -124,11 +124,11 @@ impl Server<'_> {
                     &fallback
                 }
             };
+            let docs_url = self.config.for_workspace(path).docs_url.as_deref();
             diagnostics.extend(
-                report
-                    .findings
-                    .iter()
-                    .map(|finding| to_diagnostic(finding, index, self.encoding)),
+                report.findings.iter().map(|finding| {
+                    to_published_diagnostic(finding, index, self.encoding, docs_url)
+                }),
             );
         }
         for failure in self
