@@ -73,6 +73,8 @@ fn rules_md() -> String {
          `triplet.rules` setting in an editor, or `rules = { T0002 = \"off\" }` under\n\
          `[package.metadata.triplet]` / `[workspace.metadata.triplet]` (strongest first).\n\
          `triplet explain CODE` (or the rule's name) prints a rule's page; editors show it on hover.\n\n\
+         Each rule is one file in `server/analysis/rules/` that declares its code, name, severity\n\
+         and this page; how to add one is written at the top of `server/analysis/rules/mod.rs`.\n\n\
          | code | name | default | where | rule | tests |\n\
          |---|---|---|---|---|---|\n",
     );
