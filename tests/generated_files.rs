@@ -221,6 +221,27 @@ fn cargo_metadata_schema_rules_are_generated_from_the_rules() {
 }
 
 #[test]
+fn every_rule_has_its_test_module() {
+    let main =
+        std::fs::read_to_string(repo_path("tests/rules/main.rs")).expect("tests/rules/main.rs");
+    for rule in ALL_RULES {
+        let path = test_module(rule);
+        assert!(
+            repo_path(&path).is_file(),
+            "{} has no test module: add {path}",
+            rule.code.as_str()
+        );
+        let module = path
+            .trim_start_matches("tests/rules/")
+            .trim_end_matches(".rs");
+        assert!(
+            main.contains(&format!("mod {module};")),
+            "tests/rules/main.rs lacks `mod {module};`"
+        );
+    }
+}
+
+#[test]
 fn vscode_settings_list_every_rule() {
     // package.json is generated from the settings schema by `npm run gen:settings`
     // (checked by the extension's own tests); here only that it knows every rule.

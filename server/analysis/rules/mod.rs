@@ -7,7 +7,8 @@
 //! 1. a variant in [`RuleCode`] (`analysis/finding.rs`);
 //! 2. a file here named after the rule, with `pub const RULE: Rule` and its `check`;
 //! 3. the `RULE` in [`ALL_RULES`] and in [`rule`], and the `check` call in `analysis/mod.rs`;
-//! 4. its cases in `tests/rules/<code>_<name>.rs` (one module of the `rules` test binary);
+//! 4. its cases in `tests/rules/<code>_<name>.rs`, a `mod` in `tests/rules/main.rs` (one
+//!    test binary for every rule);
 //! 5. `TRIPLET_BLESS=1 cargo test --test generated_files` (docs, README, schemas), then
 //!    `npm run gen:settings` in `editors/vscode` (VS Code settings).
 
@@ -93,7 +94,7 @@ pub fn rule_page(rule: &Rule) -> String {
         rule.name,
         rule.default_severity.as_str(),
         rule.reported_in.describe(),
-        rule.docs.trim_end()
+        rule.docs.trim()
     ) + "\n"
 }
 
