@@ -333,7 +333,10 @@ fn findings_link_to_no_placeholder_and_point_at_explain() {
     assert_eq!(found[0]["doc"], serde_json::Value::Null, "{json:#}");
     let human = triplet(&["check", "."], ws.path());
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("= help: `triplet explain T0001`"), "{text}");
+    assert!(
+        text.contains("= help: run `triplet explain T0001`"),
+        "{text}"
+    );
     let sarif = triplet(&["check", ".", "--format", "sarif"], ws.path());
     let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
     let driver = &sarif["runs"][0]["tool"]["driver"];

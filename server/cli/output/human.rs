@@ -51,7 +51,7 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> S
             let _ = writeln!(out, "{gutter} = fix: {}", fix.title);
         }
         let help = doc_url(finding.code, None)
-            .unwrap_or_else(|| format!("`triplet explain {}`", finding.code.as_str()));
+            .unwrap_or_else(|| format!("run `triplet explain {}`", finding.code.as_str()));
         let _ = writeln!(out, "{gutter} = help: {help}");
         out.push('\n');
     }
