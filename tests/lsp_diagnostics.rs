@@ -27,10 +27,8 @@ fn buffer_edits_republish_with_exact_columns(utf8: bool) {
     );
     assert_eq!(diagnostic["source"], "triplet");
     assert_eq!(diagnostic["severity"], 1);
-    assert!(diagnostic["codeDescription"]["href"]
-        .as_str()
-        .unwrap()
-        .ends_with("#t0001-std-in-no-std"));
+    // No placeholder link: the package declares no repository and no docsUrl is set.
+    assert!(diagnostic.get("codeDescription").is_none(), "{diagnostic}");
     assert!(!diagnostic["data"]["targets"].as_array().unwrap().is_empty());
     let target = diagnostic["data"]["targets"][0].as_str().unwrap();
     assert!(diagnostic["message"].as_str().unwrap().contains(target));
@@ -165,6 +163,10 @@ fn hover_explains_the_runtime_failure() {
     let markdown = hover["contents"]["value"].as_str().unwrap();
     assert!(markdown.contains("Instant::now"), "{markdown}");
     assert!(markdown.contains("wasm32-unknown-unknown"), "{markdown}");
+    assert!(
+        markdown.contains("# T0002 unsupported-api") && markdown.contains("**Fix**"),
+        "the rule's page follows: {markdown}"
+    );
     assert_eq!(hover["range"], diagnostic["range"]);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -615,6 +617,23 @@ fn unavailable_on_target_in_an_unsaved_buffer_and_its_fix() {
             .iter()
             .any(|d| d["range"]["start"]["line"].as_u64() >= Some(new_line)),
         "{clean:#}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn diagnostics_link_to_the_rule_page_under_the_docs_url_setting() {
+    let mut client = LspSession::fixture("lsp-no-std")
+        .options(json!({"docsUrl": "https://docs.example.org/triplet/rules.md"}))
+        .start();
+    let lib = client.file("src/lib.rs");
+    let uri = file_uri(&lib);
+    client.open(&lib, 1);
+    let published = client.wait_for_diagnostics(&uri, |p| has_code(p, "T0001"));
+    let diagnostic = with_code(&published, "T0001")[0];
+    assert_eq!(
+        diagnostic["codeDescription"]["href"],
+        "https://docs.example.org/triplet/rules.md#t0001-std-in-no-std"
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -115,6 +115,8 @@ fn schema_examples_and_sample_settings_are_valid() {
         json!({ "targets": ["x86_64-unknown-linux-gnu", "aarch64-apple-ios-sim", "riscv32imac-unknown-none-elf"] }),
         json!({ "rules": { "T0007": "error", "unknown-target": "warning", "T0006": "info" } }),
         json!({ "server": { "path": null }, "trace": { "server": "verbose" } }),
+        json!({ "docsUrl": "https://docs.example.org/triplet/rules.md" }),
+        json!({ "docsUrl": null }),
     ];
     for sample in &samples {
         assert_valid(&settings, sample, "sample settings");
@@ -152,6 +154,7 @@ fn settings_schema_rejects_bad_values() {
             "an unknown trace level",
         ),
         (json!({ "checkonsave": true }), "a misspelt key"),
+        (json!({ "docsUrl": 7 }), "docsUrl as a number"),
     ];
     for (instance, what) in &bad {
         assert_invalid(&settings, instance, what);

@@ -1,10 +1,13 @@
 //! What the analysis reports: findings with byte ranges, and fixes as exact text edits.
 
+use super::rules::{self, Rule};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// Stable rule codes. The code, the kebab-case name and the doc anchor never change.
+/// Stable rule codes. The code, the kebab-case name and the doc anchor never change; each
+/// code has one declaration in `analysis/rules/` ([`RuleCode::rule`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum RuleCode {
     T0001,
@@ -18,17 +21,6 @@ pub enum RuleCode {
 }
 
 impl RuleCode {
-    pub const ALL: [RuleCode; 8] = [
-        RuleCode::T0001,
-        RuleCode::T0002,
-        RuleCode::T0003,
-        RuleCode::T0004,
-        RuleCode::T0005,
-        RuleCode::T0006,
-        RuleCode::T0007,
-        RuleCode::T0008,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             RuleCode::T0001 => "T0001",
@@ -42,45 +34,25 @@ impl RuleCode {
         }
     }
 
+    /// The rule's declaration (its file in `analysis/rules/`).
+    pub fn rule(self) -> &'static Rule {
+        rules::rule(self)
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            RuleCode::T0001 => "std-in-no-std",
-            RuleCode::T0002 => "unsupported-api",
-            RuleCode::T0003 => "missing-crate-type",
-            RuleCode::T0004 => "dependency-pulls-std",
-            RuleCode::T0005 => "dependency-unsupported-on-target",
-            RuleCode::T0006 => "target-not-installed",
-            RuleCode::T0007 => "unknown-target",
-            RuleCode::T0008 => "unavailable-on-target",
-        }
+        self.rule().name
     }
 
     pub fn default_severity(self) -> Severity {
-        match self {
-            RuleCode::T0001
-            | RuleCode::T0003
-            | RuleCode::T0005
-            | RuleCode::T0007
-            | RuleCode::T0008 => Severity::Error,
-            RuleCode::T0002 | RuleCode::T0004 => Severity::Warning,
-            RuleCode::T0006 => Severity::Info,
-        }
+        self.rule().default_severity
     }
 
     /// Accepts the code ("T0002", any case) or the name ("unsupported-api").
     pub fn parse(text: &str) -> Option<RuleCode> {
-        RuleCode::ALL
-            .into_iter()
+        rules::ALL_RULES
+            .iter()
+            .map(|rule| rule.code)
             .find(|code| code.as_str().eq_ignore_ascii_case(text) || code.name() == text)
-    }
-
-    /// The rule's documentation page (one table, one anchor per rule).
-    pub fn doc_url(self) -> String {
-        format!(
-            "https://github.com/triplet-rs/triplet/blob/main/docs/rules.md#{}-{}",
-            self.as_str().to_ascii_lowercase(),
-            self.name()
-        )
     }
 }
 
@@ -156,4 +128,80 @@ pub struct Finding {
     pub range: Range<usize>,
     pub fixes: Vec<Fix>,
     pub api: Option<ApiFacts>,
+}
+
+/// Findings keyed by (file, range, code): a location reported for several targets becomes
+/// one finding that lists them all. The one place findings are merged: the rules fill it
+/// per target, the engine merges the findings of every package and crate into one.
+#[derive(Default)]
+pub struct FindingSet {
+    findings: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding>,
+}
+
+impl FindingSet {
+    /// Adds `target` to the finding at this location, creating it if needed. The message is
+    /// re-rendered from the full target list; fixes are computed once.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        code: RuleCode,
+        package: &str,
+        file: &Path,
+        range: Range<usize>,
+        target: &str,
+        message: impl FnOnce(&[String]) -> String,
+        fixes: impl FnOnce() -> Vec<Fix>,
+    ) {
+        let key = (file.to_path_buf(), range.start, range.end, code);
+        let finding = self.findings.entry(key).or_insert_with(|| Finding {
+            code,
+            severity: code.default_severity(),
+            message: String::new(),
+            package: package.to_string(),
+            targets: Vec::new(),
+            file: file.to_path_buf(),
+            range,
+            fixes: fixes(),
+            api: None,
+        });
+        if !finding.targets.iter().any(|t| t == target) {
+            finding.targets.push(target.to_string());
+        }
+        finding.message = message(&finding.targets);
+    }
+
+    /// Adds a finding that was built whole (all its targets known), replacing any at its
+    /// location.
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.insert(Self::key(&finding), finding);
+    }
+
+    /// Adds a finding; one already at its location keeps its message and fixes and gains
+    /// the new finding's targets.
+    pub fn merge(&mut self, finding: Finding) {
+        match self.findings.get_mut(&Self::key(&finding)) {
+            Some(existing) => {
+                for target in finding.targets {
+                    if !existing.targets.contains(&target) {
+                        existing.targets.push(target);
+                    }
+                }
+            }
+            None => self.push(finding),
+        }
+    }
+
+    fn key(finding: &Finding) -> (PathBuf, usize, usize, RuleCode) {
+        (
+            finding.file.clone(),
+            finding.range.start,
+            finding.range.end,
+            finding.code,
+        )
+    }
+
+    /// The findings, ordered by file, range and code.
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.findings.into_values().collect()
+    }
 }

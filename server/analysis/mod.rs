@@ -11,7 +11,7 @@ pub mod std_paths;
 pub mod syntax;
 
 use context::{CrateInput, ManifestInput, TargetOrigin};
-use finding::{Finding, RuleCode};
+use finding::Finding;
 use manifest::TomlSpans;
 use rules::FindingSet;
 
@@ -47,9 +47,9 @@ pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
         return Vec::new();
     };
     let mut out = FindingSet::default();
-    rules::crate_type::check(input, &spans, &mut out);
-    rules::dependency_std::check(input, &spans, &mut out);
-    rules::dependency_traps::check(input, &spans, &mut out);
+    rules::missing_crate_type::check(input, &spans, &mut out);
+    rules::dependency_pulls_std::check(input, &spans, &mut out);
+    rules::dependency_unsupported_on_target::check(input, &spans, &mut out);
     out.into_vec()
 }
 
@@ -63,9 +63,4 @@ pub fn analyze_target_selection(
     rules::unknown_target::check(package, origins, install.known, &mut out);
     rules::target_not_installed::check(package, origins, install, &mut out);
     out.into_vec()
-}
-
-/// Every rule code, for documentation and configuration.
-pub fn rule_codes() -> &'static [RuleCode] {
-    &RuleCode::ALL
 }

@@ -1,8 +1,9 @@
-//! Command-line front end: `triplet check | targets | lsp | api-table | build`.
+//! Command-line front end: `triplet check | targets | lsp | api-table | build | explain`.
 
 pub mod api_table;
 pub mod build;
 pub mod check;
+pub mod explain;
 pub mod output;
 pub mod targets;
 
@@ -37,6 +38,8 @@ pub enum Command {
     ApiTable(api_table::ApiTableArgs),
     /// Run the real toolchain (`cargo check`/`cargo build`) for each selected target.
     Build(build::BuildArgs),
+    /// Print a rule's documentation: `triplet explain T0001` or `triplet explain std-in-no-std`.
+    Explain(explain::ExplainArgs),
     /// Serve the Language Server Protocol on stdin/stdout (logs go to stderr).
     Lsp,
 }
@@ -134,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Targets(args) => targets::run(args),
         Command::ApiTable(args) => api_table::run(args),
         Command::Build(args) => build::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Lsp => crate::lsp::run(),
     }
 }

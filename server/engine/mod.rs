@@ -16,7 +16,7 @@ mod rule_config;
 mod semantic;
 
 use crate::analysis::context::TargetOrigin;
-use crate::analysis::finding::{Finding, RuleCode};
+use crate::analysis::finding::Finding;
 use crate::runtime_api::ApiTable;
 use crate::targets::{TargetFacts, Toolchain};
 use crate::workspace::metadata::FeatureSelection;
@@ -27,7 +27,7 @@ use file_cache::FileCache;
 use model::PackageModel;
 use package_context::PackageContext;
 pub use rule_config::RuleConfig;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -272,7 +272,7 @@ impl Engine {
         stop: &dyn Fn() -> bool,
         state: &mut CheckState,
     ) -> Result<Vec<Finding>, Stopped> {
-        let mut merged: BTreeMap<(PathBuf, usize, usize, RuleCode), Finding> = BTreeMap::new();
+        let mut merged = crate::analysis::finding::FindingSet::default();
         for (index, package) in self.packages.iter().enumerate() {
             let context = self.package_context(index, package, changed, sources, state);
             let rules = context.rules.clone();
@@ -287,26 +287,9 @@ impl Engine {
                 let Some(finding) = rules.apply(finding) else {
                     continue;
                 };
-                let key = (
-                    finding.file.clone(),
-                    finding.range.start,
-                    finding.range.end,
-                    finding.code,
-                );
-                match merged.get_mut(&key) {
-                    Some(existing) => {
-                        for target in finding.targets {
-                            if !existing.targets.contains(&target) {
-                                existing.targets.push(target);
-                            }
-                        }
-                    }
-                    None => {
-                        merged.insert(key, finding);
-                    }
-                }
+                merged.merge(finding);
             }
         }
-        Ok(merged.into_values().collect())
+        Ok(merged.into_vec())
     }
 }

@@ -15,6 +15,8 @@ pub struct Settings {
     pub check_on_save: bool,
     /// `code -> severity | "off"`, handed to the engine as is.
     pub rules: Value,
+    /// Where rule pages live (a rules.md URL): diagnostics link to it when set.
+    pub docs_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -23,6 +25,7 @@ impl Default for Settings {
             targets: Vec::new(),
             check_on_save: false,
             rules: Value::Null,
+            docs_url: None,
         }
     }
 }

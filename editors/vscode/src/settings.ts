@@ -7,6 +7,8 @@ export interface ServerSettings {
   targets: string[];
   checkOnSave: boolean;
   rules: Record<string, Severity>;
+  /** Where rule pages live (a rules.md URL); sent only when set. */
+  docsUrl?: string;
 }
 
 /** Everything under `triplet.*`, including the client-only keys. */
@@ -21,6 +23,7 @@ export function readSettings(get: (key: string) => unknown): ClientSettings {
   const targets = get("targets");
   const rules = get("rules");
   const serverPath = get("server.path");
+  const docsUrl = get("docsUrl");
   return {
     targets: Array.isArray(targets)
       ? [...new Set(targets.filter((t): t is string => typeof t === "string" && t.trim() !== "").map((t) => t.trim()))]
@@ -28,6 +31,7 @@ export function readSettings(get: (key: string) => unknown): ClientSettings {
     checkOnSave: get("checkOnSave") === true,
     rules: readRules(rules),
     serverPath: typeof serverPath === "string" && serverPath.trim() !== "" ? serverPath.trim() : undefined,
+    ...(typeof docsUrl === "string" && docsUrl.trim() !== "" ? { docsUrl: docsUrl.trim() } : {}),
   };
 }
 
@@ -50,6 +54,7 @@ export function serverSettings(settings: ClientSettings, trusted: boolean): Serv
     targets: [...settings.targets],
     checkOnSave: trusted && settings.checkOnSave,
     rules: { ...settings.rules },
+    ...(settings.docsUrl ? { docsUrl: settings.docsUrl } : {}),
   };
 }
 

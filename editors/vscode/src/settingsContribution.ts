@@ -9,6 +9,7 @@ const SCOPES: Record<string, string> = {
   "triplet.targets": "resource",
   "triplet.checkOnSave": "resource",
   "triplet.rules": "resource",
+  "triplet.docsUrl": "resource",
   "triplet.server.path": "machine-overridable",
   "triplet.trace.server": "window",
 };

@@ -4,14 +4,65 @@
 //! The compiler is the judge: in a `#![no_std]` crate a `std::` path fails to resolve unless
 //! `extern crate std;` is in effect, and `extern crate std` fails on a target without std.
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
+use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, CrateInput, TargetView};
-use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::resolve::Resolver;
 use crate::analysis::std_paths::{Home, StdPaths};
 use crate::analysis::syntax::{CrateAttr, PathKind, STD_ONLY_MACROS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0001,
+    name: "std-in-no-std",
+    default_severity: Severity::Error,
+    reported_in: ReportedIn::Source,
+    short: "std paths in a crate that is #![no_std] for a target.",
+    summary: "`std` named in a crate that is `#![no_std]` for a target; a std crate built for a target without std (once, at the root). Fix: `core::`/`alloc::` rewrite (+ `extern crate alloc;`)",
+    source_file: file!(),
+    docs: r#"
+**Fires** when a crate is `#![no_std]` for a target (directly, or through
+`#![cfg_attr(pred, no_std)]` whose predicate holds for that target and the enabled
+features) and names `std`: `use std::…`, a `std::…` path, `::std::…`, an
+`extern crate std` on a target that has no std, or std-only macros (`println!`, `vec!`,
+`format!`…) without an import.
+
+It also fires **once, at the crate root**, when a crate that is not `no_std` for a target is
+built for a target without a standard library (`thumbv7em-none-eabihf`, `wasm32v1-none`…),
+instead of once per `std` path. When the crate has `#![cfg_attr(not(feature = "std"), no_std)]`
+and a default feature turns `std` on, the message says so (`--no-default-features`).
+
+**Does not fire** where the compiler would accept the code: `extern crate std;` in effect
+(e.g. `#[cfg(feature = "std")] extern crate std;` with the feature on) makes `std::` paths
+legal on targets that have std. Code gated off for the target (`#[cfg(test)]`,
+`#[cfg(feature = "std")]` with the feature off, `mod` declarations under `#[cfg]`) is never
+reported for it; `cfg!()` in an expression gates nothing.
+
+**Fix**: rewrite `std` to `core` or `alloc` where the item lives there (from
+`data/std-paths.toml`, read off std's own `lib.rs`), adding `extern crate alloc;` after the
+crate's inner attributes when needed. A `use std::{…}` group is rewritten only when one
+crate fits every member (`core`, or `alloc`, which re-exports `fmt`, `str`, `slice`,
+`borrow`). Items that exist only in std (`HashMap`, `Mutex`, `thread`, `fs`…) get no rewrite;
+the message names the usual no_std crate (hashbrown, spin, critical-section, embassy…).
+
+**Example**
+
+```rust
+#![no_std]
+use std::vec::Vec; // error: `std::vec::Vec` is not available … use `alloc::vec::Vec`
+```
+
+becomes
+
+```rust
+#![no_std]
+extern crate alloc;
+use alloc::vec::Vec;
+```
+"#,
+};
 
 /// How the crate stands with respect to std on one target.
 struct CrateStd {
@@ -22,10 +73,16 @@ struct CrateStd {
     aliases: Vec<(String, String)>,
 }
 
+/// Whether the crate is `#![no_std]` under `cfg` (directly or through `cfg_attr`). The one
+/// definition: T0002 asks it too, to leave no_std targets to this rule.
+pub fn is_no_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
+    root.syntax.crate_attrs.iter().any(|attr| match attr {
+        CrateAttr::NoStd { gate, .. } => gate.is_on(cfg),
+    })
+}
+
 fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
-    let no_std = root.syntax.crate_attrs.iter().any(|attr| match attr {
-        CrateAttr::NoStd { gate, .. } => gate.is_on(&target.cfg),
-    });
+    let no_std = is_no_std(root, &target.cfg);
     let active_externs = root.syntax.extern_crates.iter().filter(|krate| {
         krate.gate.is_on(&target.cfg)
             && root

@@ -1,9 +1,37 @@
 //! T0006 `target-not-installed`: a selected target whose standard library (or `core`) is
 //! not in the toolchain's sysroot, so `cargo check --target` would fail with E0463.
 
-use super::FindingSet;
+use super::{FindingSet, ReportedIn, Rule};
 use crate::analysis::context::TargetOrigin;
-use crate::analysis::finding::RuleCode;
+use crate::analysis::finding::{RuleCode, Severity};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0006,
+    name: "target-not-installed",
+    default_severity: Severity::Info,
+    reported_in: ReportedIn::TargetSelection,
+    short: "the target's standard library is not installed.",
+    summary: "a selected target whose std is not in the sysroot",
+    source_file: file!(),
+    docs: r#"
+**Fires** (as info) at the line that selects a target whose `core`/std is not in the
+toolchain's sysroot: builds for it would fail with E0463. Live analysis still covers the
+target. The message names `rustup target add T` and, when rust-src is present, a
+`-Zbuild-std` check.
+
+**Does not fire** for installed targets, for triples rustc does not know (T0007 covers
+those), or for targets selected on the command line (there is no line to point at).
+
+**Fix**: none in the file; run `rustup target add <triple>`.
+
+**Example**
+
+```toml
+[package.metadata.triplet]
+targets = ["wasm32-unknown-unknown"] # info: `rustup target add wasm32-unknown-unknown`
+```
+"#,
+};
 
 pub struct InstallFacts<'a> {
     pub installed: &'a [String],

@@ -8,16 +8,88 @@
 //! declaration with its `#[cfg]` gate evaluated on the target. Where the index cannot tell
 //! (a macro may define the name, a file is missing), nothing is reported.
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::{CrateFile, TargetView};
-use crate::analysis::finding::{Finding, Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
 use crate::analysis::items::source::{gate_expr, ItemKind};
 use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0008,
+    name: "unavailable-on-target",
+    default_severity: Severity::Error,
+    reported_in: ReportedIn::Source,
+    short: "Paths and methods that name an item missing on a target (std::os::unix on Windows, AtomicU64 on thumbv7em, a #[cfg(unix)] fn called on wasm32, libc::kill on wasm32).",
+    summary: "an item that exists on some selected targets and not others: `std::os::unix` on Windows, `AtomicU64` on thumbv7em, the crate's own `#[cfg(unix)]` items, `libc::kill` on wasm32, `alloc::` without `extern crate alloc;`. Fix: `#[cfg(...)]` where the item is defined, or `extern crate alloc;`",
+    source_file: file!(),
+    docs: r#"
+**Fires** where a `use`, a path in code or a method call names an item that exists on some
+selected targets and not on others, the error `cargo check --target T` gives (E0432, E0433,
+E0425, E0599), for every target at once:
+
+- std's platform modules: `std::os::unix::…` on Windows or wasm32, `std::os::linux::…` on
+  Android, `std::os::windows::…` elsewhere, `std::os::fd` on Windows, and calls of the
+  methods their traits provide (`.exec()`, `.st_ino()`, `.encode_wide()`) where the trait's
+  import is missing;
+- the crate's own items under `#[cfg]`: a function, module, constant or type defined under
+  `#[cfg(unix)]`, `#[cfg(target_os = "linux")]` or a feature, used from code compiled where it
+  does not exist (through `crate::`, `self::`, `super::`, a module path or its bare name);
+- core's atomic types by target: `AtomicU64` where `target_has_atomic_load_store = "64"` is
+  false (thumbv7em, thumbv6m, 32-bit MIPS/PowerPC);
+- dependencies' APIs under `#[cfg]`: `libc::kill`, `libc::sysconf` on Windows and
+  wasm32-unknown-unknown;
+- `alloc::…` in a crate without `extern crate alloc;`, and under `extern crate core as std;`
+  a `std::…` path that core does not have.
+
+Every verdict is derived from the sources, not from a list: std, core and alloc from the
+toolchain's rust-src (evaluated with the cfg set std is compiled with, `RUSTC_BOOTSTRAP=1
+rustc --print cfg`), dependencies from their sources as cargo resolved them (their enabled
+features, target-specific dependencies per target), the crate from its buffers. Each
+declaration keeps its `#[cfg]` gate, `cfg_if!`/`cfg_select!` arms become gates, globs and
+re-exports are followed per target. The message names the targets where the code fails and
+those where it works.
+
+**Does not fire** where the code is gated off for the failing targets, where the name is a
+local binding or a generic parameter, where the crate is `no_std` and the path names `std`
+(T0001), where a macro might define the name (an unexpanded item-level macro whose tokens
+name it; macros with a fixed body such as libc's `prelude!()` are read), where a glob import
+in scope might bring a trait, or where the index cannot tell (a module file is missing, a
+glob cannot be followed). A name missing on every selected target that no declaration
+mentions is left to rustc. Without rust-src, std paths are not checked and one info finding
+says so (`rustup component add rust-src`); the crate's own items and dependencies still are.
+
+**Fix**: `#[cfg(<predicate>)]` on the statement or on the `use` item (when nothing else names
+what it imports), where the predicate is the gate the item is declared under (`doc` and
+`test` folded away) when that separates the failing targets from the working ones, else the
+simplest cfg atom all working targets share and no failing target has. `alloc::…` gets
+`extern crate alloc;` at the crate root. The message names `portable-atomic` for atomics.
+
+**Example**
+
+```rust
+#[cfg(unix)]
+fn flush_page_cache() {}
+
+pub fn shutdown() {
+    flush_page_cache(); // error on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+}
+```
+
+becomes
+
+```rust
+pub fn shutdown() {
+    #[cfg(unix)]
+    flush_page_cache();
+}
+```
+"#,
+};
 
 /// A crate the analysed crate can name: the sysroot's and its dependencies.
 pub struct ExternalCrate {

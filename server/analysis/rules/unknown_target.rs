@@ -1,9 +1,36 @@
 //! T0007 `unknown-target`: a selected triple that rustc does not know, reported where it
 //! is written, with the nearest known triple as the fix.
 
-use super::FindingSet;
+use super::{FindingSet, ReportedIn, Rule};
 use crate::analysis::context::TargetOrigin;
-use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0007,
+    name: "unknown-target",
+    default_severity: Severity::Error,
+    reported_in: ReportedIn::TargetSelection,
+    short: "a triple rustc does not know.",
+    summary: "a triple rustc does not know. Fix: the nearest known triple",
+    source_file: file!(),
+    docs: r#"
+**Fires** where a triple that `rustc --print target-list` does not know is written
+(`[package.metadata.triplet]`, `[workspace.metadata.triplet]`, `.cargo/config.toml`
+`build.target`, `rust-toolchain.toml`, docs.rs metadata).
+
+**Does not fire** for custom target `.json` files, or when rustc's target list could not be
+read (Triplet says nothing rather than guess).
+
+**Fix**: the nearest known triple (edit distance), when one is close.
+
+**Example**
+
+```toml
+[package.metadata.triplet]
+targets = ["wasm32-unknown-unknwon"] # error: did you mean `wasm32-unknown-unknown`?
+```
+"#,
+};
 
 pub fn check(package: &str, origins: &[TargetOrigin], known: &[String], out: &mut FindingSet) {
     if known.is_empty() {

@@ -1,12 +1,60 @@
 //! T0002 `unsupported-api`: std APIs that compile for a target but fail at run time there
 //! (panic, return `Unsupported`, or silently do nothing), per the run-time API table.
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, std_in_no_std, FindingSet, ReportedIn, Rule};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use crate::analysis::context::{ApiVerdict, Behaviour, CrateFile, CrateInput, TargetView};
-use crate::analysis::finding::{ApiFacts, ApiTargetFact, Finding, Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{
+    ApiFacts, ApiTargetFact, Finding, Fix, RuleCode, Severity, TextEdit,
+};
 use crate::analysis::resolve::{Certainty, Resolver};
-use crate::analysis::syntax::{CrateAttr, PathKind, PathRef};
+use crate::analysis::syntax::{PathKind, PathRef};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0002,
+    name: "unsupported-api",
+    default_severity: Severity::Warning,
+    reported_in: ReportedIn::Source,
+    short: "std APIs that compile but fail at run time on a target.",
+    summary: "std APIs that compile but panic / return `Unsupported` / do nothing at run time on the target. Fix: `#[cfg(not(...))]` on the statement",
+    source_file: file!(),
+    docs: r#"
+**Fires** on a call path that resolves (through `use` trees, renames, imported modules and
+types, globs) to a std API that compiles for a selected target but fails at run time there:
+it panics (`Instant::now` on wasm32-unknown-unknown: "time not implemented on this
+platform"), returns an `Unsupported` error (`std::fs::read`), or silently does nothing. The
+verdicts come from the run-time API table, derived from std's own source (see
+`docs/runtime-api.md`); each finding carries, per target, the behaviour, the message and
+the std source file, shown on hover in editors.
+
+**Does not fire** on targets where the API works, on targets where the crate is `no_std`
+(that is T0001's business), in code gated off for the failing targets
+(`#[cfg(not(target_arch = "wasm32"))]`), or on names a glob import would bring in that the
+table does not know. `cfg!()` in an expression does not hide a call.
+
+**Fix**: for an expression statement, `#[cfg(not(<predicate>))]` before it, where the
+predicate is the simplest one true on every failing target and false on every target where
+the API works (checked against each target's real cfg set). The message names the
+portable alternative (web-time, wasm-bindgen-futures, gloo-timers…).
+
+**Example**
+
+```rust
+pub fn spawn_worker() {
+    std::thread::spawn(|| {}); // warning on wasm32-unknown-unknown: panics at run time
+}
+```
+
+becomes
+
+```rust
+pub fn spawn_worker() {
+    #[cfg(not(target_arch = "wasm32"))]
+    std::thread::spawn(|| {});
+}
+```
+"#,
+};
 
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
     for index in 0..input.files.len() {
@@ -24,7 +72,7 @@ pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet
     let std_targets: Vec<&TargetView> = input
         .targets
         .iter()
-        .filter(|t| t.has_std && !is_no_std(root, &t.cfg))
+        .filter(|t| t.has_std && !std_in_no_std::is_no_std(root, &t.cfg))
         .collect();
     if std_targets.is_empty() {
         return;
@@ -39,12 +87,6 @@ pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet
             out.push(finding);
         }
     }
-}
-
-fn is_no_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
-    root.syntax.crate_attrs.iter().any(|attr| match attr {
-        CrateAttr::NoStd { gate, .. } => gate.is_on(cfg),
-    })
 }
 
 fn check_path(

@@ -2,6 +2,7 @@
 
 use super::{relative, Positions};
 use crate::analysis::finding::Finding;
+use crate::analysis::rules::doc_url;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -49,7 +50,9 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> S
         for fix in &finding.fixes {
             let _ = writeln!(out, "{gutter} = fix: {}", fix.title);
         }
-        let _ = writeln!(out, "{gutter} = help: {}", finding.code.doc_url());
+        let help = doc_url(finding.code, None)
+            .unwrap_or_else(|| format!("run `triplet explain {}`", finding.code.as_str()));
+        let _ = writeln!(out, "{gutter} = help: {help}");
         out.push('\n');
     }
     out

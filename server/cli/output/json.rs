@@ -2,6 +2,7 @@
 
 use super::{place_edits, relative, Positions};
 use crate::analysis::finding::Finding;
+use crate::analysis::rules::doc_url;
 use crate::engine::LoadError;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -75,7 +76,7 @@ fn finding_json(root: &Path, finding: &Finding, positions: &mut Positions) -> Va
         "column": start.column,
         "end_line": end.line,
         "end_column": end.column,
-        "doc": finding.code.doc_url(),
+        "doc": doc_url(finding.code, None),
         "fixes": fixes,
     })
 }

@@ -2,21 +2,28 @@
 //! (declared in `columnKind`), paths relative to `%SRCROOT%` (the workspace root).
 
 use super::{place_edits, relative, Positions};
-use crate::analysis::finding::{Finding, RuleCode, Severity};
+use crate::analysis::finding::{Finding, Severity};
+use crate::analysis::rules::{doc_url, rule_page, ALL_RULES};
 use serde_json::{json, Value};
 use std::path::Path;
 
 pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> Value {
-    let rules: Vec<Value> = RuleCode::ALL
+    let rules: Vec<Value> = ALL_RULES
         .iter()
-        .map(|code| {
-            json!({
-                "id": code.as_str(),
-                "name": code.name(),
-                "shortDescription": { "text": code.name().replace('-', " ") },
-                "helpUri": code.doc_url(),
-                "defaultConfiguration": { "level": level(code.default_severity()) },
-            })
+        .map(|rule| {
+            let mut descriptor = json!({
+                "id": rule.code.as_str(),
+                "name": rule.name,
+                "shortDescription": { "text": rule.name.replace('-', " ") },
+                "fullDescription": { "text": rule.short },
+                "help": { "text": rule_page(rule), "markdown": rule_page(rule) },
+                "defaultConfiguration": { "level": level(rule.default_severity) },
+            });
+            // Only a link that leads somewhere (see `doc_url`).
+            if let Some(url) = doc_url(rule.code, None) {
+                descriptor["helpUri"] = json!(url);
+            }
+            descriptor
         })
         .collect();
     let results: Vec<Value> = findings
@@ -27,17 +34,25 @@ pub fn render(root: &Path, findings: &[Finding], positions: &mut Positions) -> V
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "triplet",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/triplet-rs/triplet",
-                "rules": rules,
-            }},
+            "tool": { "driver": driver(rules) },
             "originalUriBaseIds": { "%SRCROOT%": { "uri": format!("file://{}/", root.display()) } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
+}
+
+fn driver(rules: Vec<Value>) -> Value {
+    let mut driver = json!({
+        "name": "triplet",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        driver["informationUri"] = json!(repository);
+    }
+    driver
 }
 
 fn level(severity: Severity) -> &'static str {

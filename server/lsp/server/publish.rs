@@ -2,7 +2,7 @@
 
 use super::Server;
 use crate::lsp::line_index::LineIndex;
-use crate::lsp::to_proto::{load_error_diagnostic, path_to_uri, to_diagnostic};
+use crate::lsp::to_proto::{load_error_diagnostic, path_to_uri, to_published_diagnostic};
 use crate::lsp::worker::{FileReport, Outcome};
 use lsp_server::Response;
 use lsp_types::{notification, MessageType, PublishDiagnosticsParams, Uri};
@@ -134,11 +134,11 @@ impl Server<'_> {
                     &fallback
                 }
             };
+            let docs_url = self.config.for_workspace(path).docs_url.as_deref();
             diagnostics.extend(
-                report
-                    .findings
-                    .iter()
-                    .map(|finding| to_diagnostic(finding, index, self.encoding)),
+                report.findings.iter().map(|finding| {
+                    to_published_diagnostic(finding, index, self.encoding, docs_url)
+                }),
             );
         }
         for failure in self

@@ -1,6 +1,7 @@
 //! Findings (byte ranges) → LSP diagnostics (positions in the negotiated encoding).
 
 use crate::analysis::finding::{Finding, Severity};
+use crate::analysis::rules::doc_url;
 use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Uri};
 use serde_json::json;
@@ -26,11 +27,8 @@ pub fn to_diagnostic(
         range: index.range(&finding.range, encoding),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.code.as_str().to_string())),
-        code_description: finding
-            .code
-            .doc_url()
-            .parse::<Uri>()
-            .ok()
+        code_description: doc_url(finding.code, None)
+            .and_then(|url| url.parse::<Uri>().ok())
             .map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: finding.message.clone(),
@@ -44,6 +42,21 @@ pub fn to_diagnostic(
             "fixes": fixes,
         })),
     }
+}
+
+/// `to_diagnostic` for publishing: links the rule's page under `docs_base` (the
+/// `triplet.docsUrl` setting) when one is set.
+pub fn to_published_diagnostic(
+    finding: &Finding,
+    index: &LineIndex,
+    encoding: PositionEncoding,
+    docs_base: Option<&str>,
+) -> Diagnostic {
+    let mut diagnostic = to_diagnostic(finding, index, encoding);
+    if let Some(href) = doc_url(finding.code, docs_base).and_then(|url| url.parse::<Uri>().ok()) {
+        diagnostic.code_description = Some(CodeDescription { href });
+    }
+    diagnostic
 }
 
 /// A workspace whose manifest cannot be loaded: an error on the manifest itself.
@@ -114,12 +127,11 @@ pub(crate) mod tests {
         assert_eq!(utf16.range.end, Position::new(1, 17));
         assert_eq!(utf16.code, Some(NumberOrString::String("T0001".into())));
         assert_eq!(utf16.source.as_deref(), Some("triplet"));
-        assert!(utf16
-            .code_description
-            .unwrap()
-            .href
-            .as_str()
-            .ends_with("#t0001-std-in-no-std"));
+        // A link only where one leads somewhere (`doc_url`).
+        assert_eq!(
+            utf16.code_description.map(|d| d.href.as_str().to_string()),
+            doc_url(finding.code, None)
+        );
         let data = utf16.data.unwrap();
         assert_eq!(data["targets"], json!(["thumbv7em-none-eabihf"]));
         assert_eq!(data["fixes"][0]["preferred"], json!(true));

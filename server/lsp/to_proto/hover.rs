@@ -1,7 +1,9 @@
-//! Hover on a flagged run-time API: per-target support, failure mode, std source, alternative.
+//! Hover on a finding: its rule's page; on a flagged run-time API first the per-target
+//! support, failure mode, std source and alternative.
 
 use crate::analysis::context::Behaviour;
 use crate::analysis::finding::{ApiFacts, Finding};
+use crate::analysis::rules::{doc_url, rule_page};
 use crate::lsp::line_index::{LineIndex, PositionEncoding};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
@@ -11,15 +13,25 @@ pub fn hover(
     position: Position,
     encoding: PositionEncoding,
 ) -> Option<Hover> {
-    let finding = findings.iter().find(|finding| {
+    let under_cursor = |finding: &&Finding| {
         let range = index.range(&finding.range, encoding);
-        finding.api.is_some() && range.start <= position && position <= range.end
-    })?;
-    let facts = finding.api.as_ref()?;
+        range.start <= position && position <= range.end
+    };
+    // A run-time API finding first (its per-target facts), else any finding: its rule's page.
+    let finding = findings
+        .iter()
+        .filter(under_cursor)
+        .find(|finding| finding.api.is_some())
+        .or_else(|| findings.iter().find(under_cursor))?;
+    let mut value = match &finding.api {
+        Some(facts) => render(finding, facts) + "\n---\n\n",
+        None => String::new(),
+    };
+    value.push_str(&rule_page(finding.code.rule()));
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: render(finding, facts),
+            value,
         }),
         range: Some(index.range(&finding.range, encoding)),
     })
@@ -31,13 +43,12 @@ fn render(finding: &Finding, facts: &ApiFacts) -> String {
         .per_target
         .iter()
         .partition(|fact| fact.behaviour == Behaviour::Ok);
-    let mut out = format!(
-        "**`{}`** · [{} {}]({})\n\n",
-        facts.api,
-        finding.code.as_str(),
-        finding.code.name(),
-        finding.code.doc_url()
-    );
+    let rule = format!("{} {}", finding.code.as_str(), finding.code.name());
+    let rule = match doc_url(finding.code, None) {
+        Some(url) => format!("[{rule}]({url})"),
+        None => rule,
+    };
+    let mut out = format!("**`{}`** · {rule}\n\n", facts.api);
     if working.is_empty() {
         out.push_str("Works on: none of the selected targets\n\n");
     } else {

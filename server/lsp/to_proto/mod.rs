@@ -9,7 +9,7 @@ mod hover;
 
 pub use build_diagnostics::BuildDiagnostics;
 pub use code_action::{code_actions, AnalyzedText, EditContext};
-pub use diagnostic::{load_error_diagnostic, to_diagnostic};
+pub use diagnostic::{load_error_diagnostic, to_diagnostic, to_published_diagnostic};
 pub use hover::hover;
 
 use lsp_types::Uri;

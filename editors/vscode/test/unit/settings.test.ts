@@ -39,6 +39,12 @@ describe("serverSettings (initializationOptions / workspace/configuration)", () 
     });
   });
 
+  it("sends docsUrl only when it is set", () => {
+    const linked = readSettings(getter({ docsUrl: " https://example.org/rules.md " }));
+    assert.equal(serverSettings(linked, false).docsUrl, "https://example.org/rules.md");
+    assert.equal("docsUrl" in serverSettings(readSettings(getter({ docsUrl: "" })), true), false);
+  });
+
   it("forces checkOnSave off in an untrusted workspace", () => {
     assert.equal(serverSettings(settings, false).checkOnSave, false);
     assert.deepEqual(serverSettings(settings, false).targets, ["wasm32-unknown-unknown"]);

@@ -14,10 +14,11 @@ describe("settings declared in package.json", () => {
     assert.deepEqual(pkg.contributes.configuration, settingsContribution(schema));
   });
 
-  it("are the contract's five settings with the contract's defaults", () => {
+  it("are the contract's six settings with the contract's defaults", () => {
     const props = pkg.contributes.configuration.properties;
     assert.deepEqual(Object.keys(props).sort(), [
       "triplet.checkOnSave",
+      "triplet.docsUrl",
       "triplet.rules",
       "triplet.server.path",
       "triplet.targets",

@@ -2,10 +2,54 @@
 //! not to build for a target as configured: getrandom on wasm32-unknown-unknown without its
 //! JavaScript backend (version-aware), tokio features that do not exist on wasm32.
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{ManifestInput, ResolvedCrate, TargetView};
-use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::manifest::{edit_toml, TomlSpans};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0005,
+    name: "dependency-unsupported-on-target",
+    default_severity: Severity::Error,
+    reported_in: ReportedIn::Manifest,
+    short: "known target traps in the dependency graph (getrandom on wasm32, ...).",
+    summary: "getrandom on wasm32-unknown-unknown without its backend (version-aware), tokio features absent on wasm32. Fix: the feature",
+    source_file: file!(),
+    docs: r#"
+**Fires** on the direct dependency that pulls in a crate known not to build for a target as
+configured, judged from the resolved graph (versions and enabled features):
+
+- getrandom on `wasm32-unknown-unknown` without its JavaScript backend, version-aware:
+  0.1 needs `wasm-bindgen`; 0.2 needs `js`; 0.3.0–0.3.3 need `wasm_js` **and**
+  `--cfg getrandom_backend="wasm_js"` in the target's rustflags (`.cargo/config.toml`);
+  0.3.4 and later, and 0.4, need `wasm_js`.
+- tokio features that do not exist on wasm32 (`rt-multi-thread`, `net`, `fs`, `process`,
+  `signal`; on WASI `rt-multi-thread`, `process`, `signal`).
+
+**Does not fire** on other targets (getrandom on WASI or the host, tokio off wasm32), when
+the resolved graph already enables the backend feature (and, for 0.3.0–0.3.3, the rustflags
+set the cfg), or for tokio with only `sync`, `macros`, `io-util`, `rt` and `time`.
+
+**Fix** (getrandom): enable the feature on the direct getrandom dependency, or add a
+wasm32-only dependency on getrandom with the feature (cargo unifies features across the
+graph): `[target.'cfg(all(target_arch = "wasm32", target_os = "unknown"))'.dependencies]`.
+tokio gets no automatic fix: move those features to a table for the other targets.
+
+**Example**
+
+```toml
+[dependencies]
+rand = "0.8" # error on wasm32-unknown-unknown: getrandom 0.2 (pulled in by `rand`) needs `js`
+```
+
+gains
+
+```toml
+[target.'cfg(all(target_arch = "wasm32", target_os = "unknown"))'.dependencies]
+getrandom = { version = "0.2", features = ["js"] }
+```
+"#,
+};
 
 const WASM_UNKNOWN_CFG: &str = r#"cfg(all(target_arch = "wasm32", target_os = "unknown"))"#;
 

@@ -1,10 +1,47 @@
 //! T0004 `dependency-pulls-std`: a dependency whose default features turn on its `std`
 //! feature, in a build for a target without a standard library.
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{DependencyFacts, ManifestInput};
-use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::manifest::{edit_toml, TomlSpans};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0004,
+    name: "dependency-pulls-std",
+    default_severity: Severity::Warning,
+    reported_in: ReportedIn::Manifest,
+    short: "a dependency's enabled features bring std into a no_std build.",
+    summary: "a dependency whose default features enable `std`, built for a target without std. Fix: `default-features = false`",
+    source_file: file!(),
+    docs: r#"
+**Fires** on a dependency's line when the dependency is built for a target without std
+(its `[target.<cfg>.dependencies]` table applies, it is not an optional dependency that the
+enabled features leave off) and keeps default features whose closure turns on its `std`
+feature (serde, rand and most crates with a `std` feature).
+
+**Does not fire** on targets with std, for a dependency under a `[target.<cfg>]` table that
+does not apply to the target, for an optional dependency no enabled feature turns on, or
+once `default-features = false` is set.
+
+**Fix**: `default-features = false`, keeping the dependency's other keys (a plain version
+string becomes `{ version = "…", default-features = false }`).
+
+**Example**
+
+```toml
+[dependencies]
+serde = "1" # warning on thumbv7em-none-eabihf: turns on its `std` feature
+```
+
+becomes
+
+```toml
+[dependencies]
+serde = { version = "1", default-features = false }
+```
+"#,
+};
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
     for dependency in &input.dependencies {

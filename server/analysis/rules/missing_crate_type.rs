@@ -2,11 +2,51 @@
 //! crate-type` lacks what the platform's tooling loads: `cdylib` for Android (cargo-ndk /
 //! JNI), `staticlib` for iOS (Xcode), `cdylib` for wasm32 + wasm-bindgen (wasm-pack).
 
-use super::{format_targets, FindingSet};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{ManifestInput, TargetView};
-use crate::analysis::finding::Finding;
-use crate::analysis::finding::{Fix, RuleCode, TextEdit};
+use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::manifest::{edit_toml, TomlSpans};
+
+pub const RULE: Rule = Rule {
+    code: RuleCode::T0003,
+    name: "missing-crate-type",
+    default_severity: Severity::Error,
+    reported_in: ReportedIn::Manifest,
+    short: "[lib] crate-type lacks cdylib/staticlib the target's packaging needs.",
+    summary: "Android without `cdylib`, iOS without `staticlib`, wasm32 + wasm-bindgen without `cdylib`. Fix: merged `crate-type` keeping `rlib`",
+    source_file: file!(),
+    docs: r#"
+**Fires** on `[lib]` (or `[package]` when there is no `[lib]`) when the library is selected
+for Android without `cdylib` (cargo-ndk / JNI load a shared object), iOS without
+`staticlib` (Xcode links a static library), or wasm32 with a `wasm-bindgen` dependency
+without `cdylib` (wasm-pack's own error).
+
+**Does not fire** for other targets, for wasm32 without `wasm-bindgen`, or when
+`crate-type` already lists what every selected target needs.
+
+**Fix**: `crate-type` keeps what is written (or `rlib`, the default a list would otherwise
+drop) and adds what every selected target needs: Android + iOS together give
+`["rlib", "cdylib", "staticlib"]`. `[lib]` is created when missing. Comments and layout
+are kept (toml_edit); applying it twice changes nothing.
+
+**Example**
+
+```toml
+[package] # error for aarch64-linux-android and aarch64-apple-ios
+name = "mobile"
+
+[package.metadata.triplet]
+targets = ["aarch64-linux-android", "aarch64-apple-ios"]
+```
+
+gains
+
+```toml
+[lib]
+crate-type = ["rlib", "cdylib", "staticlib"]
+```
+"#,
+};
 
 /// The crate type a target needs, and why.
 fn required_crate_type(
