@@ -10,5 +10,6 @@ pub mod cli;
 pub mod engine;
 pub mod lsp;
 pub mod runtime_api;
+pub mod sysroot_facts;
 pub mod targets;
 pub mod workspace;
