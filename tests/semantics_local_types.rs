@@ -236,3 +236,45 @@ fn pointer_width_constants_match_the_compiler() {
     let triples = ["wasm32-unknown-unknown", HOST];
     assert_matches_compiler("pointer-width/const-eval", &triples);
 }
+
+#[test]
+fn facts_derived_from_rust_src() {
+    require_toolchain();
+    let facts = triplet::sysroot_facts::derive(Path::new(LIBRARY)).expect("derive facts");
+    use triplet::analysis::local_types::facts::FloatTy;
+    for method in ["sqrt", "powf", "sin", "exp", "round", "floor"] {
+        assert!(
+            facts.is_std_only_float_method(FloatTy::F32, method),
+            "{method}"
+        );
+        assert!(
+            facts.is_std_only_float_method(FloatTy::F64, method),
+            "{method}"
+        );
+    }
+    for method in ["abs", "max", "min", "to_bits", "is_nan"] {
+        assert!(
+            !facts.is_std_only_float_method(FloatTy::F32, method),
+            "{method} is in core"
+        );
+    }
+    let u64_ty = facts.atomic_type("AtomicU64").expect("AtomicU64");
+    for method in ["fetch_add", "swap", "compare_exchange", "fetch_update"] {
+        assert_eq!(
+            format!("{:?}", u64_ty.methods[method]),
+            r#"[Atom(KeyValue("target_has_atomic", "64"))]"#,
+            "{method}"
+        );
+    }
+    assert!(u64_ty.methods["load"].is_empty() && u64_ty.methods["new"].is_empty());
+    for name in [
+        "AtomicBool",
+        "AtomicUsize",
+        "AtomicIsize",
+        "AtomicPtr",
+        "AtomicI8",
+        "AtomicU128",
+    ] {
+        assert!(facts.atomic_type(name).is_some(), "{name}");
+    }
+}
