@@ -5,7 +5,7 @@
 use super::facts::{AtomicTypeFacts, SysrootFacts};
 use super::gate::{all_known, GateCache};
 use super::receiver::{AtomicRef, Inference, LocalTy};
-use super::scope::{resolve_std, segments_of, use_leaves};
+use super::scope::{resolve_std, segments_of, trait_in_scope_declares, use_leaves};
 use super::{split_targets, works_on, Cause, Class, LocalFinding};
 use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::TargetView;
@@ -224,7 +224,8 @@ impl Checker<'_, '_> {
         let Some(gate) = ty.methods.get(method) else {
             return; // not a method core defines for the type (a trait's, a typo): unknown
         };
-        if gate.is_empty() {
+        // An extension trait in scope (one declared here, say) may provide the method.
+        if gate.is_empty() || trait_in_scope_declares(node, method) {
             return;
         }
         let exists = ty.exists.clone();

@@ -4,7 +4,9 @@
 use super::facts::{FloatTy, SysrootFacts};
 use super::gate::GateCache;
 use super::receiver::{Inference, LocalTy};
-use super::scope::{defined_locally, foreign_trait_may_be_in_scope, scopes_at, segments_of};
+use super::scope::{
+    defined_locally, foreign_trait_may_be_in_scope, segments_of, trait_in_scope_declares,
+};
 use super::{split_targets, works_on, Cause, Class, LocalFinding};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
@@ -115,22 +117,4 @@ fn path_site(call: &ast::CallExpr) -> Option<(FloatTy, String, Range<usize>)> {
         method.clone(),
         usize::from(range.start())..usize::from(range.end()),
     ))
-}
-
-/// Whether a trait declared in a scope visible at `at` (its module or enclosing blocks)
-/// has a method `method`: in scope there, it may provide it.
-fn trait_in_scope_declares(at: &SyntaxNode, method: &str) -> bool {
-    scopes_at(at).iter().any(|scope| {
-        scope
-            .children()
-            .filter_map(ast::Trait::cast)
-            .filter_map(|t| t.assoc_item_list())
-            .flat_map(|list| list.assoc_items())
-            .any(|item| match item {
-                ast::AssocItem::Fn(function) => {
-                    ast::HasName::name(&function).is_some_and(|n| n.text() == method)
-                }
-                _ => false,
-            })
-    })
 }

@@ -8,7 +8,7 @@ use super::{split_targets, works_on, Cause, Class, LocalFinding};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
 use ra_ap_syntax::ast::{self, ArithOp, BinaryOp, UnaryOp};
-use ra_ap_syntax::{AstNode, SourceFile, SyntaxNode, TextRange};
+use ra_ap_syntax::{AstNode, SourceFile, SyntaxKind, SyntaxNode, TextRange};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
@@ -56,6 +56,9 @@ enum Context {
     Item,
     /// Anything else: overflow panics at run time in debug builds.
     Runtime,
+    /// An associated const: evaluated only when used, but rustc's deny-by-default
+    /// `arithmetic_overflow` lint rejects an overflow in it anyway.
+    Associated,
 }
 
 pub fn check(
@@ -109,7 +112,16 @@ fn typed_root(node: &SyntaxNode) -> Option<(ast::Expr, IntTy, Context)> {
         IntTy::from_name(path.segment()?.name_ref()?.text())
     };
     if let Some(item) = ast::Const::cast(node.clone()) {
-        return Some((item.body()?, int_ty(item.ty())?, Context::Item));
+        // An associated const is evaluated only when used, but linted always.
+        let associated = node
+            .parent()
+            .is_some_and(|p| p.kind() == SyntaxKind::ASSOC_ITEM_LIST);
+        let context = if associated {
+            Context::Associated
+        } else {
+            Context::Item
+        };
+        return Some((item.body()?, int_ty(item.ty())?, context));
     }
     if let Some(item) = ast::Static::cast(node.clone()) {
         return Some((item.body()?, int_ty(item.ty())?, Context::Item));
@@ -163,6 +175,9 @@ impl Checker<'_, '_> {
         if any_too_big {
             return; // rustc stops at the literal
         }
+        if context != Context::Item && lint_allowed(expr.syntax(), "arithmetic_overflow") {
+            return;
+        }
         self.evaluate(expr, ty, context);
     }
 
@@ -175,6 +190,9 @@ impl Checker<'_, '_> {
             return false;
         };
         if !self.seen_literals.insert(literal.syntax().clone()) {
+            return false;
+        }
+        if lint_allowed(literal.syntax(), "overflowing_literals") {
             return false;
         }
         let fits = |bits: u32| -> bool {
@@ -242,6 +260,10 @@ impl Checker<'_, '_> {
                 Context::Item => (
                     Severity::Error,
                     "evaluating the constant fails there (E0080)",
+                ),
+                Context::Associated => (
+                    Severity::Error,
+                    "rustc rejects it there (arithmetic_overflow)",
                 ),
                 Context::Runtime => (Severity::Warning, "it panics there in debug builds"),
             };
@@ -472,6 +494,25 @@ fn eval_binary(
         }
         ArithOp::Shr => Outcome::Value(left >> right),
     }
+}
+
+/// Whether an `allow`/`warn`/`expect` (or a `cfg_attr` that may hold one) on the node, an
+/// enclosing item or the crate names `lint`: then rustc may not reject the code.
+fn lint_allowed(node: &SyntaxNode, lint: &str) -> bool {
+    node.ancestors().any(|ancestor| {
+        ast::AnyHasAttrs::cast(ancestor).is_some_and(|owner| {
+            ast::HasAttrs::attrs(&owner).any(|attr| {
+                let text = attr.syntax().text().to_string();
+                let level = attr
+                    .meta()
+                    .and_then(|meta| meta.path())
+                    .map(|path| path.syntax().text().to_string())
+                    .unwrap_or_default();
+                text.contains(lint)
+                    && matches!(level.as_str(), "allow" | "warn" | "expect" | "cfg_attr")
+            })
+        })
+    })
 }
 
 fn shift_amount(expr: &ast::Expr) -> Option<i128> {

@@ -218,3 +218,21 @@ pub fn foreign_trait_may_be_in_scope(at: &SyntaxNode) -> bool {
         })
     })
 }
+
+/// Whether a trait declared in a scope visible at `at` (its module or enclosing blocks)
+/// has a method `method`: in scope there, it may provide it.
+pub fn trait_in_scope_declares(at: &SyntaxNode, method: &str) -> bool {
+    scopes_at(at).iter().any(|scope| {
+        scope
+            .children()
+            .filter_map(ast::Trait::cast)
+            .filter_map(|t| t.assoc_item_list())
+            .flat_map(|list| list.assoc_items())
+            .any(|item| match item {
+                ast::AssocItem::Fn(function) => {
+                    ast::HasName::name(&function).is_some_and(|n| n.text() == method)
+                }
+                _ => false,
+            })
+    })
+}

@@ -206,7 +206,10 @@ fn unknown_receivers_and_foreign_atomics_are_silent() {
                 fn f() { C.fetch_add(1, Ordering::Relaxed); }\n\
                 fn g(s: &S) { s.counter().fetch_add(1, core::sync::atomic::Ordering::Relaxed); }\n\
                 fn h(v: Vec<core::sync::atomic::AtomicU32>) { v[0].fetch_add(1, core::sync::atomic::Ordering::Relaxed); }\n\
-                fn k() { let c = |a: &core::sync::atomic::AtomicU32| a.swap(1, core::sync::atomic::Ordering::Relaxed); }\n";
+                fn k() { let c = |a: &core::sync::atomic::AtomicU32| a.swap(1, core::sync::atomic::Ordering::Relaxed); }\n\
+                mod ext { use core::sync::atomic::{AtomicU32, Ordering};\n\
+                trait Rmw { fn fetch_add(&self, v: u32, o: Ordering) -> u32; }\n\
+                fn m(a: &AtomicU32) { a.fetch_add(1, Ordering::Relaxed); } }\n";
     assert_eq!(run(text), vec![]);
 }
 
@@ -347,4 +350,20 @@ fn a_module_gated_off_for_a_target_is_not_checked_there() {
         facts: None,
     };
     assert_eq!(check_file(text, &input), vec![]);
+}
+
+#[test]
+fn allowed_lints_are_not_errors_and_associated_consts_are_linted() {
+    let text = "#[allow(overflowing_literals)]\nconst BIG: usize = 5_000_000_000;\n\
+                struct S;\n#[allow(arithmetic_overflow)]\nimpl S { const LAZY: usize = 4 * 1024 * 1024 * 1024; }\n";
+    assert_eq!(run(text), vec![]);
+    let text = "struct S;\nimpl S { const LAZY: usize = 4 * 1024 * 1024 * 1024; }\n";
+    let found = run(text);
+    let lazy = at(text, &found, "4 * 1024");
+    assert_eq!(lazy.severity, Severity::Error);
+    assert!(
+        lazy.message.contains("arithmetic_overflow"),
+        "{}",
+        lazy.message
+    );
 }
