@@ -11,6 +11,7 @@ use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
 use ra_ap_syntax::{ast, AstNode, SourceFile, SyntaxKind, SyntaxNode, TextRange};
+use std::collections::HashSet;
 use std::ops::Range;
 
 pub fn check(
@@ -22,6 +23,13 @@ pub fn check(
 ) {
     let cfgs: Vec<CfgSet> = targets.iter().map(|t| atomic_cfg(t, facts)).collect();
     let inference = Inference { facts };
+    let gated_methods: HashSet<&str> = facts
+        .atomic_types
+        .iter()
+        .flat_map(|ty| ty.methods.iter())
+        .filter(|(_, gate)| !gate.is_empty())
+        .map(|(name, _)| name.as_str())
+        .collect();
     let mut checker = Checker {
         targets,
         cfgs: &cfgs,
@@ -38,6 +46,10 @@ pub fn check(
             let (Some(receiver), Some(method)) = (call.receiver(), call.name_ref()) else {
                 continue;
             };
+            // Inference only for a method some atomic type gates (cheap check first).
+            if !gated_methods.contains(method.text()) {
+                continue;
+            }
             if let Some(LocalTy::Atomic(atomic)) = inference.type_of(&receiver) {
                 checker.method(
                     &atomic,

@@ -33,6 +33,16 @@ pub fn check(
 
     for node in file.syntax().descendants() {
         let site = if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            // Inference only for a method std alone defines (cheap check first).
+            let std_only = call.name_ref().is_some_and(|name| {
+                facts
+                    .std_only_float_methods
+                    .values()
+                    .any(|methods| methods.contains(name.text()))
+            });
+            if !std_only {
+                continue;
+            }
             method_site(&call, &inference)
         } else if let Some(call) = ast::CallExpr::cast(node.clone()) {
             path_site(&call)
