@@ -64,6 +64,12 @@ pub fn check(
                 continue;
             };
             let Some(path) = callee.path() else { continue };
+            let names_atomic = path
+                .qualifier()
+                .is_some_and(|qualifier| names_an_atomic_type(&qualifier, facts));
+            if !names_atomic {
+                continue;
+            }
             let (Some(segments), Some(method)) = (segments_of(&path), path.segment()) else {
                 continue;
             };
@@ -134,7 +140,12 @@ impl Checker<'_, '_> {
     /// `use core::sync::atomic::{AtomicU64, …}`: a type the target lacks fails here.
     fn imports(&mut self, item: &ast::Use) {
         for leaf in use_leaves(item) {
-            if leaf.glob {
+            // Only a leaf naming an atomic type can be one (resolving costs a scope walk).
+            let names_atomic = leaf
+                .path
+                .last()
+                .is_some_and(|name| self.facts.atomic_type(name).is_some());
+            if leaf.glob || !names_atomic {
                 continue;
             }
             let Some(resolved) = resolve_std(&leaf.path, &leaf.item) else {
@@ -152,6 +163,10 @@ impl Checker<'_, '_> {
     /// `core::sync::atomic::AtomicU64::new(0)` or `atomic::AtomicU64` through a module
     /// import or a glob: rustc reports the type's segment.
     fn qualified_path(&mut self, path: &ast::Path, inference: &Inference<'_>) {
+        // Most paths name no atomic type: rule them out before anything allocates.
+        if !names_an_atomic_type(path, self.facts) {
+            return;
+        }
         let outermost = path
             .syntax()
             .parent()
@@ -320,6 +335,22 @@ fn show(expr: &CfgExpr) -> String {
         CfgExpr::Not(inner) => format!("not({})", show(inner)),
         CfgExpr::Literal(value) => value.to_string(),
     }
+}
+
+/// Whether any segment of `path` is the name of an atomic type (no allocation).
+fn names_an_atomic_type(path: &ast::Path, facts: &SysrootFacts) -> bool {
+    let mut current = Some(path.clone());
+    while let Some(p) = current {
+        let named = p
+            .segment()
+            .and_then(|segment| segment.name_ref())
+            .is_some_and(|name| facts.atomic_type(name.text()).is_some());
+        if named {
+            return true;
+        }
+        current = p.qualifier();
+    }
+    false
 }
 
 fn segment_ranges(path: &ast::Path) -> Vec<Range<usize>> {

@@ -113,6 +113,12 @@ fn path_site(call: &ast::CallExpr) -> Option<(FloatTy, String, Range<usize>)> {
         return None;
     };
     let path = callee.path()?;
+    // `f32::…` only: look at the qualifier's text before allocating anything.
+    let qualifier = path.qualifier()?;
+    let first = qualifier.segment()?.name_ref()?;
+    if qualifier.qualifier().is_some() || FloatTy::from_name(first.text()).is_none() {
+        return None;
+    }
     let segments = segments_of(&path)?;
     let [ty, method] = segments.as_slice() else {
         return None;
