@@ -170,14 +170,23 @@ fn assert_matches_compiler(name: &str, triples: &[&str]) -> (String, Vec<LocalFi
     let facts = facts(&targets);
     let (text, found) = findings(name, &targets, &facts);
     let ours = finding_lines(&text, &found, Severity::Error);
+    let mut failing_somewhere = false;
     for triple in triples {
         let rustc = compiler_error_lines(name, triple);
+        failing_somewhere |= !rustc.is_empty();
+        if *triple == HOST {
+            assert_eq!(rustc, BTreeSet::new(), "{name} compiles on the host");
+        }
         let mine = ours.get(*triple).cloned().unwrap_or_default();
         assert_eq!(
             mine, rustc,
             "{name} on {triple}: Triplet's error lines (left) vs rustc's (right)\n{found:#?}"
         );
     }
+    assert!(
+        failing_somewhere,
+        "{name}: the corpus has errors on some target"
+    );
     (text, found)
 }
 
