@@ -12,5 +12,6 @@ pub mod engine;
 pub mod lsp;
 pub mod runtime_api;
 pub mod semantic;
+pub mod sysroot_facts;
 pub mod targets;
 pub mod workspace;

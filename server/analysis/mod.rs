@@ -4,6 +4,7 @@ pub mod cfg;
 pub mod context;
 pub mod finding;
 pub mod items;
+pub mod local_types;
 pub mod manifest;
 pub mod resolve;
 pub mod rules;

@@ -6,8 +6,10 @@ use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::items::CrateTree;
+use crate::analysis::local_types::facts::SysrootFacts;
+use crate::analysis::local_types::{self, Cause, LocalInput};
 use crate::analysis::rules::unavailable_on_target::{self, ExternalCrate, SemanticInput};
-use crate::analysis::rules::FindingSet;
+use crate::analysis::rules::{std_in_no_std, FindingSet};
 use crate::targets::Toolchain;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,8 @@ pub(super) struct SemanticCrates {
     /// std, core, alloc from the toolchain's rust-src (`None`: no rust-src).
     sysroot: OnceLock<Option<Vec<Arc<CrateTree>>>>,
     dependencies: Mutex<HashMap<PathBuf, Arc<CrateTree>>>,
+    /// Float methods and atomics as rust-src declares them (`None`: no rust-src).
+    local_facts: OnceLock<Option<SysrootFacts>>,
 }
 
 impl SemanticCrates {
@@ -105,7 +109,86 @@ impl SemanticCrates {
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);
-        out.into_vec()
+        let mut findings = out.into_vec();
+        let has_dependencies = dependencies.iter().any(|d| d.facts.enabled);
+        let local = self.local_type_findings(toolchain, package, files, targets, has_dependencies);
+        // A missing atomic type is found by both; the atomics check says more about it.
+        findings.retain(|finding| {
+            !local.iter().any(|l| {
+                l.code == finding.code
+                    && l.file == finding.file
+                    && l.range.start == finding.range.start
+            })
+        });
+        findings.extend(local);
+        findings
+    }
+
+    fn local_facts(&self, toolchain: &Toolchain) -> Option<&SysrootFacts> {
+        self.local_facts
+            .get_or_init(|| {
+                let library = toolchain.rust_src_library()?;
+                crate::sysroot_facts::derive(&library).ok()
+            })
+            .as_ref()
+    }
+
+    /// Atomics, float maths in no_std and pointer width, file by file (`local_types`).
+    fn local_type_findings(
+        &self,
+        toolchain: &Toolchain,
+        package: &str,
+        files: &[CrateFile<'_>],
+        targets: &[TargetView],
+        has_dependencies: bool,
+    ) -> Vec<Finding> {
+        let Some(root) = files.first() else {
+            return Vec::new();
+        };
+        // std's unstable atomic cfgs, per target, for the atomic facts.
+        let mut facts = self.local_facts(toolchain).cloned();
+        if let Some(facts) = facts.as_mut() {
+            for target in targets {
+                if let Some(cfg) = toolchain.std_cfg(&target.triple) {
+                    facts.unstable_atomic_cfg.insert(target.triple.clone(), cfg);
+                }
+            }
+        }
+        // std not linked at all: the crate is no_std there, and either the target has no std
+        // or nothing else could link it (a dependency that uses std would bring its float
+        // methods along).
+        let no_std = |target: &TargetView| {
+            std_in_no_std::is_no_std(root, &target.cfg)
+                && !std_in_no_std::links_std(root, &target.cfg)
+                && (!target.has_std || !has_dependencies)
+        };
+        let mut findings = Vec::new();
+        for file in files {
+            let input = LocalInput {
+                targets,
+                no_std: &no_std,
+                module_gate: file.module_gate,
+                facts: facts.as_ref(),
+            };
+            for local in local_types::check_file(file.text, &input) {
+                let code = match local.cause {
+                    Cause::NoStd => RuleCode::T0001,
+                    Cause::Target => RuleCode::T0008,
+                };
+                findings.push(Finding {
+                    code,
+                    severity: local.severity,
+                    message: format!("{} ({})", local.message, local.help),
+                    package: package.to_string(),
+                    targets: local.failing,
+                    file: file.path.to_path_buf(),
+                    range: local.range,
+                    fixes: Vec::new(),
+                    api: None,
+                });
+            }
+        }
+        findings
     }
 
     /// Said when the toolchain has no rust-src: std paths are then not

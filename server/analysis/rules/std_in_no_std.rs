@@ -81,6 +81,14 @@ pub fn is_no_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
     })
 }
 
+/// Whether the crate root links std anyway under `cfg` (`extern crate std [as …];`).
+pub fn links_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
+    root.syntax
+        .extern_crates
+        .iter()
+        .any(|krate| krate.name == "std" && krate.gate.is_on(cfg))
+}
+
 fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
     let no_std = is_no_std(root, &target.cfg);
     let active_externs = root.syntax.extern_crates.iter().filter(|krate| {
