@@ -82,9 +82,14 @@ fn sarif_output_is_sarif_2_1_0_with_rules_results_and_fixes() {
     assert_eq!(run["tool"]["driver"]["name"], "triplet");
     assert_eq!(
         run["tool"]["driver"]["rules"].as_array().map(Vec::len),
-        Some(7)
+        Some(8)
     );
-    let result = &run["results"][0];
+    // The first result not about the toolchain (a toolchain without rust-src adds a note).
+    let result = run["results"]
+        .as_array()
+        .and_then(|results| results.iter().find(|r| r["ruleId"] != "T0008"))
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(result["ruleId"], "T0001");
     assert_eq!(result["level"], "error");
     assert_eq!(
@@ -244,4 +249,52 @@ fn one_broken_member_manifest_leaves_the_rest_checked() {
     assert_eq!(found.len(), 1, "{json:#}");
     assert_eq!(found[0]["file"], "good/src/lib.rs");
     assert_eq!(json["load_errors"][0]["file"], "bad/Cargo.toml");
+}
+
+/// Without rust-src, std paths cannot be checked per target: one note says so, with the
+/// install command; with rust-src (Debian's rustc ships it) there is no note.
+#[test]
+fn a_toolchain_without_rust_src_gets_one_note() {
+    let ws = Workspace::copy("no-std-lib");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(ws.path())
+        .output()
+        .expect("run triplet");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let no_note = json["findings"]
+        .as_array()
+        .is_some_and(|all| !all.iter().any(support::is_rust_src_note));
+    let rustc_sysroot = std::process::Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let installed = std::path::Path::new(&rustc_sysroot)
+        .join("lib/rustlib/src/rust/library/std/src")
+        .is_dir();
+    assert_eq!(no_note, installed, "{json:#}");
+    if !installed {
+        let notes: Vec<_> = json["findings"]
+            .as_array()
+            .map(|all| all.iter().filter(|f| support::is_rust_src_note(f)).count())
+            .into_iter()
+            .collect();
+        assert_eq!(notes, vec![1], "{json:#}");
+    }
+    if std::path::Path::new("/usr/lib/rustlib/src/rust/library/std/src").is_dir() {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_triplet"))
+            .args(["check", ".", "--format", "json"])
+            .current_dir(ws.path())
+            .env("RUSTC", "/usr/bin/rustc")
+            .output()
+            .expect("run triplet");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert!(
+            !json["findings"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(support::is_rust_src_note)),
+            "{json:#}"
+        );
+    }
 }

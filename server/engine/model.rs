@@ -218,7 +218,14 @@ fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
         .collect();
     let table = match ApiTable::derive(&library, &targets) {
         Ok(table) => Arc::new(table),
-        Err(_) => return shipped(), // a rust-src layout the mapping does not fit
+        // A std layout the derivation does not know: say so once (the answer is cached).
+        Err(error) => {
+            eprintln!(
+                "triplet: {}",
+                crate::runtime_api::derive::fallback_note(&library, &error)
+            );
+            shipped()
+        }
     };
     if let Ok(mut cache) = DERIVED.lock() {
         *cache = Some((toolchain.version.clone(), table.clone()));

@@ -96,10 +96,15 @@ impl SemanticCrates {
                 in_extern_prelude: true,
             });
         }
-        let build_cfgs: Vec<Option<CfgSet>> = targets
-            .iter()
-            .map(|t| toolchain.std_cfg(&t.triple))
-            .collect();
+        // std is compiled seeing unstable cfgs; only worth asking rustc when std is there.
+        let build_cfgs: Vec<Option<CfgSet>> = if self.sysroot(toolchain).is_some() {
+            targets
+                .iter()
+                .map(|t| toolchain.std_cfg(&t.triple))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let input = SemanticInput {
             package,
             files,
