@@ -224,3 +224,54 @@ fn a_stopped_check_leaves_a_state_the_next_check_completes() {
         }
     }
 }
+
+/// T0008 keeps each file's verdicts between checks and judges again only the edited files,
+/// unless what the crate declares changed: either way, the same as a fresh check.
+#[test]
+fn per_target_item_checks_match_a_fresh_check_across_edits() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    let src = root.join("src");
+    std::fs::create_dir_all(&src).expect("create src");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"items\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write Cargo.toml");
+    let lib = src.join("lib.rs");
+    let calls = src.join("calls.rs");
+    std::fs::write(&lib, "mod calls;\n#[cfg(unix)]\npub fn unix_only() {}\n").expect("lib.rs");
+    std::fs::write(&calls, "pub fn a() {\n    crate::unix_only();\n}\n").expect("calls.rs");
+    let buffers = Buffers::default();
+    let engine = Engine::load(root, options()).expect("the test workspace loads");
+    let t0008 = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.code.as_str() == "T0008" && f.severity.as_str() == "error")
+            .count()
+    };
+    let first = engine.check_all(&buffers);
+    assert_eq!(first, fresh(root, &buffers));
+    assert_eq!(t0008(&first), 1, "{first:#?}");
+    let step = |changed: &[&PathBuf], what: &str| {
+        let changed: Vec<PathBuf> = changed.iter().map(|p| (*p).clone()).collect();
+        let incremental = engine.check_changed(&changed, &buffers);
+        assert_eq!(incremental, fresh(root, &buffers), "after: {what}");
+        incremental
+    };
+    // A body edit in the caller: only it is judged again.
+    buffers.set(
+        &calls,
+        "pub fn a() {\n    crate::unix_only();\n    crate::unix_only();\n}\n",
+    );
+    assert_eq!(t0008(&step(&[&calls], "a second call typed")), 2);
+    // The definition's gate changes in another file: every file is judged again.
+    buffers.set(&lib, "mod calls;\npub fn unix_only() {}\n");
+    assert_eq!(
+        t0008(&step(&[&lib], "the gate removed from the definition")),
+        0
+    );
+    buffers.set(&lib, "mod calls;\n#[cfg(windows)]\npub fn unix_only() {}\n");
+    assert_eq!(t0008(&step(&[&lib], "the definition gated otherwise")), 2);
+    step(&[], "nothing changed");
+}

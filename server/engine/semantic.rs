@@ -5,11 +5,15 @@
 use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
+use crate::analysis::items::source::ModuleSource;
 use crate::analysis::items::CrateTree;
 use crate::analysis::local_types::facts::SysrootFacts;
 use crate::analysis::local_types::{self, Cause, LocalInput};
-use crate::analysis::rules::unavailable_on_target::{self, ExternalCrate, SemanticInput};
+use crate::analysis::rules::unavailable_on_target::{
+    self, ExternalCrate, PreparedFile, SemanticInput,
+};
 use crate::analysis::rules::{std_in_no_std, FindingSet};
+use crate::analysis::syntax::Gate;
 use crate::targets::Toolchain;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,38 @@ pub(super) struct SemanticCrates {
     dependencies: Mutex<HashMap<PathBuf, Arc<CrateTree>>>,
     /// Float methods and atomics as rust-src declares them (`None`: no rust-src).
     local_facts: OnceLock<Option<SysrootFacts>>,
+    /// Per (package, crate root): each file's read and findings, kept between checks.
+    crates: Mutex<HashMap<(String, PathBuf), CrateCache>>,
+}
+
+#[derive(Default)]
+struct CrateCache {
+    files: HashMap<PathBuf, CachedFile>,
+    /// What the findings were computed with.
+    declarations: Vec<(PathBuf, Arc<ModuleSource>, Gate)>,
+    targets: Vec<TargetView>,
+}
+
+struct CachedFile {
+    text: Arc<str>,
+    prepared: Arc<PreparedFile>,
+    findings: Vec<Finding>,
+}
+
+/// A missing atomic type is found by both T0008's index and the atomics check, at the same
+/// place; the atomics check says more about it.
+fn dedup_atomics(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let local: Vec<(RuleCode, usize, String)> = findings
+        .iter()
+        .filter(|f| f.message.contains("portable_atomic::"))
+        .map(|f| (f.code, f.range.start, f.message.clone()))
+        .collect();
+    findings.retain(|f| {
+        !local.iter().any(|(code, start, message)| {
+            *code == f.code && *start == f.range.start && *message != f.message
+        })
+    });
+    findings
 }
 
 impl SemanticCrates {
@@ -105,27 +141,99 @@ impl SemanticCrates {
         } else {
             Vec::new()
         };
+        let mut caches = match self.crates.lock() {
+            Ok(caches) => caches,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let root = files
+            .first()
+            .map(|f| f.path.to_path_buf())
+            .unwrap_or_default();
+        let cache = caches.entry((package.to_string(), root)).or_default();
+        // Read each file once; keep the reads (and findings) of files whose text is the same.
+        let mut changed = Vec::with_capacity(files.len());
+        let mut prepared = Vec::with_capacity(files.len());
+        for file in files {
+            match cache.files.get(file.path) {
+                Some(known) if *known.text == *file.text => {
+                    changed.push(false);
+                    prepared.push(known.prepared.clone());
+                }
+                _ => {
+                    changed.push(true);
+                    prepared.push(Arc::new(PreparedFile::parse(file.text)));
+                }
+            }
+        }
+        // What the crate declares decides every file's verdicts: when it is unchanged (an edit
+        // inside a function body), only the edited files are judged again.
+        let declarations: Vec<(PathBuf, Arc<ModuleSource>, Gate)> = files
+            .iter()
+            .zip(&prepared)
+            .map(|(f, p)| {
+                (
+                    f.path.to_path_buf(),
+                    p.declarations.clone(),
+                    f.module_gate.clone(),
+                )
+            })
+            .collect();
+        let same_shape = cache.targets == targets && cache.declarations == declarations;
+        let judge: Vec<bool> = changed.iter().map(|c| *c || !same_shape).collect();
         let input = SemanticInput {
             package,
             files,
             targets,
             externals: &externals,
             build_cfgs: &build_cfgs,
+            prepared: &prepared,
+            judge: &judge,
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);
-        let mut findings = out.into_vec();
+        let mut by_file: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
+        for finding in out.into_vec() {
+            by_file
+                .entry(finding.file.clone())
+                .or_default()
+                .push(finding);
+        }
         let has_dependencies = dependencies.iter().any(|d| d.facts.enabled);
-        let local = self.local_type_findings(toolchain, package, files, targets, has_dependencies);
-        // A missing atomic type is found by both; the atomics check says more about it.
-        findings.retain(|finding| {
-            !local.iter().any(|l| {
-                l.code == finding.code
-                    && l.file == finding.file
-                    && l.range.start == finding.range.start
-            })
-        });
-        findings.extend(local);
+        let judged: Vec<CrateFile<'_>> = files
+            .iter()
+            .zip(&judge)
+            .filter(|(_, judged)| **judged)
+            .map(|(f, _)| *f)
+            .collect();
+        let root_file = files.first().copied();
+        for local in self.local_type_findings(
+            toolchain,
+            package,
+            root_file,
+            &judged,
+            targets,
+            has_dependencies,
+        ) {
+            by_file.entry(local.file.clone()).or_default().push(local);
+        }
+        let mut fresh = HashMap::with_capacity(files.len());
+        let mut findings = Vec::new();
+        for ((file, prepared), judged) in files.iter().zip(prepared).zip(&judge) {
+            let previous = cache.files.remove(file.path);
+            let kept = match previous {
+                Some(previous) if !*judged => previous,
+                _ => CachedFile {
+                    text: Arc::from(file.text),
+                    prepared,
+                    findings: dedup_atomics(by_file.remove(file.path).unwrap_or_default()),
+                },
+            };
+            findings.extend(kept.findings.iter().cloned());
+            fresh.insert(file.path.to_path_buf(), kept);
+        }
+        cache.files = fresh;
+        cache.declarations = declarations;
+        cache.targets = targets.to_vec();
         findings
     }
 
@@ -143,13 +251,15 @@ impl SemanticCrates {
         &self,
         toolchain: &Toolchain,
         package: &str,
+        root: Option<CrateFile<'_>>,
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         has_dependencies: bool,
     ) -> Vec<Finding> {
-        let Some(root) = files.first() else {
+        let Some(root) = root else {
             return Vec::new();
         };
+        let root = &root;
         // std's unstable atomic cfgs, per target, for the atomic facts.
         let mut facts = self.local_facts(toolchain).cloned();
         if let Some(facts) = facts.as_mut() {

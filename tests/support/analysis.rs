@@ -665,6 +665,8 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
             targets,
             externals: &externals,
             build_cfgs: &[],
+            prepared: &[],
+            judge: &[],
         },
         &mut out,
     );

@@ -92,7 +92,10 @@ pub struct ModuleSource {
 
 impl ModuleSource {
     pub fn parse(text: &str) -> ModuleSource {
-        let file = SourceFile::parse(text, Edition::Edition2021).tree();
+        ModuleSource::from_tree(&SourceFile::parse(text, Edition::Edition2021).tree())
+    }
+
+    pub fn from_tree(file: &SourceFile) -> ModuleSource {
         let mut module = ModuleSource::default();
         let file_gate = own_cfgs(&ast::AnyHasAttrs::from(file.clone()));
         for attr in file.attrs() {

@@ -46,6 +46,25 @@ impl CrateTree {
         }
     }
 
+    /// A tree whose module files were read already (the crate's own, from its buffers).
+    pub fn with_modules(
+        name: &str,
+        root: PathBuf,
+        features: Vec<String>,
+        provider: Arc<dyn SourceProvider>,
+        modules: HashMap<PathBuf, Arc<ModuleSource>>,
+    ) -> CrateTree {
+        let tree = CrateTree::new(name, root, features, provider);
+        if let Ok(mut files) = tree.files.lock() {
+            files.extend(
+                modules
+                    .into_iter()
+                    .map(|(path, source)| (path, Some(source))),
+            );
+        }
+        tree
+    }
+
     fn load(&self, path: &Path) -> Option<Arc<ModuleSource>> {
         let mut files = match self.files.lock() {
             Ok(files) => files,

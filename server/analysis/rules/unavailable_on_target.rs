@@ -13,7 +13,7 @@ use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::{CrateFile, TargetView};
 use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
-use crate::analysis::items::source::{gate_expr, ItemKind};
+use crate::analysis::items::source::{gate_expr, ItemKind, ModuleSource};
 use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -110,6 +110,30 @@ pub struct SemanticInput<'a> {
     /// target's, plus the unstable cfgs std tests (`RUSTC_BOOTSTRAP=1 rustc --print cfg`).
     /// `None`: the target's own set without features.
     pub build_cfgs: &'a [Option<CfgSet>],
+    /// Each file read once (same order as `files`), so a caller can keep the reads of
+    /// unchanged files between checks; empty: read here.
+    pub prepared: &'a [Arc<PreparedFile>],
+    /// Which files' uses, paths and calls to judge (same order as `files`; empty: all). The
+    /// others still count for what the crate declares.
+    pub judge: &'a [bool],
+}
+
+/// One file of the crate as T0008 reads it: what it declares and what it refers to.
+#[derive(Debug, PartialEq)]
+pub struct PreparedFile {
+    pub declarations: Arc<ModuleSource>,
+    pub references: FileReferences,
+}
+
+impl PreparedFile {
+    /// One parse for both.
+    pub fn parse(text: &str) -> PreparedFile {
+        let tree = ra_ap_syntax::SourceFile::parse(text, ra_ap_syntax::Edition::Edition2021).tree();
+        PreparedFile {
+            declarations: Arc::new(ModuleSource::from_tree(&tree)),
+            references: FileReferences::from_tree(&tree, text),
+        }
+    }
 }
 
 /// The own crate's name inside a `CrateSet`: no path can spell it.
@@ -140,12 +164,18 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
     let Some(root) = input.files.first() else {
         return;
     };
-    let own = own_tree(input);
-    let parsed: Vec<FileReferences> = input
-        .files
-        .iter()
-        .map(|file| FileReferences::parse(file.text))
-        .collect();
+    let prepared: Vec<Arc<PreparedFile>> = if input.prepared.len() == input.files.len() {
+        input.prepared.to_vec()
+    } else {
+        input
+            .files
+            .iter()
+            .map(|file| Arc::new(PreparedFile::parse(file.text)))
+            .collect()
+    };
+    let judged = |index: usize| input.judge.get(index).copied().unwrap_or(true);
+    let own = own_tree(input, &prepared);
+    let parsed: Vec<&FileReferences> = prepared.iter().map(|p| &p.references).collect();
     // The first segments of every path in code, per file.
     let names_used: Vec<std::collections::HashSet<&str>> = parsed
         .iter()
@@ -179,7 +209,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             let Some(module) = modules[target_index].get(file.path) else {
                 continue;
             };
-            if !file.is_on(&target.cfg) {
+            if !file.is_on(&target.cfg) || !judged(file_index) {
                 continue;
             }
             for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
@@ -226,10 +256,10 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             let Some(module) = modules[target_index].get(file.path) else {
                 continue;
             };
-            if !file.is_on(&target.cfg) {
+            if !file.is_on(&target.cfg) || !judged(file_index) {
                 continue;
             }
-            let refs = &parsed[file_index];
+            let refs = parsed[file_index];
             for (call_index, call) in refs.method_calls.iter().enumerate() {
                 if !call.gate.is_on(&target.cfg) {
                     continue;
@@ -311,12 +341,7 @@ impl Outcome {
     }
 }
 
-fn own_tree(input: &SemanticInput<'_>) -> CrateTree {
-    let files = input
-        .files
-        .iter()
-        .map(|file| (file.path.to_path_buf(), Arc::from(file.text)))
-        .collect();
+fn own_tree(input: &SemanticInput<'_>, prepared: &[Arc<PreparedFile>]) -> CrateTree {
     let root = input
         .files
         .first()
@@ -327,7 +352,15 @@ fn own_tree(input: &SemanticInput<'_>) -> CrateTree {
         .first()
         .map(|t| t.cfg.features())
         .unwrap_or_default();
-    CrateTree::new(OWN, root, features, Arc::new(MemoryProvider(files)))
+    let read = input
+        .files
+        .iter()
+        .zip(prepared)
+        .map(|(file, prepared)| (file.path.to_path_buf(), prepared.declarations.clone()))
+        .collect();
+    // Every module file of the crate is among `files`: nothing else is read.
+    let nothing_else = Arc::new(MemoryProvider(HashMap::new()));
+    CrateTree::with_modules(OWN, root, features, nothing_else, read)
 }
 
 /// The crates visible from the analysed crate on one target.
