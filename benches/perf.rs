@@ -56,6 +56,13 @@ const EIGHT_TARGETS: [&str; 8] = [
     "riscv32imac-unknown-none-elf",
 ];
 
+/// The rustc the spawned servers use (`--semantic` sets a rustc with rust-src).
+static SERVER_RUSTC: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+fn server_rustc() -> Option<PathBuf> {
+    SERVER_RUSTC.lock().ok().and_then(|rustc| rustc.clone())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rounds = args
@@ -111,6 +118,11 @@ fn main() {
         }
     }
     if args.iter().any(|arg| arg == "--engine-only") {
+        table.print();
+        return;
+    }
+    if args.iter().any(|arg| arg == "--semantic") {
+        semantic_tier(&binary, &small, rounds, &mut table);
         table.print();
         return;
     }
@@ -530,7 +542,7 @@ impl triplet::engine::SourceProvider for EditedSources {
 /// The edits measured: what typing does most (a character inside a function body, which
 /// re-parses that body only) and a whole line inserted between two items (which re-parses
 /// the file).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Edit {
     Keystroke,
     Line,
@@ -678,6 +690,101 @@ fn rustc_runs_of_warm_check(binary: &Path, root: &Path, targets: &[&str], dir: &
     format!("{own} (cargo metadata's own: {cargo})")
 }
 
+/// The per-target semantic checks (T0008, local types) with std from rust-src: Debian's
+/// rustc 1.96 ships it (`/usr/lib/rustlib/src`), the rustup toolchain here does not.
+fn semantic_tier(binary: &Path, ws: &Workspace, rounds: usize, table: &mut Table) {
+    let rustc = PathBuf::from("/usr/bin/rustc");
+    if !Path::new("/usr/lib/rustlib/src/rust/library/std/src").is_dir() || !rustc.is_file() {
+        table.row("semantic tier", "—", "n/a (no rustc with rust-src at /usr/bin/rustc)".into());
+        return;
+    }
+    if let Ok(mut slot) = SERVER_RUSTC.lock() {
+        *slot = Some(rustc.clone());
+    }
+    let map_rs = ws.root.join("hashbrown/src/map.rs");
+    let cold: Vec<Duration> = (0..3).map(|_| cold_start(binary, &ws.root)).collect();
+    let cold = Stats::of(&cold);
+    table.row(
+        "semantic tier: open → first findings with std from rust-src, hashbrown, 4 targets (p50)",
+        "≤ 10 s",
+        format!("{} ms (n={})", ms(cold.p50), cold.n),
+    );
+    for edit in [Edit::Keystroke, Edit::Line] {
+        let session = lsp_session(binary, &ws.root, &map_rs, edit, rounds);
+        let lone = Stats::of(&session.lone_edits);
+        table.row(
+            &format!(
+                "semantic tier: {} in map.rs → findings incl. T0008 published, 4 targets (p50 / p95)",
+                edit.describe()
+            ),
+            "≤ 150 / 400 ms (first tier ≤ 20 / 60)",
+            format!("{} / {} ms (n={})", ms(lone.p50), ms(lone.p95), lone.n),
+        );
+        if edit == Edit::Keystroke {
+            table.row(
+                "semantic tier: server RSS, hashbrown, 4 targets (now / peak)",
+                "≤ 1.5 × rust-analyzer's",
+                format!(
+                    "{:.0} MB / {:.0} MB",
+                    session.rss_kb as f64 / 1024.0,
+                    session.peak_rss_kb as f64 / 1024.0
+                ),
+            );
+        }
+    }
+    // 8 targets against 1, whole pass in process, with rust-src.
+    std::env::set_var("RUSTC", &rustc);
+    let one = engine_pass(&ws.root, &FOUR_TARGETS[..1]);
+    let eight = engine_pass(&ws.root, &EIGHT_TARGETS);
+    std::env::remove_var("RUSTC");
+    table.row(
+        "semantic tier: whole pass of hashbrown incl. T0008, 8 targets / 1 target",
+        "≤ 2×",
+        format!(
+            "{:.2}× ({} ms / {} ms)",
+            eight.as_secs_f64() / one.as_secs_f64(),
+            ms(eight),
+            ms(one)
+        ),
+    );
+    table.row(
+        "rust-analyzer on the same workspace, one target (`analysis-stats`)",
+        "—",
+        rust_analyzer_stats(&ws.root),
+    );
+}
+
+/// Time and peak RSS of `rust-analyzer analysis-stats` (Debian's rust-web-analyzer).
+fn rust_analyzer_stats(root: &Path) -> String {
+    let analyzer = ["/usr/bin/rust-analyzer"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+    let (Some(analyzer), true) = (analyzer, Path::new("/usr/bin/time").is_file()) else {
+        return "n/a (apt-get install rust-web-analyzer time)".into();
+    };
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "RA_STATS %e s %M KB"])
+        .arg(analyzer)
+        .args(["analysis-stats", "."])
+        .current_dir(root)
+        .env("RUSTC", "/usr/bin/rustc")
+        .stdout(Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return "n/a (could not run rust-analyzer)".into();
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    match stderr.lines().find_map(|l| l.strip_prefix("RA_STATS ")) {
+        Some(numbers) => {
+            let parts: Vec<&str> = numbers.split_whitespace().collect();
+            let kb: f64 = parts.get(2).and_then(|k| k.parse().ok()).unwrap_or(0.0);
+            format!("{} s, peak RSS {:.0} MB", parts.first().unwrap_or(&"?"), kb / 1024.0)
+        }
+        None => "n/a (no timing from /usr/bin/time)".into(),
+    }
+}
+
 fn run_check(mut command: Command) -> Duration {
     let started = Instant::now();
     let output = command.output().expect("run triplet check");
@@ -737,7 +844,11 @@ struct Lsp {
 
 impl Lsp {
     fn spawn(binary: &Path) -> Lsp {
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        if let Some(rustc) = server_rustc() {
+            command.env("RUSTC", rustc);
+        }
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
