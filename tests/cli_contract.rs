@@ -224,7 +224,7 @@ fn the_demo_workspace_shows_every_rule() {
     let (status, json) = check_json(&demo, &[]);
     assert_eq!(status, 1);
     for code in [
-        "T0001", "T0002", "T0003", "T0004", "T0005", "T0006", "T0007",
+        "T0001", "T0002", "T0003", "T0004", "T0005", "T0006", "T0007", "T0008",
     ] {
         assert!(
             !with_code(&json, code).is_empty(),
