@@ -695,7 +695,11 @@ fn rustc_runs_of_warm_check(binary: &Path, root: &Path, targets: &[&str], dir: &
 fn semantic_tier(binary: &Path, ws: &Workspace, rounds: usize, table: &mut Table) {
     let rustc = PathBuf::from("/usr/bin/rustc");
     if !Path::new("/usr/lib/rustlib/src/rust/library/std/src").is_dir() || !rustc.is_file() {
-        table.row("semantic tier", "—", "n/a (no rustc with rust-src at /usr/bin/rustc)".into());
+        table.row(
+            "semantic tier",
+            "—",
+            "n/a (no rustc with rust-src at /usr/bin/rustc)".into(),
+        );
         return;
     }
     if let Ok(mut slot) = SERVER_RUSTC.lock() {
@@ -779,7 +783,11 @@ fn rust_analyzer_stats(root: &Path) -> String {
         Some(numbers) => {
             let parts: Vec<&str> = numbers.split_whitespace().collect();
             let kb: f64 = parts.get(2).and_then(|k| k.parse().ok()).unwrap_or(0.0);
-            format!("{} s, peak RSS {:.0} MB", parts.first().unwrap_or(&"?"), kb / 1024.0)
+            format!(
+                "{} s, peak RSS {:.0} MB",
+                parts.first().unwrap_or(&"?"),
+                kb / 1024.0
+            )
         }
         None => "n/a (no timing from /usr/bin/time)".into(),
     }

@@ -159,23 +159,22 @@ fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
         .collect();
     assert!(!fixed.is_empty(), "{fixture}: no finding offers a fix");
     let mut fixed_locations = Located::new();
-    let mut fixes: Vec<(u64, u64, Value)> = Vec::new();
+    // Every offered fix at once; the same edit offered by several findings (`extern crate
+    // alloc;`) is made once, as an editor applying them one by one would end up with.
+    let mut edits: Vec<Value> = Vec::new();
     for finding in &fixed {
         fixed_locations.extend(located(&[(*finding).clone()]));
-        let fix = finding["fixes"][0].clone();
-        let first = &fix["edits"][0];
-        fixes.push((
-            first["line"].as_u64().unwrap_or_default(),
-            first["column"].as_u64().unwrap_or_default(),
-            fix,
-        ));
+        for edit in finding["fixes"][0]["edits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            if !edits.contains(&edit) {
+                edits.push(edit);
+            }
+        }
     }
-    // Bottom-up, so each fix's line numbers still hold when it is applied.
-    fixes.sort_by_key(|(line, column, _)| std::cmp::Reverse((*line, *column)));
-    fixes.dedup_by_key(|(line, column, _)| (*line, *column));
-    for (_, _, fix) in &fixes {
-        apply_fix(workspace.path(), fix);
-    }
+    apply_fix(workspace.path(), &serde_json::json!({ "edits": edits }));
     let mut after = Located::new();
     for target in targets {
         after.extend(compiler_errors(workspace.path(), target, build_std));
@@ -186,7 +185,7 @@ fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
         after.len(),
         expected_left,
         "{fixture}: after applying {} fixes rustc reports:\n{}\n(before:\n{})",
-        fixes.len(),
+        fixed.len(),
         describe(&after),
         describe(&compiler)
     );

@@ -117,3 +117,22 @@ pub fn run() {
         &[host()],
     );
 }
+
+#[test]
+fn core_named_std_gets_the_alloc_path() {
+    check_items(
+        r#"#![no_std]
+extern crate core as std;
+pub fn names() -> std::vec::Vec {
+//                     ^^^ T0008 error: `std::vec::Vec` (`std` is core here, and core has no `vec`) does not exist on thumbv7em-none-eabihf; alloc has it
+    todo!()
+}
+"#,
+        &[thumbv7em()],
+    );
+    check_items_fix(
+        "#![no_std]\nextern crate core as std;\npub fn names() -> std::vec::Vec {\n    todo!()\n}\n",
+        "#![no_std]\nextern crate alloc;\nextern crate core as std;\npub fn names() -> alloc::vec::Vec {\n    todo!()\n}\n",
+        &[thumbv7em()],
+    );
+}

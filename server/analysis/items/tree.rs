@@ -265,6 +265,39 @@ impl<'a> CrateSet<'a> {
             || self.root_extern_crate(module.krate, name).is_some()
     }
 
+    /// Whether `name`, as a path's first segment in `module`, is `core` under another name
+    /// (`extern crate core as std;`).
+    pub fn names_core(&self, module: &Module, name: &str) -> bool {
+        if name == "core" {
+            return false;
+        }
+        let cfg = &self.cfgs[module.krate];
+        let here = module
+            .source()
+            .extern_crates
+            .iter()
+            .find(|(bound, _, gate)| bound == name && gate.is_on(cfg))
+            .map(|(_, real, _)| real == "core");
+        here.unwrap_or_else(|| {
+            self.root_extern_crate(module.krate, name)
+                .and_then(|k| self.crates.get(k))
+                .is_some_and(|krate| krate.name == "core")
+        })
+    }
+
+    /// Whether `segments` resolve from the root of the crate named `krate`.
+    pub fn resolves_from_crate_root(&self, krate: &str, segments: &[String]) -> bool {
+        let Some(root) = self.crate_index(krate).and_then(|k| self.root(k)) else {
+            return false;
+        };
+        let mut path = vec!["self".to_string()];
+        path.extend(segments.iter().cloned());
+        matches!(
+            self.resolve(&root, &path),
+            Resolution::Module(_) | Resolution::Item(_)
+        )
+    }
+
     fn root_extern_crate(&self, krate: usize, name: &str) -> Option<usize> {
         let root = self.root(krate)?;
         let cfg = &self.cfgs[krate];

@@ -156,6 +156,9 @@ struct Outcome {
     range: std::ops::Range<usize>,
     what: String,
     needs_extern_alloc: bool,
+    /// `std::string::String` under `extern crate core as std;`: the first segment's range,
+    /// to become `alloc` (alloc has the path, core does not).
+    alloc_instead: Option<std::ops::Range<usize>>,
     slot: Option<(usize, String)>,
     file: usize,
 }
@@ -319,6 +322,7 @@ fn record(
         entry.range = outcome.range;
         entry.what = outcome.what;
         entry.needs_extern_alloc |= outcome.needs_extern_alloc;
+        entry.alloc_instead = outcome.alloc_instead.or(entry.alloc_instead.take());
         for expr in outcome.declared_under {
             if !entry.declared_under.contains(&expr) {
                 entry.declared_under.push(expr);
@@ -335,6 +339,7 @@ impl Outcome {
             range: self.range.clone(),
             what: self.what.clone(),
             needs_extern_alloc: self.needs_extern_alloc,
+            alloc_instead: self.alloc_instead.clone(),
             slot: self.slot.clone(),
             file: self.file,
         }
@@ -434,6 +439,7 @@ impl<'a> World<'a> {
             range,
             what,
             needs_extern_alloc: false,
+            alloc_instead: None,
             slot: reference.slot.clone(),
             file,
         };
@@ -474,6 +480,20 @@ impl<'a> World<'a> {
                 };
                 let mut outcome = shape(range, what);
                 outcome.declared_under = declared_under;
+                // `extern crate core as std;` and a path only alloc has.
+                if at > 0 && self.set.names_core(from, first) {
+                    let mut in_alloc = vec!["alloc".to_string()];
+                    in_alloc.extend(reference.segments[1..].iter().cloned());
+                    if self.set.resolves_from_crate_root("alloc", &in_alloc[1..]) {
+                        outcome.alloc_instead = reference.segment_ranges.first().cloned();
+                        outcome.needs_extern_alloc = !self.alloc_linked;
+                        outcome.what = format!(
+                            "`{}` (`{first}` is core here, and core has no `{}`)",
+                            reference.segments.join("::"),
+                            reference.segments[1..=at].join("::")
+                        );
+                    }
+                }
                 // A use leaf's binding is what later code names: gate the use item.
                 if let RefKind::Use { .. } = reference.kind {
                     outcome.slot = reference.slot.clone();
@@ -523,6 +543,7 @@ impl<'a> World<'a> {
             range: call.range.clone(),
             what: format!("method `{}`", call.name),
             needs_extern_alloc: false,
+            alloc_instead: None,
             slot: call.slot.clone(),
             file: providers.file,
         };
@@ -560,6 +581,35 @@ fn finding_for(
     let file = input.files.get(outcome.file)?;
     let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
     let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+    if let Some(first) = &outcome.alloc_instead {
+        let mut edits = vec![TextEdit {
+            file: file.path.to_path_buf(),
+            range: first.clone(),
+            new_text: "alloc".to_string(),
+        }];
+        if outcome.needs_extern_alloc {
+            edits.push(super::std_in_no_std::extern_alloc_edit(root));
+        }
+        return Some(Finding {
+            code: RuleCode::T0008,
+            severity: RuleCode::T0008.default_severity(),
+            message: format!(
+                "{} does not exist on {}; alloc has it",
+                outcome.what,
+                format_targets(&failing_names)
+            ),
+            package: input.package.to_string(),
+            targets: failing_names,
+            file: file.path.to_path_buf(),
+            range: outcome.range.clone(),
+            fixes: vec![Fix {
+                title: "Name it through `alloc`".to_string(),
+                edits,
+                preferred: true,
+            }],
+            api: None,
+        });
+    }
     if outcome.needs_extern_alloc {
         return Some(Finding {
             code: RuleCode::T0008,
