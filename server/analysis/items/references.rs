@@ -119,9 +119,16 @@ fn collect_use(item: &ast::Use, text: &str, cache: &mut OwnCfgs, out: &mut FileR
     }
 }
 
-type Leaf = (Vec<String>, Vec<Range<usize>>, Option<String>, bool);
+/// One leaf of a `use` tree: its path and segment ranges, the name it binds, whether a glob.
+pub type Leaf = (Vec<String>, Vec<Range<usize>>, Option<String>, bool);
 
-fn flatten(tree: &ast::UseTree, prefix: &[String], ranges: &[Range<usize>], out: &mut Vec<Leaf>) {
+/// The leaves of a `use` tree (groups, renames, globs, `self`).
+pub fn flatten(
+    tree: &ast::UseTree,
+    prefix: &[String],
+    ranges: &[Range<usize>],
+    out: &mut Vec<Leaf>,
+) {
     let mut path = prefix.to_vec();
     let mut path_ranges = ranges.to_vec();
     if let Some(own) = tree.path() {

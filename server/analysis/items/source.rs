@@ -2,9 +2,10 @@
 //! items, child modules, `use` bindings and re-exports, and macro calls that may define
 //! items. Read once per file, evaluated per target by `tree`.
 
+use super::references::flatten;
 use super::selection::{arm_gates, selection_arms};
 use crate::analysis::cfg::CfgExpr;
-use crate::analysis::syntax::extract::{own_cfgs, path_segments};
+use crate::analysis::syntax::extract::own_cfgs;
 use crate::analysis::syntax::Gate;
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind};
@@ -241,7 +242,7 @@ impl ModuleSource {
             ast::Item::Use(it) => {
                 let _ = it.visibility();
                 if let Some(tree) = it.use_tree() {
-                    self.collect_use_tree(&tree, &[], &gate);
+                    self.collect_use_tree(&tree, &gate);
                 }
             }
             ast::Item::MacroCall(call) => self.collect_macro_call(&call, gate),
@@ -249,34 +250,10 @@ impl ModuleSource {
         }
     }
 
-    fn collect_use_tree(&mut self, tree: &ast::UseTree, prefix: &[String], gate: &Gate) {
-        let mut path = prefix.to_vec();
-        if let Some(own) = tree.path() {
-            let Some((segments, _)) = path_segments(&own) else {
-                return;
-            };
-            path.extend(segments);
-        }
-        if let Some(list) = tree.use_tree_list() {
-            for child in list.use_trees() {
-                self.collect_use_tree(&child, &path, gate);
-            }
-            return;
-        }
-        let glob = tree.star_token().is_some();
-        if path.last().map(String::as_str) == Some("self") {
-            path.pop();
-        }
-        let binds = if glob {
-            None
-        } else {
-            match tree.rename() {
-                Some(rename) if rename.underscore_token().is_some() => None,
-                Some(rename) => rename.name().map(|n| n.text().to_string()),
-                None => path.last().cloned(),
-            }
-        };
-        if !path.is_empty() {
+    fn collect_use_tree(&mut self, tree: &ast::UseTree, gate: &Gate) {
+        let mut leaves = Vec::new();
+        flatten(tree, &[], &[], &mut leaves);
+        for (path, _, binds, glob) in leaves {
             self.uses.push(UseDecl {
                 path,
                 binds,

@@ -203,18 +203,22 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         .iter()
         .map(|world| world.set.modules_by_file(0))
         .collect();
+    // Each (target, file) to judge: the file compiled for the target, and its module there.
+    let active = |target_index: usize, file_index: usize| -> Option<&Module> {
+        let file = input.files.get(file_index)?;
+        let target = input.targets.get(target_index)?;
+        let module = modules.get(target_index)?.get(file.path)?;
+        (file.is_on(&target.cfg) && judged(file_index)).then_some(module)
+    };
     // Where each active reference sits, per target: (target, file, reference) → module.
     let mut outcomes: HashMap<(usize, usize, usize), Outcome> = HashMap::new();
     // The members of each imported trait on the targets where it exists.
     let mut trait_imports: HashMap<(usize, usize), Vec<String>> = HashMap::new();
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
-        for (file_index, file) in input.files.iter().enumerate() {
-            let Some(module) = modules[target_index].get(file.path) else {
+        for file_index in 0..input.files.len() {
+            let Some(module) = active(target_index, file_index) else {
                 continue;
             };
-            if !file.is_on(&target.cfg) || !judged(file_index) {
-                continue;
-            }
             for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
                 if !reference.gate.is_on(&target.cfg) {
                     continue;
@@ -242,26 +246,16 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                         }
                     }
                     let key = (file_index, 0, ref_index);
-                    record(
-                        &mut outcomes,
-                        key,
-                        outcome,
-                        input.targets.len(),
-                        target_index,
-                        verdict,
-                    );
+                    record(&mut outcomes, key, outcome, (target_index, verdict), input);
                 }
             }
         }
     }
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
-        for (file_index, file) in input.files.iter().enumerate() {
-            let Some(module) = modules[target_index].get(file.path) else {
+        for file_index in 0..input.files.len() {
+            let Some(module) = active(target_index, file_index) else {
                 continue;
             };
-            if !file.is_on(&target.cfg) || !judged(file_index) {
-                continue;
-            }
             let refs = parsed[file_index];
             for (call_index, call) in refs.method_calls.iter().enumerate() {
                 if !call.gate.is_on(&target.cfg) {
@@ -277,14 +271,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                 };
                 if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers) {
                     let key = (file_index, 1, call_index);
-                    record(
-                        &mut outcomes,
-                        key,
-                        outcome,
-                        input.targets.len(),
-                        target_index,
-                        verdict,
-                    );
+                    record(&mut outcomes, key, outcome, (target_index, verdict), input);
                 }
             }
         }
@@ -309,12 +296,11 @@ fn record(
     outcomes: &mut HashMap<(usize, usize, usize), Outcome>,
     key: (usize, usize, usize),
     outcome: Outcome,
-    target_count: usize,
-    target_index: usize,
-    verdict: Verdict,
+    (target_index, verdict): (usize, Verdict),
+    input: &SemanticInput<'_>,
 ) {
     let entry = outcomes.entry(key).or_insert_with(|| Outcome {
-        verdicts: vec![Verdict::Silent; target_count],
+        verdicts: vec![Verdict::Silent; input.targets.len()],
         ..outcome.clone_shape()
     });
     entry.verdicts[target_index] = verdict;
