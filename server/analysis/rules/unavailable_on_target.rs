@@ -252,11 +252,10 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         }
     }
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
-        for file_index in 0..input.files.len() {
+        for (file_index, refs) in parsed.iter().copied().enumerate() {
             let Some(module) = active(target_index, file_index) else {
                 continue;
             };
-            let refs = parsed[file_index];
             for (call_index, call) in refs.method_calls.iter().enumerate() {
                 if !call.gate.is_on(&target.cfg) {
                     continue;
