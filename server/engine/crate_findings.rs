@@ -165,12 +165,14 @@ impl Engine {
             findings.extend(cached.findings.iter().cloned());
             per_file.insert(file.path.clone(), cached);
         }
+        let file_cache = &state.files;
         findings.extend(self.semantic.findings(
             &self.toolchain,
             &package.name,
             &package.dependency_sources,
             &input.files,
             targets,
+            &|path, text| file_cache.tree_of(path, text),
         ));
         drop(input);
         krate.per_file = per_file;

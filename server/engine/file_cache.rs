@@ -30,6 +30,11 @@ pub(super) struct FileCache {
 }
 
 impl FileCache {
+    /// The kept syntax tree of an edited file, when it is that of `text`.
+    pub fn tree_of(&self, path: &Path, text: &str) -> Option<ra_ap_syntax::SourceFile> {
+        self.edited.get(path)?.1.tree_of(text)
+    }
+
     pub fn get(&self, path: &Path) -> Option<CachedFile> {
         self.files.get(path).cloned()
     }

@@ -107,6 +107,7 @@ impl SemanticCrates {
         dependencies: &[DependencySource],
         files: &[CrateFile<'_>],
         targets: &[TargetView],
+        tree_of: &dyn Fn(&Path, &str) -> Option<ra_ap_syntax::SourceFile>,
     ) -> Vec<Finding> {
         let mut externals: Vec<ExternalCrate> = Vec::new();
         if let Some(sysroot) = self.sysroot(toolchain) {
@@ -161,7 +162,12 @@ impl SemanticCrates {
                 }
                 _ => {
                     changed.push(true);
-                    prepared.push(Arc::new(PreparedFile::parse(file.text)));
+                    // An edited file's tree is kept by the engine: no second parse.
+                    let read = match tree_of(file.path, file.text) {
+                        Some(tree) => PreparedFile::from_tree(&tree, file.text),
+                        None => PreparedFile::parse(file.text),
+                    };
+                    prepared.push(Arc::new(read));
                 }
             }
         }
@@ -213,6 +219,7 @@ impl SemanticCrates {
             &judged,
             targets,
             has_dependencies,
+            tree_of,
         ) {
             by_file.entry(local.file.clone()).or_default().push(local);
         }
@@ -247,6 +254,7 @@ impl SemanticCrates {
     }
 
     /// Atomics, float maths in no_std and pointer width, file by file (`local_types`).
+    #[allow(clippy::too_many_arguments)]
     fn local_type_findings(
         &self,
         toolchain: &Toolchain,
@@ -255,6 +263,7 @@ impl SemanticCrates {
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         has_dependencies: bool,
+        tree_of: &dyn Fn(&Path, &str) -> Option<ra_ap_syntax::SourceFile>,
     ) -> Vec<Finding> {
         let Some(root) = root else {
             return Vec::new();
@@ -285,7 +294,15 @@ impl SemanticCrates {
                 module_gate: file.module_gate,
                 facts: facts.as_ref(),
             };
-            for local in local_types::check_file(file.text, &input) {
+            // Too deeply nested to parse safely: the syntax layer skipped it, and so do we.
+            if file.syntax.skipped.is_some() {
+                continue;
+            }
+            let found = match tree_of(file.path, file.text) {
+                Some(tree) => local_types::check_tree(&tree, &input),
+                None => local_types::check_file(file.text, &input),
+            };
+            for local in found {
                 let code = match local.cause {
                     Cause::NoStd => RuleCode::T0001,
                     Cause::Target => RuleCode::T0008,

@@ -7,7 +7,8 @@ use crate::analysis::syntax::extract::{
 };
 use crate::analysis::syntax::Gate;
 use ra_ap_syntax::ast::{self, HasName};
-use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode};
+use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,33 +58,67 @@ impl FileReferences {
     pub fn from_tree(file: &SourceFile, text: &str) -> FileReferences {
         let mut out = FileReferences::default();
         let mut cache = OwnCfgs::new();
-        for node in file.syntax().descendants() {
+        let mut locals = LocalNames::new();
+        // One walk with its context on a stack (no ancestor walk per path): inside how many
+        // nodes whose paths are not references (`use`, `pub(in …)`, attributes, macro
+        // input), and the inline modules around.
+        let mut skipped = 0usize;
+        let mut modules: Vec<String> = Vec::new();
+        let is_inline_module = |node: &SyntaxNode| {
+            node.kind() == SyntaxKind::MODULE
+                && node.children().any(|c| c.kind() == SyntaxKind::ITEM_LIST)
+        };
+        for event in file.syntax().preorder() {
+            let node = match event {
+                WalkEvent::Enter(node) => node,
+                WalkEvent::Leave(node) => {
+                    match node.kind() {
+                        SyntaxKind::USE
+                        | SyntaxKind::VISIBILITY
+                        | SyntaxKind::ATTR
+                        | SyntaxKind::TOKEN_TREE => skipped -= 1,
+                        _ if is_inline_module(&node) => {
+                            modules.pop();
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+            };
             match node.kind() {
                 SyntaxKind::USE => {
-                    if let Some(item) = ast::Use::cast(node.clone()) {
-                        collect_use(&item, text, &mut cache, &mut out);
+                    if skipped == 0 {
+                        if let Some(item) = ast::Use::cast(node.clone()) {
+                            collect_use(&item, text, &modules, &mut cache, &mut out);
+                        }
                     }
+                    skipped += 1;
                 }
-                SyntaxKind::PATH => {
+                SyntaxKind::VISIBILITY | SyntaxKind::ATTR | SyntaxKind::TOKEN_TREE => skipped += 1,
+                SyntaxKind::MODULE if is_inline_module(&node) => {
+                    let name = ast::Module::cast(node.clone())
+                        .and_then(|m| m.name())
+                        .map(|n| n.text().to_string())
+                        .unwrap_or_default();
+                    modules.push(name);
+                }
+                SyntaxKind::PATH if skipped == 0 => {
                     if let Some(path) = ast::Path::cast(node.clone()) {
-                        collect_path(&path, text, &mut cache, &mut out);
+                        collect_path(&path, text, &modules, &mut cache, &mut locals, &mut out);
                     }
                 }
-                SyntaxKind::METHOD_CALL_EXPR => {
+                SyntaxKind::METHOD_CALL_EXPR if skipped == 0 => {
                     let Some(call) = ast::MethodCallExpr::cast(node.clone()) else {
                         continue;
                     };
                     let Some(name) = call.name_ref() else {
                         continue;
                     };
-                    if inside_attribute_or_macro(&node) {
-                        continue;
-                    }
                     out.method_calls.push(MethodCall {
                         name: name.text().to_string(),
                         range: to_range(name.syntax().text_range()),
                         gate: gate_with(&node, &mut cache),
-                        inline_modules: inline_modules(&node),
+                        inline_modules: modules.clone(),
                         slot: statement_slot(&node, text),
                     });
                 }
@@ -94,7 +129,13 @@ impl FileReferences {
     }
 }
 
-fn collect_use(item: &ast::Use, text: &str, cache: &mut OwnCfgs, out: &mut FileReferences) {
+fn collect_use(
+    item: &ast::Use,
+    text: &str,
+    modules: &[String],
+    cache: &mut OwnCfgs,
+    out: &mut FileReferences,
+) {
     let Some(tree) = item.use_tree() else { return };
     let node = item.syntax();
     let gate = gate_with(node, cache);
@@ -112,7 +153,7 @@ fn collect_use(item: &ast::Use, text: &str, cache: &mut OwnCfgs, out: &mut FileR
             segment_ranges,
             kind: RefKind::Use { binds, glob },
             gate: gate.clone(),
-            inline_modules: inline_modules(node),
+            inline_modules: modules.to_vec(),
             block: block.clone(),
             slot: slot.clone(),
         });
@@ -163,17 +204,17 @@ pub fn flatten(
     }
 }
 
-fn collect_path(path: &ast::Path, text: &str, cache: &mut OwnCfgs, out: &mut FileReferences) {
+fn collect_path(
+    path: &ast::Path,
+    text: &str,
+    modules: &[String],
+    cache: &mut OwnCfgs,
+    locals: &mut LocalNames,
+    out: &mut FileReferences,
+) {
     let node = path.syntax();
     // Only whole paths: a qualifier is part of the path around it.
     if node.parent().is_some_and(|p| p.kind() == SyntaxKind::PATH) {
-        return;
-    }
-    if node
-        .ancestors()
-        .any(|a| matches!(a.kind(), SyntaxKind::USE | SyntaxKind::VISIBILITY))
-        || inside_attribute_or_macro(node)
-    {
         return;
     }
     let Some((segments, segment_ranges)) = path_segments(path) else {
@@ -183,7 +224,7 @@ fn collect_path(path: &ast::Path, text: &str, cache: &mut OwnCfgs, out: &mut Fil
         [name] => (
             node.parent()
                 .is_some_and(|p| p.kind() == SyntaxKind::PATH_EXPR),
-            bound_locally(node, name),
+            bound_locally(node, name, locals),
         ),
         _ => (false, false),
     };
@@ -192,15 +233,19 @@ fn collect_path(path: &ast::Path, text: &str, cache: &mut OwnCfgs, out: &mut Fil
         segment_ranges,
         kind: RefKind::Path { value, local },
         gate: gate_with(node, cache),
-        inline_modules: inline_modules(node),
+        inline_modules: modules.to_vec(),
         block: None,
         slot: statement_slot(node, text),
     });
 }
 
+/// The names each function, closure, impl or type binds locally (its patterns' bindings and
+/// generic parameters), computed once per owner.
+type LocalNames = HashMap<SyntaxNode, HashSet<String>>;
+
 /// Whether a pattern binding or a generic parameter of an enclosing function, closure,
 /// impl or type declares `name` (a local shadows a module-level item of that name).
-fn bound_locally(node: &SyntaxNode, name: &str) -> bool {
+fn bound_locally(node: &SyntaxNode, name: &str, locals: &mut LocalNames) -> bool {
     node.ancestors()
         .filter(|a| {
             matches!(
@@ -215,32 +260,33 @@ fn bound_locally(node: &SyntaxNode, name: &str) -> bool {
             )
         })
         .any(|owner| {
-            owner.descendants().any(|d| match d.kind() {
-                SyntaxKind::IDENT_PAT => ast::IdentPat::cast(d)
-                    .and_then(|p| p.name())
-                    .is_some_and(|n| n.text() == name),
-                SyntaxKind::TYPE_PARAM | SyntaxKind::CONST_PARAM => d
-                    .children()
-                    .find_map(ast::Name::cast)
-                    .is_some_and(|n| n.text() == name),
-                _ => false,
-            })
+            locals
+                .entry(owner.clone())
+                .or_insert_with(|| names_bound_by(&owner))
+                .contains(name)
         })
 }
 
-fn inside_attribute_or_macro(node: &SyntaxNode) -> bool {
-    node.ancestors()
-        .any(|a| matches!(a.kind(), SyntaxKind::ATTR | SyntaxKind::TOKEN_TREE))
-}
-
-fn inline_modules(node: &SyntaxNode) -> Vec<String> {
-    let mut names: Vec<String> = node
-        .ancestors()
-        .filter_map(ast::Module::cast)
-        .filter(|m| m.item_list().is_some())
-        .filter_map(|m| m.name().map(|n| n.text().to_string()))
-        .collect();
-    names.reverse();
+fn names_bound_by(owner: &SyntaxNode) -> HashSet<String> {
+    let generic = |node: &SyntaxNode| {
+        node.children()
+            .filter(|c| c.kind() == SyntaxKind::GENERIC_PARAM_LIST)
+            .flat_map(|list| list.children())
+            .filter_map(|param| param.children().find_map(ast::Name::cast))
+            .map(|n| n.text().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut names: HashSet<String> = generic(owner).into_iter().collect();
+    // Bindings only matter inside bodies: functions and closures.
+    if matches!(owner.kind(), SyntaxKind::FN | SyntaxKind::CLOSURE_EXPR) {
+        names.extend(
+            owner
+                .descendants()
+                .filter_map(ast::IdentPat::cast)
+                .filter_map(|p| p.name())
+                .map(|n| n.text().to_string()),
+        );
+    }
     names
 }
 

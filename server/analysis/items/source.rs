@@ -89,10 +89,21 @@ pub struct ModuleSource {
     pub extern_crates: Vec<(String, String, Gate)>,
     /// `#![no_std]` / `#![cfg_attr(p, no_std)]` gates (crate roots only matter).
     pub no_std: Vec<Gate>,
+    /// Not read (nested too deeply to parse safely): every lookup in it is unknown.
+    pub unreadable: bool,
 }
 
 impl ModuleSource {
+    /// A file nested too deeply to parse safely declares nothing we know of (`syntax::
+    /// MAX_NESTING_SCORE`: a parser stack overflow would abort the server).
     pub fn parse(text: &str) -> ModuleSource {
+        if crate::analysis::syntax::nesting_score(text) > crate::analysis::syntax::MAX_NESTING_SCORE
+        {
+            return ModuleSource {
+                unreadable: true,
+                ..ModuleSource::default()
+            };
+        }
         ModuleSource::from_tree(&SourceFile::parse(text, Edition::Edition2021).tree())
     }
 

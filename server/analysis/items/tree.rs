@@ -114,16 +114,16 @@ pub struct Module {
 }
 
 /// A module's identity: crate, file, inline path.
-type ModuleKey = (usize, PathBuf, Vec<usize>, Option<String>);
+/// A module's identity: a hash of its crate, file, inline path and expansion (computed
+/// without allocating: lookups ask for it thousands of times per check).
+type ModuleKey = u64;
 
 impl Module {
     fn key(&self) -> ModuleKey {
-        (
-            self.krate,
-            self.file.clone(),
-            self.inline.clone(),
-            self.expansion.clone(),
-        )
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (self.krate, &self.file, &self.inline, &self.expansion).hash(&mut hasher);
+        hasher.finish()
     }
 
     pub fn source(&self) -> &ModuleSource {
@@ -161,7 +161,7 @@ pub struct CrateSet<'a> {
     crates: Vec<&'a CrateTree>,
     cfgs: Vec<CfgSet>,
     /// `lookup` answers by (module, name), for answers that did not depend on a cycle.
-    memo: RefCell<HashMap<(ModuleKey, String), Resolution>>,
+    memo: RefCell<HashMap<ModuleKey, HashMap<String, Resolution>>>,
     /// Lookups running now: met again, a glob cycle (`use super::*` under `pub use
     /// child::*`) answers `Unknown` instead of recursing, and taints what depends on it.
     in_progress: RefCell<HashSet<(ModuleKey, String)>>,
@@ -539,10 +539,17 @@ impl<'a> CrateSet<'a> {
         if depth > MAX_DEPTH {
             return Resolution::Unknown;
         }
-        let key = (module.key(), name.to_string());
-        if let Some(known) = self.memo.borrow().get(&key) {
-            return known.clone();
+        let module_key = module.key();
+        let known = self
+            .memo
+            .borrow()
+            .get(&module_key)
+            .and_then(|names| names.get(name))
+            .cloned();
+        if let Some(known) = known {
+            return known;
         }
+        let key = (module_key, name.to_string());
         if self.in_progress.borrow().contains(&key) {
             // A cycle: unknown here, and nothing computed from this answer is remembered.
             self.tainted.set(true);
@@ -554,13 +561,20 @@ impl<'a> CrateSet<'a> {
         self.in_progress.borrow_mut().remove(&key);
         let tainted = self.tainted.get();
         if !tainted {
-            self.memo.borrow_mut().insert(key, found.clone());
+            self.memo
+                .borrow_mut()
+                .entry(module_key)
+                .or_default()
+                .insert(key.1, found.clone());
         }
         self.tainted.set(outer_taint || tainted);
         found
     }
 
     fn lookup_uncached(&self, module: &Module, name: &str, depth: usize) -> Resolution {
+        if module.source().unreadable {
+            return Resolution::Unknown;
+        }
         let cfg = &self.cfgs[module.krate];
         let source = module.source();
         let parent = Arc::new(module.clone());

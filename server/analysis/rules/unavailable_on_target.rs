@@ -126,12 +126,28 @@ pub struct PreparedFile {
 }
 
 impl PreparedFile {
-    /// One parse for both.
+    /// One parse for both. A file nested too deeply to parse safely (see
+    /// `syntax::MAX_NESTING_SCORE`) declares and refers to nothing.
     pub fn parse(text: &str) -> PreparedFile {
+        if crate::analysis::syntax::nesting_score(text) > crate::analysis::syntax::MAX_NESTING_SCORE
+        {
+            return PreparedFile {
+                declarations: Arc::new(ModuleSource {
+                    unreadable: true,
+                    ..ModuleSource::default()
+                }),
+                references: FileReferences::default(),
+            };
+        }
         let tree = ra_ap_syntax::SourceFile::parse(text, ra_ap_syntax::Edition::Edition2021).tree();
+        PreparedFile::from_tree(&tree, text)
+    }
+
+    /// From a tree the caller already has (the engine keeps the trees of edited files).
+    pub fn from_tree(tree: &ra_ap_syntax::SourceFile, text: &str) -> PreparedFile {
         PreparedFile {
-            declarations: Arc::new(ModuleSource::from_tree(&tree)),
-            references: FileReferences::from_tree(&tree, text),
+            declarations: Arc::new(ModuleSource::from_tree(tree)),
+            references: FileReferences::from_tree(tree, text),
         }
     }
 }

@@ -26,6 +26,14 @@ impl IncrementalParse {
         IncrementalParse::default()
     }
 
+    /// The tree of the last text parsed, when it is `text` (for other readers of the file).
+    pub fn tree_of(&self, text: &str) -> Option<SourceFile> {
+        self.previous
+            .as_ref()
+            .filter(|(previous, _)| previous == text)
+            .map(|(_, parse)| parse.tree())
+    }
+
     /// The same facts as `FileSyntax::parse(text)`, re-parsing only what changed since the
     /// previous call.
     pub fn parse(&mut self, text: &str) -> FileSyntax {
