@@ -4,7 +4,7 @@
 
 use super::file_cache::FileCache;
 use super::model::PackageModel;
-use super::{CheckState, Engine, SourceProvider, Stopped};
+use super::{CheckState, Engine, SourceProvider, Stopped, Tier};
 use crate::analysis::context::{CrateFile, CrateInput, TargetView};
 use crate::analysis::finding::Finding;
 use crate::analysis::syntax::{CrateAttr, ExternCrate, FileSyntax, Gate};
@@ -25,6 +25,9 @@ pub(super) struct CrateState {
     per_file: HashMap<PathBuf, FileFindings>,
     /// The crate's findings as last computed, for checks that touch none of its files.
     findings: Vec<Finding>,
+    /// The semantic checks' findings as last computed, and whether files changed since.
+    semantic: Vec<Finding>,
+    semantic_stale: bool,
 }
 
 struct FileFindings {
@@ -88,7 +91,8 @@ impl Engine {
                 let touched: Vec<&PathBuf> = changed
                     .filter(|path| krate.probed.contains(*path))
                     .collect();
-                if touched.is_empty() && krate.targets == targets {
+                let semantic_due = krate.semantic_stale && state.tier == Tier::Full;
+                if touched.is_empty() && krate.targets == targets && !semantic_due {
                     let findings = krate.findings.clone();
                     state.crates.insert(key, krate);
                     return Ok(findings);
@@ -116,6 +120,8 @@ impl Engine {
                     root: RootFacts::default(),
                     per_file: HashMap::new(),
                     findings: Vec::new(),
+                    semantic: Vec::new(),
+                    semantic_stale: true,
                 });
                 // Stopped half-way, the crate's state is dropped: the next check walks it
                 // again (its files stay parsed in the file cache).
@@ -165,15 +171,21 @@ impl Engine {
             findings.extend(cached.findings.iter().cloned());
             per_file.insert(file.path.clone(), cached);
         }
-        let file_cache = &state.files;
-        findings.extend(self.semantic.findings(
-            &self.toolchain,
-            &package.name,
-            &package.dependency_sources,
-            &input.files,
-            targets,
-            &|path, text| file_cache.tree_of(path, text),
-        ));
+        if state.tier == Tier::Full {
+            let file_cache = &state.files;
+            krate.semantic = self.semantic.findings(
+                &self.toolchain,
+                &package.name,
+                &package.dependency_sources,
+                &input.files,
+                targets,
+                &|path, text| file_cache.tree_of(path, text),
+            );
+            krate.semantic_stale = false;
+        } else {
+            krate.semantic_stale = true;
+        }
+        findings.extend(krate.semantic.iter().cloned());
         drop(input);
         krate.per_file = per_file;
         krate.findings = findings.clone();

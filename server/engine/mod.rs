@@ -88,11 +88,26 @@ pub struct Stopped;
 /// What the engine keeps between checks, so that an edit costs what it changed.
 #[derive(Default)]
 struct CheckState {
+    /// What this check computes (set for each check).
+    tier: Tier,
     files: FileCache,
     /// Per package (index in `Engine::packages`).
     packages: HashMap<usize, PackageContext>,
     /// Per package index and crate root.
     crates: HashMap<(usize, PathBuf), CrateState>,
+}
+
+/// What a check computes. The per-target semantic checks (T0008, local types) cost more
+/// than the rules that read one file's facts; an editor publishes the first tier at once and
+/// the full findings after, for the same version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Tier {
+    /// Everything.
+    #[default]
+    Full,
+    /// Everything but the semantic checks of the crates an edit touched, which keep their
+    /// previous findings until a full check.
+    First,
 }
 
 impl Engine {
@@ -214,7 +229,8 @@ impl Engine {
     /// Every finding in the workspace, every file read again (parses and per-file findings
     /// are still reused where a file's text hashes the same).
     pub fn check_all(&self, sources: &dyn SourceProvider) -> Vec<Finding> {
-        self.check(None, sources, &|| false).unwrap_or_default()
+        self.check(None, sources, &|| false, Tier::Full)
+            .unwrap_or_default()
     }
 
     /// `check_all`, given up between two files or crates as soon as `stop` says so (its
@@ -225,7 +241,7 @@ impl Engine {
         sources: &dyn SourceProvider,
         stop: &dyn Fn() -> bool,
     ) -> Result<Vec<Finding>, Stopped> {
-        self.check(None, sources, stop)
+        self.check(None, sources, stop, Tier::Full)
     }
 
     /// Every finding in the workspace, after a change to `changed` only: the caller
@@ -235,7 +251,19 @@ impl Engine {
     /// of them is among `changed`.
     pub fn check_changed(&self, changed: &[PathBuf], sources: &dyn SourceProvider) -> Vec<Finding> {
         let changed: HashSet<PathBuf> = changed.iter().cloned().collect();
-        self.check(Some(&changed), sources, &|| false)
+        self.check(Some(&changed), sources, &|| false, Tier::Full)
+            .unwrap_or_default()
+    }
+
+    /// `check_changed` without the semantic checks of the touched crates, which keep their
+    /// previous findings: what an editor publishes at once, before `check_changed`'s.
+    pub fn check_changed_first_tier(
+        &self,
+        changed: &[PathBuf],
+        sources: &dyn SourceProvider,
+    ) -> Vec<Finding> {
+        let changed: HashSet<PathBuf> = changed.iter().cloned().collect();
+        self.check(Some(&changed), sources, &|| false, Tier::First)
             .unwrap_or_default()
     }
 
@@ -252,12 +280,14 @@ impl Engine {
         changed: Option<&HashSet<PathBuf>>,
         sources: &dyn SourceProvider,
         stop: &dyn Fn() -> bool,
+        tier: Tier,
     ) -> Result<Vec<Finding>, Stopped> {
         // Two checks at once would each start from an empty state: correct, only slower.
         let mut state = match self.state.lock() {
             Ok(mut guard) => std::mem::take(&mut *guard),
             Err(_) => CheckState::default(),
         };
+        state.tier = tier;
         let result = self.check_with(changed, sources, stop, &mut state);
         if let Ok(mut guard) = self.state.lock() {
             *guard = state;

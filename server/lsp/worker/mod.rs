@@ -422,11 +422,23 @@ impl Worker {
         };
         let sources = RecordingSources::new(overlay, slot.broken.then_some(&slot.good_manifests));
         let manifests_served_changed = std::mem::take(&mut slot.manifests_served_changed);
+        let outcomes = self.outcomes.clone();
+        let mut sent = std::mem::take(&mut slot.sent);
         let findings = if incremental {
             let mut changed: Vec<PathBuf> = also.iter().map(|path| (*path).clone()).collect();
             if manifests_served_changed {
                 changed.extend(engine.manifest_files());
             }
+            // Two publishes of the same version: the first tier at once, then the findings
+            // of the per-target semantic checks (T0008 and friends), which cost more.
+            let first = engine.check_changed_first_tier(&changed, &sources);
+            let reports = reports_for(&mut sent, root, first, also, true, &sources);
+            let _ = outcomes.send(Outcome::Checked {
+                seq,
+                whole_workspace: None,
+                reports,
+                overlay: overlay.clone(),
+            });
             engine.check_changed(&changed, &sources)
         } else {
             let newest = &self.newest;
@@ -434,46 +446,18 @@ impl Worker {
             match engine.check_all_until(&sources, &superseded) {
                 Ok(findings) => findings,
                 Err(Stopped) => {
+                    drop(sources);
+                    slot.sent = sent;
                     slot.manifests_served_changed |= manifests_served_changed;
                     self.stopped.insert(root.to_path_buf());
                     return;
                 }
             }
         };
-        let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-        for finding in findings {
-            by_file
-                .entry(finding.file.clone())
-                .or_default()
-                .push(finding);
-        }
-        let mut to_report: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-        for path in also {
-            to_report.insert((*path).clone(), Vec::new());
-        }
-        if incremental {
-            for (path, findings) in &by_file {
-                if slot.sent.get(path) != Some(findings) || to_report.contains_key(path) {
-                    to_report.insert(path.clone(), findings.clone());
-                }
-            }
-            for path in slot.sent.keys() {
-                if !by_file.contains_key(path) {
-                    to_report.entry(path.clone()).or_default();
-                }
-            }
-        } else {
-            to_report.extend(by_file.iter().map(|(path, f)| (path.clone(), f.clone())));
-        }
-        slot.sent = by_file;
-        // A broken manifest keeps only its load error: findings against its last good
-        // text would point into text that is gone.
-        let reports = to_report
-            .into_iter()
-            .filter(|(path, _)| !sources.is_pinned(path))
-            .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, &sources))
-            .collect();
-        self.send(Outcome::Checked {
+        let reports = reports_for(&mut sent, root, findings, also, incremental, &sources);
+        drop(sources);
+        slot.sent = sent;
+        let _ = outcomes.send(Outcome::Checked {
             seq,
             whole_workspace: (!incremental).then(|| root.to_path_buf()),
             reports,
@@ -560,4 +544,50 @@ fn merge(into: &mut Vec<String>, more: Vec<String>) {
             into.push(item);
         }
     }
+}
+
+/// The reports a check's findings make: incrementally, the files whose findings changed
+/// (plus `also`, and the files whose findings went away); otherwise every file with findings
+/// plus `also`. Remembers what was sent.
+fn reports_for(
+    sent: &mut BTreeMap<PathBuf, Vec<Finding>>,
+    root: &Path,
+    findings: Vec<Finding>,
+    also: &[&PathBuf],
+    incremental: bool,
+    sources: &RecordingSources<'_>,
+) -> Vec<FileReport> {
+    let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    for finding in findings {
+        by_file
+            .entry(finding.file.clone())
+            .or_default()
+            .push(finding);
+    }
+    let mut to_report: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    for path in also {
+        to_report.insert((*path).clone(), Vec::new());
+    }
+    if incremental {
+        for (path, findings) in &by_file {
+            if sent.get(path) != Some(findings) || to_report.contains_key(path) {
+                to_report.insert(path.clone(), findings.clone());
+            }
+        }
+        for path in sent.keys() {
+            if !by_file.contains_key(path) {
+                to_report.entry(path.clone()).or_default();
+            }
+        }
+    } else {
+        to_report.extend(by_file.iter().map(|(path, f)| (path.clone(), f.clone())));
+    }
+    *sent = by_file;
+    // A broken manifest keeps only its load error: findings against its last good text
+    // would point into text that is gone.
+    to_report
+        .into_iter()
+        .filter(|(path, _)| !sources.is_pinned(path))
+        .map(|(path, findings)| report(path, Some(root.to_path_buf()), findings, sources))
+        .collect()
 }
