@@ -244,6 +244,16 @@ impl Engine {
         self.check(None, sources, stop, Tier::Full)
     }
 
+    /// `check_all_until` without the semantic checks (crates keep their previous semantic
+    /// findings, none after a load): what an editor publishes first after a load.
+    pub fn check_all_first_tier_until(
+        &self,
+        sources: &dyn SourceProvider,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Vec<Finding>, Stopped> {
+        self.check(None, sources, stop, Tier::First)
+    }
+
     /// Every finding in the workspace, after a change to `changed` only: the caller
     /// promises that no other file changed since the last check (the LSP knows, from its
     /// buffers and its watchers). Re-walks and re-analyses only the crates that read a

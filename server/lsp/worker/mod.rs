@@ -439,11 +439,30 @@ impl Worker {
                 reports,
                 overlay: overlay.clone(),
             });
+            if self.newest.load(Ordering::SeqCst) > seq {
+                // Newer edits are queued: their check runs the semantic tier for both.
+                drop(sources);
+                slot.sent = sent;
+                return;
+            }
             engine.check_changed(&changed, &sources)
         } else {
             let newest = &self.newest;
             let superseded = || newest.load(Ordering::SeqCst) > seq;
-            match engine.check_all_until(&sources, &superseded) {
+            // After a load: the first tier for the whole workspace first, then everything.
+            let passes = engine
+                .check_all_first_tier_until(&sources, &superseded)
+                .map(|first| {
+                    let reports = reports_for(&mut sent, root, first, also, false, &sources);
+                    let _ = outcomes.send(Outcome::Checked {
+                        seq,
+                        whole_workspace: Some(root.to_path_buf()),
+                        reports,
+                        overlay: overlay.clone(),
+                    });
+                })
+                .and_then(|()| engine.check_all_until(&sources, &superseded));
+            match passes {
                 Ok(findings) => findings,
                 Err(Stopped) => {
                     drop(sources);
