@@ -40,6 +40,18 @@ fn options() -> EngineOptions {
     }
 }
 
+/// A temporary one-package workspace named `name`, with an empty `src/`.
+fn one_crate_workspace(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir_all(dir.path().join("src")).expect("create src");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"),
+    )
+    .expect("write Cargo.toml");
+    dir
+}
+
 fn fresh(root: &Path, buffers: &Buffers) -> Vec<Finding> {
     let engine = Engine::load(root, options()).expect("the test workspace loads");
     engine.check_all(buffers)
@@ -47,15 +59,9 @@ fn fresh(root: &Path, buffers: &Buffers) -> Vec<Finding> {
 
 #[test]
 fn incremental_checks_match_a_fresh_full_check() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = one_crate_workspace("inc");
     let root = dir.path();
     let src = root.join("src");
-    std::fs::create_dir_all(&src).expect("create src");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        "[package]\nname = \"inc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
-    )
-    .expect("write Cargo.toml");
     let lib = src.join("lib.rs");
     let net = src.join("net.rs");
     let time = src.join("time.rs");
@@ -229,15 +235,9 @@ fn a_stopped_check_leaves_a_state_the_next_check_completes() {
 /// unless what the crate declares changed: either way, the same as a fresh check.
 #[test]
 fn per_target_item_checks_match_a_fresh_check_across_edits() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = one_crate_workspace("items");
     let root = dir.path();
     let src = root.join("src");
-    std::fs::create_dir_all(&src).expect("create src");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        "[package]\nname = \"items\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("write Cargo.toml");
     let lib = src.join("lib.rs");
     let calls = src.join("calls.rs");
     std::fs::write(&lib, "mod calls;\n#[cfg(unix)]\npub fn unix_only() {}\n").expect("lib.rs");
