@@ -10,6 +10,10 @@
 //!   run leaves screenshots in target/vscode-e2e/run/artifacts/;
 //! - `npm run package:linux-x64`'s script: the platform .vsix carries the server.
 
+mod support;
+
+use support::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -132,20 +136,6 @@ fn linux_x64_vsix_bundles_the_server() {
         manifest.contains("TargetPlatform=\"linux-x64\""),
         "{manifest}"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create fixture copy");
-    for entry in std::fs::read_dir(from).expect("read fixture").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy fixture file");
-        }
-    }
 }
 
 fn chromium() -> PathBuf {
