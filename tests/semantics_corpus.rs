@@ -81,9 +81,10 @@ fn compiler_errors(dir: &Path, target: &str, build_std: &str) -> Located {
     errors
 }
 
-fn triplet_report(dir: &Path) -> Value {
+fn triplet_report(dir: &Path, extra: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
         .args(["check", ".", "--format", "json"])
+        .args(extra)
         .current_dir(dir)
         .env("RUSTC", RUSTC)
         .output()
@@ -130,12 +131,31 @@ fn describe(set: &Located) -> String {
 fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
     require_rust_src();
     let workspace = Workspace::copy(&format!("semantics/{fixture}"));
-    let report = triplet_report(workspace.path());
+    let (findings, compiler) = agree_with_rustc(workspace.path(), fixture, targets, build_std, &[]);
+    check_fixes(
+        workspace.path(),
+        fixture,
+        targets,
+        build_std,
+        &findings,
+        &compiler,
+    );
+}
+
+/// Triplet's T0008 findings equal rustc's error lines, target by target; returns both.
+fn agree_with_rustc(
+    dir: &Path,
+    fixture: &str,
+    targets: &[&str],
+    build_std: &str,
+    triplet_args: &[&str],
+) -> (Vec<Value>, Located) {
+    let report = triplet_report(dir, triplet_args);
     let findings = semantic_findings(&report);
     let ours = located(&findings);
     let mut compiler = Located::new();
     for target in targets {
-        compiler.extend(compiler_errors(workspace.path(), target, build_std));
+        compiler.extend(compiler_errors(dir, target, build_std));
     }
     assert!(
         !compiler.is_empty(),
@@ -151,8 +171,18 @@ fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
         describe(&extra),
         serde_json::to_string_pretty(&findings).unwrap_or_default()
     );
+    (findings, compiler)
+}
 
-    // Every offered fix removes what it was offered for and breaks nothing else.
+/// Every offered fix removes what it was offered for and breaks nothing else.
+fn check_fixes(
+    dir: &Path,
+    fixture: &str,
+    targets: &[&str],
+    build_std: &str,
+    findings: &[Value],
+    compiler: &Located,
+) {
     let fixed: Vec<&Value> = findings
         .iter()
         .filter(|f| f["fixes"].as_array().is_some_and(|fixes| !fixes.is_empty()))
@@ -174,10 +204,10 @@ fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
             }
         }
     }
-    apply_fix(workspace.path(), &serde_json::json!({ "edits": edits }));
+    apply_fix(dir, &serde_json::json!({ "edits": edits }));
     let mut after = Located::new();
     for target in targets {
-        after.extend(compiler_errors(workspace.path(), target, build_std));
+        after.extend(compiler_errors(dir, target, build_std));
     }
     // Fixes insert lines: compare by target and count, then by the unfixed remainder.
     let expected_left = compiler.len() - fixed_locations.len();
@@ -187,7 +217,7 @@ fn check_corpus_crate(fixture: &str, targets: &[&str], build_std: &str) {
         "{fixture}: after applying {} fixes rustc reports:\n{}\n(before:\n{})",
         fixed.len(),
         describe(&after),
-        describe(&compiler)
+        describe(compiler)
     );
 }
 
@@ -242,4 +272,72 @@ fn alloc_without_its_declaration_and_missing_atomics() {
         ],
         "core,alloc",
     );
+}
+
+/// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
+/// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
+/// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.
+#[test]
+fn a_crates_io_crate_agrees_with_rustc() {
+    require_rust_src();
+    let dir = registry_crate("kqueue-sys", "1.1.1");
+    // Triplet also sees macOS, where the crate builds (rustc is asked only where it fails:
+    // building std for a third target would cost CI minutes).
+    let selected = [
+        "--target",
+        "x86_64-unknown-linux-gnu",
+        "--target",
+        "x86_64-pc-windows-msvc",
+        "--target",
+        "aarch64-apple-darwin",
+    ];
+    let (findings, _) = agree_with_rustc(
+        dir.path(),
+        "kqueue-sys 1.1.1",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+        &selected,
+    );
+    assert!(findings.iter().all(|f| f["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("it exists on aarch64-apple-darwin"))));
+}
+
+/// A private copy of a crates.io package's sources (cargo downloads it), as its own
+/// workspace.
+fn registry_crate(name: &str, version: &str) -> tempfile::TempDir {
+    let probe = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(probe.path().join("src")).expect("src");
+    std::fs::write(probe.path().join("src/lib.rs"), "").expect("lib.rs");
+    std::fs::write(
+        probe.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\n{name} = \"={version}\"\n\n[workspace]\n"
+        ),
+    )
+    .expect("Cargo.toml");
+    let output = Command::new("cargo")
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(probe.path())
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        output.status.success(),
+        "cargo metadata could not fetch {name} {version}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("metadata JSON");
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == name))
+        .and_then(|p| p["manifest_path"].as_str())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{name} is not in the metadata"));
+    let copy = tempfile::tempdir().expect("temp dir");
+    support::copy_dir(manifest.parent().expect("crate dir"), copy.path());
+    let cargo_toml = copy.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).expect("read Cargo.toml");
+    std::fs::write(&cargo_toml, format!("{text}\n[workspace]\n")).expect("write Cargo.toml");
+    copy
 }

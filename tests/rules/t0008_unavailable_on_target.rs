@@ -136,3 +136,32 @@ pub fn names() -> std::vec::Vec {
         &[thumbv7em()],
     );
 }
+
+/// A name a cfg-gated glob brings on one target only (kqueue-sys's shape: `pub use
+/// self::darwin::*` under `#[cfg(target_os = "macos")]`), named on a target without it.
+#[test]
+fn names_a_gated_glob_brings_elsewhere_only() {
+    check_items(
+        r#"mod constants {
+    #[cfg(unix)]
+    mod unix_flags {
+        pub struct EventFlag;
+    }
+    #[cfg(unix)]
+    pub use self::unix_flags::*;
+}
+pub use self::constants::*;
+pub struct Event {
+    pub flags: EventFlag,
+//             ^^^^^^^^^ T0008 error: `EventFlag` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    pub data: Option<u8>,
+}
+"#,
+        &[host(), windows()],
+    );
+    // Where no target has it, the name is left to rustc (it may be a typo, or the prelude's).
+    check_items(
+        "pub fn f(_: NotAnywhere, _: Option<u8>) {}\n",
+        &[host(), windows()],
+    );
+}

@@ -154,6 +154,9 @@ pub enum Resolution {
     Absent {
         at: usize,
     },
+    /// A first segment nothing in scope declares: missing here unless the prelude supplies
+    /// it. Only a target where the same path resolves makes it a finding.
+    Undeclared,
 }
 
 /// The crates a lookup may cross, with each crate's cfg on the target being checked.
@@ -523,11 +526,11 @@ impl<'a> CrateSet<'a> {
                         .map_or(Resolution::Unknown, Resolution::Module);
                 }
                 // Declared here under another cfg: a real miss. Otherwise it may come from
-                // the prelude, a local or a generic: say nothing.
+                // the prelude (or, on another target, from a gated glob).
                 if from.source().declares(name, position) {
                     Resolution::Absent { at: 0 }
                 } else {
-                    Resolution::Unknown
+                    Resolution::Undeclared
                 }
             }
             found => found,
@@ -596,7 +599,7 @@ impl<'a> CrateSet<'a> {
             if decl.binds.as_deref() == Some(name) && decl.gate.is_on(cfg) {
                 return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
                     // A broken import is reported where it is written, not here.
-                    Resolution::Absent { .. } => Resolution::Unknown,
+                    Resolution::Absent { .. } | Resolution::Undeclared => Resolution::Unknown,
                     found => found,
                 };
             }
@@ -623,7 +626,9 @@ impl<'a> CrateSet<'a> {
                         return Resolution::Item(ItemKind::Other);
                     }
                 }
-                Resolution::Item(_) | Resolution::Unknown => unknown = true,
+                Resolution::Item(_) | Resolution::Unknown | Resolution::Undeclared => {
+                    unknown = true
+                }
             }
         }
         for call in source.macros.iter().filter(|m| m.gate.is_on(cfg)) {
@@ -773,7 +778,7 @@ mod tests {
         };
         match set.resolve(&root, &segments(path)) {
             Resolution::Module(_) | Resolution::Item(_) => "present",
-            Resolution::Unknown => "unknown",
+            Resolution::Unknown | Resolution::Undeclared => "unknown",
             Resolution::Absent { .. } => "absent",
         }
     }
@@ -826,11 +831,11 @@ mod tests {
             verdict(&on_thumb, "std", "std::sync::atomic::AtomicU32"),
             "present"
         );
-        // A name no declaration mentions is not ours to judge at the first segment.
+        // A name no declaration mentions may come from the prelude: undeclared, not absent.
         let root = on_linux.root(0);
         assert!(root.is_some_and(|root| matches!(
             on_linux.resolve(&root, &segments("Vec")),
-            Resolution::Unknown
+            Resolution::Undeclared
         )));
     }
 

@@ -159,6 +159,9 @@ const OWN: &str = "<crate>";
 enum Verdict {
     Works,
     Fails,
+    /// Nothing declares the name here; a failure only where the path resolves on another
+    /// target (a glob gated by cfg brings it there), else the prelude may supply it.
+    FailsIfWorksElsewhere,
     /// Unknown, or the code is not compiled for this target.
     Silent,
 }
@@ -250,7 +253,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     }
                 }
                 if let Some((verdict, mut outcome)) =
-                    world.judge_reference(&from, reference, file_index)
+                    world.judge_reference(&from, reference, parsed[file_index], file_index)
                 {
                     // Gating an import is exact only when nothing else names what it binds.
                     if let RefKind::Use {
@@ -319,7 +322,7 @@ fn record(
         ..outcome.clone_shape()
     });
     entry.verdicts[target_index] = verdict;
-    if verdict == Verdict::Fails {
+    if matches!(verdict, Verdict::Fails | Verdict::FailsIfWorksElsewhere) {
         entry.range = outcome.range;
         entry.what = outcome.what;
         entry.needs_extern_alloc |= outcome.needs_extern_alloc;
@@ -431,6 +434,7 @@ impl<'a> World<'a> {
         &self,
         from: &Module,
         reference: &Reference,
+        refs: &FileReferences,
         file: usize,
     ) -> Option<(Verdict, Outcome)> {
         let first = reference.segments.first()?;
@@ -469,6 +473,23 @@ impl<'a> World<'a> {
                 shape(reference.segment_ranges.first()?.clone(), String::new()),
             )),
             Resolution::Unknown => None,
+            Resolution::Undeclared => {
+                // A `use` inside a function body binds it there (not modelled by the index).
+                let at = reference.segment_ranges.first()?.start;
+                let bound_in_block = refs.references.iter().any(|r| {
+                    matches!(&r.kind, RefKind::Use { binds, glob }
+                        if *glob || binds.as_deref() == Some(first.as_str()))
+                        && r.block.as_ref().is_some_and(|block| block.contains(&at))
+                });
+                if bound_in_block {
+                    return None;
+                }
+                let range = reference.segment_ranges.first()?.clone();
+                Some((
+                    Verdict::FailsIfWorksElsewhere,
+                    shape(range, format!("`{first}`")),
+                ))
+            }
             Resolution::Absent { at } => {
                 let range = reference.segment_ranges.get(at)?.clone();
                 let missing = &reference.segments[at];
@@ -574,8 +595,18 @@ fn finding_for(
     root: &CrateFile<'_>,
     outcome: &Outcome,
 ) -> Option<Finding> {
-    let failing: Vec<&TargetView> = select(input, outcome, Verdict::Fails);
     let working: Vec<&TargetView> = select(input, outcome, Verdict::Works);
+    let failing: Vec<&TargetView> = input
+        .targets
+        .iter()
+        .zip(&outcome.verdicts)
+        .filter(|(_, verdict)| match verdict {
+            Verdict::Fails => true,
+            Verdict::FailsIfWorksElsewhere => !working.is_empty(),
+            _ => false,
+        })
+        .map(|(target, _)| target)
+        .collect();
     if failing.is_empty() {
         return None;
     }
