@@ -85,6 +85,8 @@ impl Engine {
             return Err(Stopped);
         }
         let key = (index, root.to_path_buf());
+        // A full check reads each file parsed now once more, for the semantic checks.
+        state.files.keep_fresh_trees(state.tier == Tier::Full);
         let mut krate = match state.crates.remove(&key) {
             Some(mut krate) if changed.is_some() => {
                 let changed = changed.into_iter().flatten();
@@ -182,6 +184,7 @@ impl Engine {
                 &|path, text| file_cache.tree_of(path, text),
             );
             krate.semantic_stale = false;
+            state.files.release_fresh_trees();
         } else {
             krate.semantic_stale = true;
         }

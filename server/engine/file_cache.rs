@@ -27,12 +27,31 @@ pub(super) struct FileCache {
     /// Trees of files read again with a new text, with when each was last used.
     edited: HashMap<PathBuf, (u64, IncrementalParse)>,
     clock: u64,
+    /// Trees of files parsed afresh while `keep_fresh_trees` is on: a full check reads a
+    /// crate's files for its first-tier and semantic checks from one parse, then lets go.
+    fresh: HashMap<PathBuf, ra_ap_syntax::SourceFile>,
+    keep_fresh_trees: bool,
 }
 
 impl FileCache {
     /// The kept syntax tree of an edited file, when it is that of `text`.
     pub fn tree_of(&self, path: &Path, text: &str) -> Option<ra_ap_syntax::SourceFile> {
-        self.edited.get(path)?.1.tree_of(text)
+        if let Some((_, parser)) = self.edited.get(path) {
+            return parser.tree_of(text);
+        }
+        let fresh = self.fresh.get(path)?;
+        let current = self.files.get(path)?;
+        // A fresh tree is always that of the file's cached text; check the caller's too.
+        (*current.text == *text).then(|| fresh.clone())
+    }
+
+    /// Whether files parsed from now on keep their trees (until `release_fresh_trees`).
+    pub fn keep_fresh_trees(&mut self, keep: bool) {
+        self.keep_fresh_trees = keep;
+    }
+
+    pub fn release_fresh_trees(&mut self) {
+        self.fresh.clear();
     }
 
     pub fn get(&self, path: &Path) -> Option<CachedFile> {
@@ -63,10 +82,18 @@ impl FileCache {
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
         let hash = hasher.finish();
+        self.fresh.remove(path);
         let syntax = match self.files.get(path) {
             Some(cached) if cached.hash == hash => return Some(cached.clone()),
             // Read before with another text: an edit, and likely not the last one.
             Some(_) => self.parse_edited(path, &text),
+            None if self.keep_fresh_trees => {
+                let (syntax, tree) = FileSyntax::parse_with_tree(&text);
+                if let Some(tree) = tree {
+                    self.fresh.insert(path.to_path_buf(), tree);
+                }
+                syntax
+            }
             None => FileSyntax::parse(&text),
         };
         if let Some(reason) = &syntax.skipped {

@@ -299,6 +299,8 @@ impl Engine {
         };
         state.tier = tier;
         let result = self.check_with(changed, sources, stop, &mut state);
+        // A stopped check may leave trees a crate's semantic checks did not get to read.
+        state.files.release_fresh_trees();
         if let Ok(mut guard) = self.state.lock() {
             *guard = state;
         }

@@ -133,11 +133,17 @@ pub const STD_ONLY_MACROS: &[&str] = &[
 
 impl FileSyntax {
     pub fn parse(text: &str) -> FileSyntax {
+        FileSyntax::parse_with_tree(text).0
+    }
+
+    /// `parse`, and the tree the facts were read from (`None` when the file is too deeply
+    /// nested to parse), for callers that read more from the same tree.
+    pub fn parse_with_tree(text: &str) -> (FileSyntax, Option<SourceFile>) {
         if let Some(skipped) = FileSyntax::too_deep(text) {
-            return skipped;
+            return (skipped, None);
         }
-        let parse = SourceFile::parse(text, Edition::Edition2021);
-        FileSyntax::from_tree(&parse.tree(), text)
+        let tree = SourceFile::parse(text, Edition::Edition2021).tree();
+        (FileSyntax::from_tree(&tree, text), Some(tree))
     }
 
     /// A file nested deeper than `MAX_NESTING_SCORE` is not parsed: a stack overflow
