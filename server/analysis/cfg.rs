@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// One cfg atom as `rustc --print cfg` writes it: `unix` or `target_os="linux"`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum CfgAtom {
     Name(String),
     KeyValue(String, String),
@@ -23,7 +25,7 @@ impl fmt::Display for CfgAtom {
 }
 
 /// The cfg facts that hold for one (target, feature selection).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CfgSet {
     atoms: BTreeSet<CfgAtom>,
 }
@@ -86,7 +88,7 @@ fn parse_print_cfg_line(line: &str) -> Option<CfgAtom> {
 }
 
 /// A cfg predicate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CfgExpr {
     Atom(CfgAtom),
     All(Vec<CfgExpr>),

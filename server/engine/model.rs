@@ -5,7 +5,7 @@
 use super::{CheckState, Engine, EngineOptions, LoadError};
 use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{DependencyFacts, ResolvedCrate};
-use crate::runtime_api::ApiTable;
+use crate::runtime_api::{ApiTable, TableFile};
 use crate::targets::selection;
 use crate::targets::Toolchain;
 use crate::workspace::metadata::{self, FeatureSelection};
@@ -211,26 +211,42 @@ fn api_table_for(toolchain: &Toolchain) -> Arc<ApiTable> {
             }
         }
     }
-    let shipped_table = ApiTable::shipped();
-    let targets: Vec<(String, CfgSet)> = shipped_table
-        .targets()
-        .filter_map(|triple| toolchain.cfg(triple).map(|cfg| (triple.to_string(), cfg)))
-        .collect();
-    let table = match ApiTable::derive(&library, &targets) {
-        Ok(table) => Arc::new(table),
-        // A std layout the derivation does not know: say so once (the answer is cached).
-        Err(error) => {
-            eprintln!(
-                "triplet: {}",
-                crate::runtime_api::derive::fallback_note(&library, &error)
-            );
+    // Derived once per toolchain and Triplet build, kept on disk: a derivation reads
+    // dozens of std's files. A layout the derivation does not know is kept as its note.
+    let derived = crate::targets::rust_src_cache::cached(
+        "api-table",
+        &library,
+        &format!("rustc {}", toolchain.version),
+        || Some(derive_api_table(toolchain, &library)),
+    );
+    let table = match derived {
+        Some(Ok(file)) => Arc::new(ApiTable::from_rows(file.rows).with_rust_src(file.rust_src)),
+        Some(Err(note)) => {
+            eprintln!("triplet: {note}");
             shipped()
         }
+        None => shipped(),
     };
     if let Ok(mut cache) = DERIVED.lock() {
         *cache = Some((toolchain.version.clone(), table.clone()));
     }
     table
+}
+
+/// The API table derived from `library` for the shipped table's targets, or the note
+/// saying why the shipped table stands in.
+fn derive_api_table(toolchain: &Toolchain, library: &Path) -> Result<TableFile, String> {
+    let targets: Vec<(String, CfgSet)> = ApiTable::shipped()
+        .targets()
+        .filter_map(|triple| toolchain.cfg(triple).map(|cfg| (triple.to_string(), cfg)))
+        .collect();
+    match ApiTable::derive(library, &targets) {
+        Ok(table) => Ok(TableFile {
+            rust_src: table.rust_src().map(str::to_string),
+            rows: table.rows().to_vec(),
+        }),
+        Err(error) => Err(crate::runtime_api::derive::fallback_note(library, &error)),
+    }
 }
 
 /// Each direct dependency's library root, named as the package's code names it.

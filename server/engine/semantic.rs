@@ -248,7 +248,10 @@ impl SemanticCrates {
         self.local_facts
             .get_or_init(|| {
                 let library = toolchain.rust_src_library()?;
-                crate::sysroot_facts::derive(&library).ok()
+                // Kept on disk: the derivation parses core's atomic and float modules.
+                crate::targets::rust_src_cache::cached("sysroot-facts", &library, "", || {
+                    crate::sysroot_facts::derive(&library).ok()
+                })
             })
             .as_ref()
     }

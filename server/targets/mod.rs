@@ -2,6 +2,7 @@
 //! (facts from rustc and target-lexicon).
 
 pub mod facts;
+pub mod rust_src_cache;
 pub mod rustc_cache;
 pub mod selection;
 pub mod toolchain;

@@ -120,7 +120,7 @@ fn nearest_toolchain_file(dir: &Path) -> Option<(PathBuf, String)> {
 }
 
 /// Canonical path, size and modification time: a replaced binary reads differently.
-fn file_stamp(path: &Path) -> Option<String> {
+pub(crate) fn file_stamp(path: &Path) -> Option<String> {
     let canonical = std::fs::canonicalize(path).ok()?;
     let metadata = std::fs::metadata(&canonical).ok()?;
     let modified = metadata
@@ -136,7 +136,7 @@ fn file_stamp(path: &Path) -> Option<String> {
 }
 
 /// FNV-1a: file names must not change between Rust releases (std's hasher may).
-fn stable_hash(bytes: &[u8]) -> u64 {
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     })

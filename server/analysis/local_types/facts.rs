@@ -4,7 +4,9 @@
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum FloatTy {
     F32,
     F64,
@@ -29,7 +31,7 @@ impl FloatTy {
 
 /// One atomic type of `core::sync::atomic`: the cfg under which it exists and, for each
 /// method, the cfg under which the method exists (on top of the type's).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AtomicTypeFacts {
     pub name: String,
     /// Conjunction; empty means "wherever the module exists".
@@ -39,7 +41,7 @@ pub struct AtomicTypeFacts {
 }
 
 /// Facts derived from one toolchain's rust-src (and its targets' unstable cfg atoms).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SysrootFacts {
     /// Inherent methods std adds to `f32`/`f64` that core does not have.
     pub std_only_float_methods: BTreeMap<FloatTy, BTreeSet<String>>,
