@@ -45,9 +45,15 @@ impl Engine {
                 root.display()
             )));
         }
-        let loaded =
-            metadata::load_metadata(&manifest, &options.features, metadata::metadata_timeout());
+        // The toolchain first (a warm one is read from disk at once), so cargo can be told
+        // its rustc binary rather than rustup's proxy.
         let toolchain = toolchain()?;
+        let loaded = metadata::load_metadata(
+            &manifest,
+            &options.features,
+            &toolchain.rustc_binary(),
+            metadata::metadata_timeout(),
+        );
         let (root, packages, load_problems) = match loaded {
             Ok(metadata) => {
                 let packages = metadata

@@ -107,6 +107,19 @@ impl Toolchain {
         }
     }
 
+    /// The toolchain's own rustc binary, past rustup's proxy when the sysroot has one: what
+    /// child processes that ask about the host (`cargo metadata`) should run, without the
+    /// proxy's start-up cost.
+    pub fn rustc_binary(&self) -> PathBuf {
+        let own = self.sysroot.as_ref().map(|sysroot| {
+            sysroot
+                .join("bin")
+                .join(format!("rustc{}", std::env::consts::EXE_SUFFIX))
+        });
+        own.filter(|own| own.is_file())
+            .unwrap_or_else(|| self.rustc.clone())
+    }
+
     pub fn known_targets(&self) -> &[String] {
         &self.known_targets
     }

@@ -120,6 +120,7 @@ impl std::error::Error for LoadError {}
 pub fn load_metadata(
     manifest: &Path,
     features: &FeatureSelection,
+    rustc: &Path,
     timeout: Duration,
 ) -> Result<Metadata, LoadError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -134,16 +135,11 @@ pub fn load_metadata(
     // Analysis never runs workspace code: `cargo metadata` would run the
     // `build.rustc-wrapper` / `build.rustc` a workspace's .cargo/config.toml names (to ask
     // rustc about the host). The environment outranks config files, so these pin them to
-    // the user's own choice.
+    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH).
     command
         .env("RUSTC_WRAPPER", "")
         .env("RUSTC_WORKSPACE_WRAPPER", "")
-        .env(
-            "RUSTC",
-            std::env::var_os("RUSTC")
-                .filter(|rustc| !rustc.is_empty())
-                .unwrap_or_else(|| "rustc".into()),
-        );
+        .env("RUSTC", rustc);
     if features.all_features {
         command.arg("--all-features");
     }

@@ -47,6 +47,9 @@ pub struct MethodCall {
 pub struct FileReferences {
     pub references: Vec<Reference>,
     pub method_calls: Vec<MethodCall>,
+    /// Indices of the `use` leaves among `references`: a file names thousands of paths and
+    /// imports tens, and scope questions ask only about the imports.
+    use_indices: Vec<usize>,
 }
 
 impl FileReferences {
@@ -125,7 +128,16 @@ impl FileReferences {
                 _ => {}
             }
         }
+        out.use_indices = (out.references.iter().enumerate())
+            .filter(|(_, r)| matches!(r.kind, RefKind::Use { .. }))
+            .map(|(index, _)| index)
+            .collect();
         out
+    }
+
+    /// The `use` leaves, with their indices in `references`.
+    pub fn uses(&self) -> impl Iterator<Item = (usize, &Reference)> {
+        (self.use_indices.iter()).filter_map(|&index| Some((index, self.references.get(index)?)))
     }
 }
 

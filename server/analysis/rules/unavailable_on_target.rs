@@ -476,7 +476,7 @@ impl<'a> World<'a> {
             Resolution::Undeclared => {
                 // A `use` inside a function body binds it there (not modelled by the index).
                 let at = reference.segment_ranges.first()?.start;
-                let bound_in_block = refs.references.iter().any(|r| {
+                let bound_in_block = refs.uses().any(|(_, r)| {
                     matches!(&r.kind, RefKind::Use { binds, glob }
                         if *glob || binds.as_deref() == Some(first.as_str()))
                         && r.block.as_ref().is_some_and(|block| block.contains(&at))
@@ -534,7 +534,7 @@ impl<'a> World<'a> {
     ) -> Option<(Verdict, Outcome)> {
         let cfg = self.set.own_cfg();
         let mut candidates = Vec::new();
-        for (index, import) in providers.refs.references.iter().enumerate() {
+        for (index, import) in providers.refs.uses() {
             let RefKind::Use { glob, .. } = import.kind else {
                 continue;
             };
