@@ -288,3 +288,54 @@ fn per_target_item_checks_match_a_fresh_check_across_edits() {
     assert_eq!(t0008(&step(&[&lib], "the definition gated otherwise")), 2);
     step(&[], "nothing changed");
 }
+
+/// While `cargo metadata` runs, the engine reads the crate's files ahead from disk (parse,
+/// T0008's read); an editor's buffers that say otherwise win, for the first-tier rules and
+/// the per-target item checks alike, and so does disk when it changes after the load.
+#[test]
+fn what_was_read_ahead_from_disk_gives_way_to_the_buffers() {
+    let dir = one_crate_workspace("ahead");
+    let root = dir.path();
+    let lib = root.join("src/lib.rs");
+    let net = root.join("src/net.rs");
+    std::fs::write(
+        &lib,
+        "#![no_std]\nmod net;\n#[cfg(unix)]\npub fn only_unix() {}\n",
+    )
+    .expect("write lib.rs");
+    // On disk: std in a no_std crate (T0001) and a unix-only item used everywhere (T0008).
+    let on_disk = "pub fn f() { let _ = std::vec::Vec::<u8>::new(); crate::only_unix(); }\n";
+    std::fs::write(&net, on_disk).expect("write net.rs");
+    let codes = |findings: &[Finding]| {
+        let mut codes: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.file == net)
+            .map(|f| f.code.as_str())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+
+    let disk_only = Buffers::default();
+    let from_disk = Engine::load(root, options()).expect("the test workspace loads");
+    assert_eq!(
+        codes(&from_disk.check_all(&disk_only)),
+        ["T0001", "T0008"],
+        "the file as it is on disk has both findings"
+    );
+
+    // An unsaved buffer without either: nothing read ahead from disk may show through.
+    let buffers = Buffers::default();
+    buffers.set(&net, "pub fn f() {}\n");
+    let engine = Engine::load(root, options()).expect("the test workspace loads");
+    let first_tier = engine.check_all_first_tier_until(&buffers, &|| false);
+    assert!(codes(&first_tier.unwrap_or_default()).is_empty());
+    assert!(codes(&engine.check_all(&buffers)).is_empty());
+
+    // The other way round: a clean file on disk, the findings only in the buffer.
+    std::fs::write(&net, "pub fn f() {}\n").expect("write net.rs");
+    buffers.set(&net, on_disk);
+    let engine = Engine::load(root, options()).expect("the test workspace loads");
+    assert_eq!(codes(&engine.check_all(&buffers)), ["T0001", "T0008"]);
+}

@@ -174,17 +174,16 @@ impl Engine {
             per_file.insert(file.path.clone(), cached);
         }
         if state.tier == Tier::Full {
-            let file_cache = &state.files;
             krate.semantic = self.semantic.findings(
                 &self.toolchain,
                 &package.name,
                 &package.dependency_sources,
                 &input.files,
                 targets,
-                &|path, text| file_cache.tree_of(path, text),
+                &state.files,
             );
             krate.semantic_stale = false;
-            state.files.release_fresh_trees();
+            (state.files).release_fresh_trees_of(krate.files.iter().map(|f| f.path.as_path()));
         } else {
             krate.semantic_stale = true;
         }

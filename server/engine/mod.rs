@@ -12,6 +12,7 @@ mod crate_findings;
 mod file_cache;
 mod model;
 mod package_context;
+mod read_ahead;
 mod rule_config;
 mod semantic;
 
@@ -299,8 +300,11 @@ impl Engine {
         };
         state.tier = tier;
         let result = self.check_with(changed, sources, stop, &mut state);
-        // A stopped check may leave trees a crate's semantic checks did not get to read.
-        state.files.release_fresh_trees();
+        // Trees a full check's crates did not get to (stopped, or read ahead for files no
+        // crate has) are let go; a first-tier check leaves them to the full one after it.
+        if tier == Tier::Full {
+            state.files.release_fresh_trees();
+        }
         if let Ok(mut guard) = self.state.lock() {
             *guard = state;
         }

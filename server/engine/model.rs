@@ -11,6 +11,7 @@ use crate::targets::Toolchain;
 use crate::workspace::metadata::{self, FeatureSelection};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A workspace member as the engine keeps it between checks.
@@ -48,12 +49,19 @@ impl Engine {
         // The toolchain first (a warm one is read from disk at once), so cargo can be told
         // its rustc binary rather than rustup's proxy.
         let toolchain = toolchain()?;
-        let loaded = metadata::load_metadata(
-            &manifest,
-            &options.features,
-            &toolchain.rustc_binary(),
-            metadata::metadata_timeout(),
-        );
+        let cargo_answered = AtomicBool::new(false);
+        let (loaded, read_ahead) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| super::read_ahead::read_ahead(&manifest, &cargo_answered));
+            let loaded = metadata::load_metadata(
+                &manifest,
+                &options.features,
+                &toolchain.rustc_binary(),
+                metadata::metadata_timeout(),
+            );
+            cargo_answered.store(true, Ordering::Relaxed);
+            // A read-ahead that panicked read nothing the check needs.
+            (loaded, reading.join().unwrap_or_default())
+        });
         let (root, packages, load_problems) = match loaded {
             Ok(metadata) => {
                 let packages = metadata
@@ -83,7 +91,10 @@ impl Engine {
             toolchain,
             packages,
             options,
-            state: Mutex::new(CheckState::default()),
+            state: Mutex::new(CheckState {
+                files: read_ahead,
+                ..CheckState::default()
+            }),
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
             semantic: super::semantic::SemanticCrates::default(),

@@ -2,6 +2,7 @@
 //! sysroot from rust-src, its dependencies from their sources), kept for the engine's life
 //! so each module file is read and parsed once.
 
+use super::file_cache::FileCache;
 use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
@@ -107,7 +108,7 @@ impl SemanticCrates {
         dependencies: &[DependencySource],
         files: &[CrateFile<'_>],
         targets: &[TargetView],
-        tree_of: &dyn Fn(&Path, &str) -> Option<ra_ap_syntax::SourceFile>,
+        parsed: &FileCache,
     ) -> Vec<Finding> {
         let mut externals: Vec<ExternalCrate> = Vec::new();
         if let Some(sysroot) = self.sysroot(toolchain) {
@@ -162,12 +163,14 @@ impl SemanticCrates {
                 }
                 _ => {
                     changed.push(true);
-                    // An edited file's tree is kept by the engine: no second parse.
-                    let read = match tree_of(file.path, file.text) {
-                        Some(tree) => PreparedFile::from_tree(&tree, file.text),
-                        None => PreparedFile::parse(file.text),
-                    };
-                    prepared.push(Arc::new(read));
+                    // Read ahead, or from the tree the engine kept: no second parse.
+                    let read = parsed.prepared_of(file.path, file.text).unwrap_or_else(|| {
+                        Arc::new(match parsed.tree_of(file.path, file.text) {
+                            Some(tree) => PreparedFile::from_tree(&tree, file.text),
+                            None => PreparedFile::parse(file.text),
+                        })
+                    });
+                    prepared.push(read);
                 }
             }
         }
@@ -219,7 +222,7 @@ impl SemanticCrates {
             &judged,
             targets,
             has_dependencies,
-            tree_of,
+            parsed,
         ) {
             by_file.entry(local.file.clone()).or_default().push(local);
         }
@@ -266,7 +269,7 @@ impl SemanticCrates {
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         has_dependencies: bool,
-        tree_of: &dyn Fn(&Path, &str) -> Option<ra_ap_syntax::SourceFile>,
+        parsed: &FileCache,
     ) -> Vec<Finding> {
         let Some(root) = root else {
             return Vec::new();
@@ -301,7 +304,7 @@ impl SemanticCrates {
             if file.syntax.skipped.is_some() {
                 continue;
             }
-            let found = match tree_of(file.path, file.text) {
+            let found = match parsed.tree_of(file.path, file.text) {
                 Some(tree) => local_types::check_tree(&tree, &input),
                 None => local_types::check_file(file.text, &input),
             };

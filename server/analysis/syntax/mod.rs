@@ -13,7 +13,7 @@ pub use incremental::IncrementalParse;
 pub use nesting::nesting_score;
 
 use super::cfg::{CfgExpr, CfgSet};
-use ra_ap_syntax::{Edition, SourceFile};
+use ra_ap_syntax::{Edition, Parse, SourceFile};
 use std::ops::Range;
 
 /// The conjunction of the `#[cfg]` predicates around a piece of code.
@@ -136,14 +136,14 @@ impl FileSyntax {
         FileSyntax::parse_with_tree(text).0
     }
 
-    /// `parse`, and the tree the facts were read from (`None` when the file is too deeply
+    /// `parse`, and the parse the facts were read from (`None` when the file is too deeply
     /// nested to parse), for callers that read more from the same tree.
-    pub fn parse_with_tree(text: &str) -> (FileSyntax, Option<SourceFile>) {
+    pub fn parse_with_tree(text: &str) -> (FileSyntax, Option<Parse<SourceFile>>) {
         if let Some(skipped) = FileSyntax::too_deep(text) {
             return (skipped, None);
         }
-        let tree = SourceFile::parse(text, Edition::Edition2021).tree();
-        (FileSyntax::from_tree(&tree, text), Some(tree))
+        let parse = SourceFile::parse(text, Edition::Edition2021);
+        (FileSyntax::from_tree(&parse.tree(), text), Some(parse))
     }
 
     /// A file nested deeper than `MAX_NESTING_SCORE` is not parsed: a stack overflow
