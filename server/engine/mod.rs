@@ -304,6 +304,7 @@ impl Engine {
         // crate has) are let go; a first-tier check leaves them to the full one after it.
         if tier == Tier::Full {
             state.files.release_fresh_trees();
+            self.semantic.save_summaries();
         }
         if let Ok(mut guard) = self.state.lock() {
             *guard = state;

@@ -15,6 +15,8 @@ use crate::analysis::rules::unavailable_on_target::{
 };
 use crate::analysis::rules::{std_in_no_std, FindingSet};
 use crate::analysis::syntax::Gate;
+use crate::semantic::summaries::Summaries;
+use crate::semantic::DiskCrate;
 use crate::targets::Toolchain;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,8 @@ pub(super) struct SemanticCrates {
     local_facts: OnceLock<Option<SysrootFacts>>,
     /// Per (package, crate root): each file's read and findings, kept between checks.
     crates: Mutex<HashMap<(String, PathBuf), CrateCache>>,
+    /// The disk crates' trees and where their module summaries are kept.
+    summaries: Mutex<Vec<(Arc<CrateTree>, Summaries)>>,
 }
 
 #[derive(Default)]
@@ -75,8 +79,8 @@ impl SemanticCrates {
         self.sysroot
             .get_or_init(|| {
                 let library = toolchain.rust_src_library()?;
-                crate::semantic::sysroot_crates(&library)
-                    .map(|crates| crates.into_iter().map(|c| c.tree).collect())
+                let crates = crate::semantic::sysroot_crates(&library)?;
+                Some(crates.into_iter().map(|c| self.keep(c)).collect())
             })
             .as_deref()
     }
@@ -89,15 +93,37 @@ impl SemanticCrates {
         known
             .entry(source.root.clone())
             .or_insert_with(|| {
-                crate::semantic::dependency_crate(
+                self.keep(crate::semantic::dependency_crate(
                     &source.code_name,
                     source.root.clone(),
                     source.facts.resolved_features.clone(),
                     None,
-                )
-                .tree
+                ))
             })
             .clone()
+    }
+
+    /// The crate's tree, remembering where to keep the modules it reads.
+    fn keep(&self, read: DiskCrate) -> Arc<CrateTree> {
+        let tree = read.krate.tree;
+        if let Some(summaries) = read.summaries {
+            if let Ok(mut kept) = self.summaries.lock() {
+                kept.push((tree.clone(), summaries));
+            }
+        }
+        tree
+    }
+
+    /// Keeps on disk the module summaries read since the last call (see `semantic::
+    /// summaries`): the next run (or session) reads them instead of parsing std again.
+    pub(super) fn save_summaries(&self) {
+        let mut kept = match self.summaries.lock() {
+            Ok(kept) => kept,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (tree, summaries) in kept.iter_mut() {
+            summaries.save(tree);
+        }
     }
 
     /// T0008 for one crate of a package.

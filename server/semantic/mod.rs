@@ -2,10 +2,13 @@
 //! toolchain's rust-src, and the package's dependencies from their sources (as cargo
 //! resolved them). Module files are read lazily, once, and kept for the session.
 
+pub mod summaries;
+
 use crate::analysis::items::{CrateTree, SourceProvider};
 use crate::analysis::rules::unavailable_on_target::ExternalCrate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use summaries::Summaries;
 
 /// Reads regular files only (a FIFO or a device in a dependency folder must not block).
 pub struct DiskProvider;
@@ -20,20 +23,45 @@ impl SourceProvider for DiskProvider {
     }
 }
 
-/// std, core and alloc from a rust-src `library/` folder (`None` when it is not one).
-pub fn sysroot_crates(library: &Path) -> Option<Vec<ExternalCrate>> {
+/// A crate read from disk, with what earlier runs kept of its modules, and where to keep
+/// what this one reads (`None`: no cache to keep it in).
+pub struct DiskCrate {
+    pub krate: ExternalCrate,
+    pub summaries: Option<Summaries>,
+}
+
+fn disk_crate(
+    name: &str,
+    root: PathBuf,
+    features: Vec<String>,
+    only_on: Option<Vec<String>>,
+) -> DiskCrate {
+    let (summaries, kept) = match Summaries::open(&root) {
+        Some((summaries, kept)) => (Some(summaries), kept),
+        None => (None, Default::default()),
+    };
     let provider: Arc<dyn SourceProvider> = Arc::new(DiskProvider);
+    DiskCrate {
+        krate: ExternalCrate {
+            tree: Arc::new(CrateTree::with_modules(
+                name, root, features, provider, kept,
+            )),
+            only_on,
+            in_extern_prelude: name != "alloc",
+        },
+        summaries,
+    }
+}
+
+/// std, core and alloc from a rust-src `library/` folder (`None` when it is not one).
+pub fn sysroot_crates(library: &Path) -> Option<Vec<DiskCrate>> {
     let mut crates = Vec::new();
     for name in ["std", "core", "alloc"] {
         let root = library.join(name).join("src").join("lib.rs");
         if !root.is_file() {
             return None;
         }
-        crates.push(ExternalCrate {
-            tree: Arc::new(CrateTree::new(name, root, Vec::new(), provider.clone())),
-            only_on: None,
-            in_extern_prelude: name != "alloc",
-        });
+        crates.push(disk_crate(name, root, Vec::new(), None));
     }
     Some(crates)
 }
@@ -44,15 +72,6 @@ pub fn dependency_crate(
     root: PathBuf,
     features: Vec<String>,
     only_on: Option<Vec<String>>,
-) -> ExternalCrate {
-    ExternalCrate {
-        tree: Arc::new(CrateTree::new(
-            &lib_name.replace('-', "_"),
-            root,
-            features,
-            Arc::new(DiskProvider),
-        )),
-        only_on,
-        in_extern_prelude: true,
-    }
+) -> DiskCrate {
+    disk_crate(&lib_name.replace('-', "_"), root, features, only_on)
 }

@@ -11,7 +11,7 @@ use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind};
 use std::collections::{HashMap, HashSet};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ItemKind {
     /// A trait, with the names of its methods and associated items.
     Trait { members: Vec<String> },
@@ -37,14 +37,14 @@ pub enum Position {
     TypePrefix,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDecl {
     pub name: String,
     pub kind: ItemKind,
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     pub name: String,
     pub gate: Gate,
@@ -55,7 +55,7 @@ pub struct ModDecl {
 }
 
 /// One leaf of a `use` item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseDecl {
     pub path: Vec<String>,
     /// The bound name; `None` for globs and `as _`.
@@ -67,14 +67,14 @@ pub struct UseDecl {
 /// An item-level macro call that is not a cfg selection: it may define items, but only
 /// items whose names appear among its tokens (a `macro_rules!` macro cannot invent an
 /// identifier that is in neither its input nor its own body).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpaqueMacro {
     pub name: String,
     pub gate: Gate,
     pub idents: HashSet<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModuleSource {
     pub items: Vec<ItemDecl>,
     pub mods: Vec<ModDecl>,

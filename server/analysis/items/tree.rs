@@ -81,6 +81,17 @@ impl CrateTree {
         parsed
     }
 
+    /// The module files read so far, with what each declares (to keep between sessions).
+    pub fn modules_read(&self) -> HashMap<PathBuf, Arc<ModuleSource>> {
+        let files = match self.files.lock() {
+            Ok(files) => files,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        (files.iter())
+            .filter_map(|(path, source)| Some((path.clone(), source.clone()?)))
+            .collect()
+    }
+
     /// How many module files have been read (for benchmarks and tests).
     pub fn files_loaded(&self) -> usize {
         self.files.lock().map_or(0, |files| files.len())

@@ -17,7 +17,7 @@ use ra_ap_syntax::{Edition, Parse, SourceFile};
 use std::ops::Range;
 
 /// The conjunction of the `#[cfg]` predicates around a piece of code.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Gate(pub Vec<CfgExpr>);
 
 impl Gate {

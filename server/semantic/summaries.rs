@@ -1,0 +1,153 @@
+//! What each module file of std, core, alloc and the dependencies declares, kept on disk
+//! between runs: T0008 reads dozens of them per check (hashbrown's check parses about 20 ms
+//! of std), and they seldom change.
+//!
+//! One file per crate root under `$XDG_CACHE_HOME/triplet/summaries`. Every module carries
+//! the stamp (size, modification time) of the file it was read from and is used only while
+//! that file still has it, so an edited path dependency is read again; the whole file
+//! counts only for the Triplet binary that wrote it (another build may read differently).
+
+use crate::analysis::items::source::ModuleSource;
+use crate::analysis::items::CrateTree;
+use crate::targets::rustc_cache::{cache_root, file_stamp, stable_hash, write_atomically};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Serialize, Deserialize)]
+struct SummaryFile {
+    /// The Triplet binary that wrote it.
+    writer: String,
+    modules: Vec<KeptModule>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeptModule {
+    path: PathBuf,
+    stamp: String,
+    source: ModuleSource,
+}
+
+/// Where one crate's summaries are kept, and how many were there when read.
+#[derive(Debug)]
+pub struct Summaries {
+    file: PathBuf,
+    writer: String,
+    kept: usize,
+}
+
+impl Summaries {
+    /// The kept summaries of the crate rooted at `root` that still match their files.
+    pub fn open(root: &Path) -> Option<(Summaries, HashMap<PathBuf, Arc<ModuleSource>>)> {
+        Summaries::open_in(&cache_root()?, root)
+    }
+
+    fn open_in(
+        cache: &Path,
+        root: &Path,
+    ) -> Option<(Summaries, HashMap<PathBuf, Arc<ModuleSource>>)> {
+        let writer = file_stamp(&std::env::current_exe().ok()?)?;
+        let name = format!(
+            "{:016x}.json",
+            stable_hash(root.as_os_str().as_encoded_bytes())
+        );
+        let file = cache.join("summaries").join(name);
+        let kept: HashMap<PathBuf, Arc<ModuleSource>> = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<SummaryFile>(&bytes).ok())
+            .filter(|kept| kept.writer == writer)
+            .map(|kept| {
+                (kept.modules.into_iter())
+                    .filter(|module| file_stamp(&module.path).as_ref() == Some(&module.stamp))
+                    .map(|module| (module.path, Arc::new(module.source)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let summaries = Summaries {
+            file,
+            writer,
+            kept: kept.len(),
+        };
+        Some((summaries, kept))
+    }
+
+    /// Writes the tree's modules when it read more than were kept; false when there was
+    /// nothing new (or nothing could be written, which only costs the next run a parse).
+    pub fn save(&mut self, tree: &CrateTree) -> bool {
+        let modules = tree.modules_read();
+        if modules.len() <= self.kept {
+            return false;
+        }
+        let modules: Vec<KeptModule> = modules
+            .into_iter()
+            .filter_map(|(path, source)| {
+                Some(KeptModule {
+                    stamp: file_stamp(&path)?,
+                    source: source.as_ref().clone(),
+                    path,
+                })
+            })
+            .collect();
+        self.kept = modules.len();
+        let file = SummaryFile {
+            writer: self.writer.clone(),
+            modules,
+        };
+        match serde_json::to_vec(&file) {
+            Ok(bytes) => {
+                write_atomically(&self.file, &bytes);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::DiskProvider;
+
+    #[test]
+    fn modules_read_once_are_kept_until_their_file_changes() {
+        let Ok(dir) = tempfile::tempdir() else {
+            return;
+        };
+        let (cache, root, child) = (
+            dir.path().join("cache"),
+            dir.path().join("lib.rs"),
+            dir.path().join("child.rs"),
+        );
+        assert!(std::fs::write(&root, "pub mod child;\npub fn f() {}\n").is_ok());
+        assert!(std::fs::write(&child, "pub struct S;\n").is_ok());
+        let tree = |kept| {
+            CrateTree::with_modules("c", root.clone(), Vec::new(), Arc::new(DiskProvider), kept)
+        };
+
+        let Some((mut summaries, kept)) = Summaries::open_in(&cache, &root) else {
+            return;
+        };
+        assert!(kept.is_empty());
+        let first = tree(kept);
+        assert!(first.root_source().is_some());
+        assert!(summaries.save(&first), "the root was read: written");
+        assert!(!summaries.save(&first), "nothing new: not written again");
+
+        let Some((_, kept)) = Summaries::open_in(&cache, &root) else {
+            return;
+        };
+        assert_eq!(kept.len(), 1);
+        assert_eq!(
+            kept.get(&root).map(|source| source.items.len()),
+            first.root_source().map(|source| source.items.len())
+        );
+
+        // The root edited (another size): its summary no longer counts.
+        assert!(std::fs::write(&root, "pub mod child;\npub fn f() {}\npub fn g() {}\n").is_ok());
+        let Some((_, kept)) = Summaries::open_in(&cache, &root) else {
+            return;
+        };
+        assert!(kept.is_empty());
+    }
+}
