@@ -6,16 +6,16 @@ use super::facts::{AtomicTypeFacts, SysrootFacts};
 use super::gate::{all_known, GateCache};
 use super::receiver::{AtomicRef, Inference, LocalTy};
 use super::scope::{resolve_std, segments_of, trait_in_scope_declares, use_leaves};
-use super::{split_targets, works_on, Cause, Class, LocalFinding};
+use super::{split_targets, works_on, Cause, Class, LocalFinding, Nodes};
 use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
-use ra_ap_syntax::{ast, AstNode, SourceFile, SyntaxKind, SyntaxNode, TextRange};
+use ra_ap_syntax::{ast, AstNode, SyntaxKind, SyntaxNode, TextRange};
 use std::collections::HashSet;
 use std::ops::Range;
 
 pub fn check(
-    file: &SourceFile,
+    nodes: &Nodes,
     targets: &[&TargetView],
     facts: &SysrootFacts,
     gates: &mut GateCache,
@@ -37,7 +37,7 @@ pub fn check(
         gates,
         out,
     };
-    for node in file.syntax().descendants() {
+    for node in nodes.iter().cloned() {
         if let Some(item) = ast::Use::cast(node.clone()) {
             checker.imports(&item);
         } else if let Some(path) = ast::Path::cast(node.clone()) {

@@ -7,14 +7,14 @@ use super::receiver::{Inference, LocalTy};
 use super::scope::{
     defined_locally, foreign_trait_may_be_in_scope, segments_of, trait_in_scope_declares,
 };
-use super::{split_targets, works_on, Cause, Class, LocalFinding};
+use super::{split_targets, works_on, Cause, Class, LocalFinding, Nodes};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
-use ra_ap_syntax::{ast, AstNode, SourceFile, SyntaxNode};
+use ra_ap_syntax::{ast, AstNode, SyntaxNode};
 use std::ops::Range;
 
 pub fn check(
-    file: &SourceFile,
+    nodes: &Nodes,
     targets: &[&TargetView],
     no_std: &dyn Fn(&TargetView) -> bool,
     facts: &SysrootFacts,
@@ -23,15 +23,13 @@ pub fn check(
 ) {
     let inference = Inference { facts };
     // `extern crate std;` links std even into a no_std crate, and with it std's methods.
-    let extern_std: Vec<SyntaxNode> = file
-        .syntax()
-        .descendants()
+    let extern_std: Vec<SyntaxNode> = (nodes.iter().cloned())
         .filter_map(ast::ExternCrate::cast)
         .filter(|item| item.name_ref().is_some_and(|n| n.text() == "std"))
         .map(|item| item.syntax().clone())
         .collect();
 
-    for node in file.syntax().descendants() {
+    for node in nodes.iter().cloned() {
         let site = if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
             // Inference only for a method std alone defines (cheap check first).
             let std_only = call.name_ref().is_some_and(|name| {

@@ -18,7 +18,7 @@ use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
 use crate::analysis::syntax::Gate;
 use facts::SysrootFacts;
-use ra_ap_syntax::{Edition, SourceFile};
+use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode};
 use std::ops::Range;
 
 /// Which of the classes a finding belongs to.
@@ -86,10 +86,11 @@ pub fn check_tree(file: &SourceFile, input: &LocalInput<'_>) -> Vec<LocalFinding
         return findings;
     }
     let mut gates = gate::GateCache::default();
+    let nodes = Nodes::of(file);
     if let Some(facts) = input.facts {
-        atomics::check(file, &targets, facts, &mut gates, &mut findings);
+        atomics::check(&nodes, &targets, facts, &mut gates, &mut findings);
         float_math::check(
-            file,
+            &nodes,
             &targets,
             input.no_std,
             facts,
@@ -97,9 +98,44 @@ pub fn check_tree(file: &SourceFile, input: &LocalInput<'_>) -> Vec<LocalFinding
             &mut findings,
         );
     }
-    pointer_width::check(file, &targets, &mut gates, &mut findings);
+    pointer_width::check(&nodes, &targets, &mut gates, &mut findings);
     findings.sort_by_key(|f| (f.range.start, f.class));
     findings
+}
+
+/// The nodes any of the checks looks at, in source order: one walk of the tree for all
+/// three (a walk costs more than the checks on what it finds).
+pub(crate) struct Nodes(Vec<SyntaxNode>);
+
+impl Nodes {
+    fn of(file: &SourceFile) -> Nodes {
+        use SyntaxKind as K;
+        let wanted = |kind: SyntaxKind| {
+            matches!(
+                kind,
+                K::EXTERN_CRATE
+                    | K::USE
+                    | K::PATH
+                    | K::METHOD_CALL_EXPR
+                    | K::CALL_EXPR
+                    | K::LITERAL
+                    | K::CONST
+                    | K::STATIC
+                    | K::LET_STMT
+                    | K::CAST_EXPR
+            )
+        };
+        Nodes(
+            file.syntax()
+                .descendants()
+                .filter(|n| wanted(n.kind()))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &SyntaxNode> {
+        self.0.iter()
+    }
 }
 
 /// Splits targets into (failing, working) by a per-target verdict; `None` (unknown, or

@@ -4,11 +4,11 @@
 //! that silently drops bits there (`8 << 30` is 0 as a 32-bit `usize`).
 
 use super::gate::GateCache;
-use super::{split_targets, works_on, Cause, Class, LocalFinding};
+use super::{split_targets, works_on, Cause, Class, LocalFinding, Nodes};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
 use ra_ap_syntax::ast::{self, ArithOp, BinaryOp, UnaryOp};
-use ra_ap_syntax::{AstNode, SourceFile, SyntaxKind, SyntaxNode, TextRange};
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextRange};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
@@ -62,7 +62,7 @@ enum Context {
 }
 
 pub fn check(
-    file: &SourceFile,
+    nodes: &Nodes,
     targets: &[&TargetView],
     gates: &mut GateCache,
     out: &mut Vec<LocalFinding>,
@@ -82,7 +82,7 @@ pub fn check(
         out,
         seen_literals: HashSet::new(),
     };
-    for node in file.syntax().descendants() {
+    for node in nodes.iter().cloned() {
         if let Some((expr, ty, context)) = typed_root(&node) {
             checker.root(&expr, ty, context);
         } else if let Some(literal) = ast::Literal::cast(node) {
