@@ -29,7 +29,7 @@ pub fn check(
         .map(|item| item.syntax().clone())
         .collect();
 
-    for node in nodes.iter().cloned() {
+    for node in nodes.iter() {
         let site = if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
             // Inference only for a method std alone defines (cheap check first).
             let std_only = call.name_ref().is_some_and(|name| {
@@ -51,13 +51,13 @@ pub fn check(
             continue;
         };
         if !facts.is_std_only_float_method(ty, &method)
-            || trait_in_scope_declares(&node, &method)
-            || foreign_trait_may_be_in_scope(&node)
+            || trait_in_scope_declares(node, &method)
+            || foreign_trait_may_be_in_scope(node)
         {
             continue;
         }
         let (failing, working) = split_targets(targets, |target| {
-            if !gates.is_on(&node, target) {
+            if !gates.is_on(node, target) {
                 return None;
             }
             let std_linked =
