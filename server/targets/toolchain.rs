@@ -107,17 +107,23 @@ impl Toolchain {
         }
     }
 
-    /// The toolchain's own rustc binary, past rustup's proxy when the sysroot has one: what
-    /// child processes that ask about the host (`cargo metadata`) should run, without the
-    /// proxy's start-up cost.
+    /// The rustc binary child processes that ask about the host (`cargo metadata`) should
+    /// run: the toolchain's own when `rustc` is rustup's proxy (which costs a start-up of its
+    /// own per run), else `rustc` itself (a wrapper the user chose stays in place).
     pub fn rustc_binary(&self) -> PathBuf {
+        let proxy = self.rustc.parent().is_some_and(|bin| {
+            bin.join(format!("rustup{}", std::env::consts::EXE_SUFFIX))
+                .is_file()
+        });
         let own = self.sysroot.as_ref().map(|sysroot| {
             sysroot
                 .join("bin")
                 .join(format!("rustc{}", std::env::consts::EXE_SUFFIX))
         });
-        own.filter(|own| own.is_file())
-            .unwrap_or_else(|| self.rustc.clone())
+        match own {
+            Some(own) if proxy && own.is_file() => own,
+            _ => self.rustc.clone(),
+        }
     }
 
     pub fn known_targets(&self) -> &[String] {

@@ -115,6 +115,27 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Whether a cargo config file that applies in `dir` (its own or an ancestor's
+/// `.cargo/config[.toml]`) mentions a rustc wrapper.
+fn config_names_a_wrapper(dir: &Path) -> bool {
+    dir.ancestors().any(|dir| {
+        ["config.toml", "config"].iter().any(|name| {
+            let text = std::fs::read_to_string(dir.join(".cargo").join(name)).unwrap_or_default();
+            text.contains("wrapper")
+        })
+    })
+}
+
+/// A folder of Triplet's cache for cargo's `.rustc_info.json` (created, so cargo uses it),
+/// one per rustc: cargo keeps the answers of one rustc per file.
+fn rustc_info_dir(rustc: &Path) -> Option<PathBuf> {
+    use crate::targets::rustc_cache::{cache_root, stable_hash};
+    let name = format!("{:016x}", stable_hash(rustc.as_os_str().as_encoded_bytes()));
+    let dir = cache_root()?.join("cargo-metadata").join(name);
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
+}
+
 /// Runs `cargo metadata` for the workspace holding `manifest`, with a time limit.
 /// The feature flags are passed on so the resolved graph matches the user's build.
 pub fn load_metadata(
@@ -134,12 +155,22 @@ pub fn load_metadata(
         .current_dir(base);
     // Analysis never runs workspace code: `cargo metadata` would run the
     // `build.rustc-wrapper` / `build.rustc` a workspace's .cargo/config.toml names (to ask
-    // rustc about the host). The environment outranks config files, so these pin them to
-    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH).
-    command
-        .env("RUSTC_WRAPPER", "")
-        .env("RUSTC_WORKSPACE_WRAPPER", "")
-        .env("RUSTC", rustc);
+    // rustc about the host). The environment outranks config files, so this pins rustc to
+    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH), and empty
+    // wrappers override a config's. Only when a config names one: an empty wrapper also
+    // turns off cargo's cache of rustc's answers, which saves two rustc runs per load.
+    command.env("RUSTC", rustc);
+    if config_names_a_wrapper(base) {
+        command
+            .env("RUSTC_WRAPPER", "")
+            .env("RUSTC_WORKSPACE_WRAPPER", "");
+    }
+    // Cargo keeps rustc's answers in `<target-dir>/.rustc_info.json`, and only when that
+    // folder exists; a workspace never built has none. Triplet's cache folder holds them
+    // instead (what metadata says of the target directory is not used by analysis).
+    if let Some(dir) = rustc_info_dir(rustc) {
+        command.env("CARGO_TARGET_DIR", dir);
+    }
     if features.all_features {
         command.arg("--all-features");
     }

@@ -122,6 +122,8 @@ pub struct Module {
     parent: Option<Arc<Module>>,
     /// Set when this is the expansion of `name!()` inside the module (see `fixed_expansions`).
     expansion: Option<String>,
+    /// `key()`, computed once (see `keyed`).
+    key: ModuleKey,
 }
 
 /// A module's identity: crate, file, inline path.
@@ -131,10 +133,17 @@ type ModuleKey = u64;
 
 impl Module {
     fn key(&self) -> ModuleKey {
+        self.key
+    }
+
+    /// The module with its key computed: hashing a path walks its components, and lookups
+    /// ask for the key of the same module thousands of times per check.
+    fn keyed(mut self) -> Module {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (self.krate, &self.file, &self.inline, &self.expansion).hash(&mut hasher);
-        hasher.finish()
+        self.key = hasher.finish();
+        self
     }
 
     pub fn source(&self) -> &ModuleSource {
@@ -387,34 +396,42 @@ impl<'a> CrateSet<'a> {
     pub fn root(&self, krate: usize) -> Option<Module> {
         let tree = self.crates.get(krate)?;
         let source = tree.load(&tree.root)?;
-        Some(Module {
-            krate,
-            file: tree.root.clone(),
-            source,
-            inline: Vec::new(),
-            dir: tree
-                .root
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-            parent: None,
-            expansion: None,
-        })
+        Some(
+            Module {
+                krate,
+                file: tree.root.clone(),
+                source,
+                inline: Vec::new(),
+                dir: tree
+                    .root
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+                parent: None,
+                expansion: None,
+                key: 0,
+            }
+            .keyed(),
+        )
     }
 
     fn child(&self, parent: &Arc<Module>, index: usize, decl: &ModDecl) -> Option<Module> {
         if decl.inline.is_some() {
             let mut inline = parent.inline.clone();
             inline.push(index);
-            return Some(Module {
-                krate: parent.krate,
-                file: parent.file.clone(),
-                source: parent.source.clone(),
-                inline,
-                dir: parent.dir.join(&decl.name),
-                parent: Some(parent.clone()),
-                expansion: parent.expansion.clone(),
-            });
+            return Some(
+                Module {
+                    krate: parent.krate,
+                    file: parent.file.clone(),
+                    source: parent.source.clone(),
+                    inline,
+                    dir: parent.dir.join(&decl.name),
+                    parent: Some(parent.clone()),
+                    expansion: parent.expansion.clone(),
+                    key: 0,
+                }
+                .keyed(),
+            );
         }
         let tree = self.crates.get(parent.krate)?;
         let candidates = match &decl.path_attr {
@@ -439,15 +456,19 @@ impl<'a> CrateSet<'a> {
                 } else {
                     dir
                 };
-                return Some(Module {
-                    krate: parent.krate,
-                    file,
-                    source,
-                    inline: Vec::new(),
-                    dir,
-                    parent: Some(parent.clone()),
-                    expansion: None,
-                });
+                return Some(
+                    Module {
+                        krate: parent.krate,
+                        file,
+                        source,
+                        inline: Vec::new(),
+                        dir,
+                        parent: Some(parent.clone()),
+                        expansion: None,
+                        key: 0,
+                    }
+                    .keyed(),
+                );
             }
         }
         None
@@ -711,15 +732,19 @@ impl<'a> CrateSet<'a> {
                 .or_insert_with(|| Arc::new(ModuleSource::parse(&text)))
                 .clone()
         };
-        Some(Module {
-            krate: module.krate,
-            file: module.file.clone(),
-            source,
-            inline: Vec::new(),
-            dir: module.dir.clone(),
-            parent: module.parent.clone(),
-            expansion: Some(name.to_string()),
-        })
+        Some(
+            Module {
+                krate: module.krate,
+                file: module.file.clone(),
+                source,
+                inline: Vec::new(),
+                dir: module.dir.clone(),
+                parent: module.parent.clone(),
+                expansion: Some(name.to_string()),
+                key: 0,
+            }
+            .keyed(),
+        )
     }
 
     /// The members of the trait a path names, whatever the target (for method calls).

@@ -230,7 +230,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         (file.is_on(&target.cfg) && judged(file_index)).then_some(module)
     };
     // Where each active reference sits, per target: (target, file, reference) → module.
-    let mut outcomes: HashMap<(usize, usize, usize), Outcome> = HashMap::new();
+    let mut outcomes: HashMap<(usize, usize, usize), Judged> = HashMap::new();
     // The members of each imported trait on the targets where it exists.
     let mut trait_imports: HashMap<(usize, usize), Vec<String>> = HashMap::new();
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
@@ -238,11 +238,22 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             let Some(module) = active(target_index, file_index) else {
                 continue;
             };
+            // Consecutive references mostly sit in the same inline module: find it once.
+            let mut inline: Option<(&[String], Option<Module>)> = None;
             for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
                 if !reference.gate.is_on(&target.cfg) {
                     continue;
                 }
-                let Some(from) = world.set.inline_module(module, &reference.inline_modules) else {
+                let names = reference.inline_modules.as_slice();
+                let from = match &inline {
+                    Some((known, from)) if *known == names => from.clone(),
+                    _ => {
+                        let from = world.set.inline_module(module, names);
+                        inline = Some((names, from.clone()));
+                        from
+                    }
+                };
+                let Some(from) = from else {
                     continue;
                 };
                 if let RefKind::Use { .. } = reference.kind {
@@ -294,7 +305,13 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             }
         }
     }
-    let mut outcomes: Vec<_> = outcomes.into_values().collect();
+    let mut outcomes: Vec<Outcome> = (outcomes.into_values())
+        .filter_map(|judged| {
+            let mut failure = judged.failure?;
+            failure.verdicts = judged.verdicts;
+            Some(failure)
+        })
+        .collect();
     outcomes.sort_by_key(|o| (o.file, o.range.start));
     for outcome in outcomes {
         if let Some(finding) = finding_for(input, root, &outcome) {
@@ -310,42 +327,41 @@ struct TraitProviders<'a> {
     members: &'a HashMap<(usize, usize), Vec<String>>,
 }
 
+/// One reference or call: its verdict on each target, and what fails where it fails.
+struct Judged {
+    verdicts: Vec<Verdict>,
+    /// From the failing targets' outcomes (a reference that works everywhere needs none).
+    failure: Option<Outcome>,
+}
+
 fn record(
-    outcomes: &mut HashMap<(usize, usize, usize), Outcome>,
+    outcomes: &mut HashMap<(usize, usize, usize), Judged>,
     key: (usize, usize, usize),
     outcome: Outcome,
     (target_index, verdict): (usize, Verdict),
     input: &SemanticInput<'_>,
 ) {
-    let entry = outcomes.entry(key).or_insert_with(|| Outcome {
+    let entry = outcomes.entry(key).or_insert_with(|| Judged {
         verdicts: vec![Verdict::Silent; input.targets.len()],
-        ..outcome.clone_shape()
+        failure: None,
     });
-    entry.verdicts[target_index] = verdict;
-    if matches!(verdict, Verdict::Fails | Verdict::FailsIfWorksElsewhere) {
-        entry.range = outcome.range;
-        entry.what = outcome.what;
-        entry.needs_extern_alloc |= outcome.needs_extern_alloc;
-        entry.alloc_instead = outcome.alloc_instead.or(entry.alloc_instead.take());
-        for expr in outcome.declared_under {
-            if !entry.declared_under.contains(&expr) {
-                entry.declared_under.push(expr);
-            }
-        }
+    if let Some(slot) = entry.verdicts.get_mut(target_index) {
+        *slot = verdict;
     }
-}
-
-impl Outcome {
-    fn clone_shape(&self) -> Outcome {
-        Outcome {
-            verdicts: Vec::new(),
-            declared_under: self.declared_under.clone(),
-            range: self.range.clone(),
-            what: self.what.clone(),
-            needs_extern_alloc: self.needs_extern_alloc,
-            alloc_instead: self.alloc_instead.clone(),
-            slot: self.slot.clone(),
-            file: self.file,
+    if !matches!(verdict, Verdict::Fails | Verdict::FailsIfWorksElsewhere) {
+        return;
+    }
+    let Some(failure) = entry.failure.as_mut() else {
+        entry.failure = Some(outcome);
+        return;
+    };
+    failure.range = outcome.range;
+    failure.what = outcome.what;
+    failure.needs_extern_alloc |= outcome.needs_extern_alloc;
+    failure.alloc_instead = outcome.alloc_instead.or(failure.alloc_instead.take());
+    for expr in outcome.declared_under {
+        if !failure.declared_under.contains(&expr) {
+            failure.declared_under.push(expr);
         }
     }
 }
