@@ -752,6 +752,19 @@ fn semantic_tier(binary: &Path, ws: &Workspace, rounds: usize, table: &mut Table
         "≤ 10 s",
         format!("{} ms (n={})", ms(cold.p50), cold.n),
     );
+    // The CLI with std from rust-src (what a user with rust-src installed runs in CI).
+    let check_with_rust_src = || {
+        let mut command = check_command(binary, &ws.root, &FOUR_TARGETS);
+        command.env("RUSTC", &rustc);
+        run_check(command)
+    };
+    check_with_rust_src(); // warms the caches
+    let warm = Stats::of(&(0..5).map(|_| check_with_rust_src()).collect::<Vec<_>>());
+    table.row(
+        "with rust-src: `triplet check` of hashbrown, 4 targets, warm (p50)",
+        "≤ 100 ms",
+        format!("{} ms (n={})", ms(warm.p50), warm.n),
+    );
     for edit in [Edit::Keystroke, Edit::Line] {
         let session = lsp_session(binary, &ws.root, &map_rs, edit, rounds);
         let lone = Stats::of(&session.lone_edits);

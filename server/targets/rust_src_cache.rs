@@ -69,19 +69,19 @@ fn entry_key(
     extra_key: &str,
 ) -> Option<(String, PathBuf)> {
     let exe = std::env::current_exe().ok()?;
-    let mut key = String::new();
-    let _ = writeln!(key, "kind {kind}");
-    let _ = writeln!(
-        key,
-        "triplet {} {}",
-        env!("CARGO_PKG_VERSION"),
-        file_stamp(&exe)?
-    );
+    // One file per (kind, rust-src, caller's key): a new Triplet build or a reinstalled
+    // rust-src replaces the entry rather than adding one.
+    let mut place = String::new();
+    let _ = writeln!(place, "kind {kind}");
+    let _ = writeln!(place, "library {}", library.display());
+    let _ = writeln!(place, "{extra_key}");
+    let mut key = place.clone();
+    let triplet = file_stamp(&exe)?;
+    let _ = writeln!(key, "triplet {} {triplet}", env!("CARGO_PKG_VERSION"));
     for root in ["core/src/lib.rs", "alloc/src/lib.rs", "std/src/lib.rs"] {
         let _ = writeln!(key, "{root} {}", file_stamp(&library.join(root))?);
     }
-    let _ = writeln!(key, "{extra_key}");
-    let name = format!("{kind}-{:016x}.json", stable_hash(key.as_bytes()));
+    let name = format!("{kind}-{:016x}.json", stable_hash(place.as_bytes()));
     Some((key, root.join("derived").join(name)))
 }
 
@@ -139,5 +139,8 @@ mod tests {
             Some(11)
         );
         assert_eq!(derivations, 4);
+        // A reinstalled rust-src replaced its entry: one file per (kind, caller's key).
+        let files = std::fs::read_dir(root.join("derived")).map_or(0, |dir| dir.count());
+        assert_eq!(files, 3);
     }
 }
