@@ -14,6 +14,7 @@ use triplet::analysis::finding::Severity;
 use triplet::analysis::local_types::facts::SysrootFacts;
 use triplet::analysis::local_types::{check_file, LocalFinding, LocalInput};
 use triplet::analysis::syntax::{CrateAttr, FileSyntax, Gate};
+use triplet::targets::Toolchain;
 
 const RUSTC: &str = "/usr/bin/rustc";
 const LIBRARY: &str = "/usr/lib/rustlib/src/rust/library";
@@ -44,12 +45,13 @@ fn target_view(triple: &str) -> TargetView {
 
 fn facts(targets: &[TargetView]) -> SysrootFacts {
     let mut facts = triplet::sysroot_facts::derive(Path::new(LIBRARY)).expect("derive facts");
+    // What the engine gives the checks: the cfg set std is compiled with, per target.
+    let toolchain = Toolchain::for_rustc(Path::new(RUSTC)).expect("probe rustc");
     for target in targets {
-        let atomic = triplet::sysroot_facts::atomic_cfg(Path::new(RUSTC), &target.triple)
-            .expect("atomic cfg");
+        let std_cfg = toolchain.std_cfg(&target.triple).expect("std's cfg set");
         facts
             .unstable_atomic_cfg
-            .insert(target.triple.clone(), atomic);
+            .insert(target.triple.clone(), std_cfg);
     }
     facts
 }

@@ -1,15 +1,13 @@
 //! Derives `SysrootFacts` from a toolchain's rust-src (`…/lib/rustlib/src/rust/library`):
 //! which float methods only std has, which atomic types and methods exist under which cfg.
-//! Reads files and runs `rustc --print cfg`; the parsing itself is in the submodules.
+//! Reads files; the parsing itself is in the submodules (the cfg sets come from `Toolchain`).
 
 mod atomics;
 mod float;
 
-use crate::analysis::cfg::{CfgAtom, CfgSet};
 use crate::analysis::local_types::facts::SysrootFacts;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub use atomics::derive_atomic_types;
 pub use float::{derive_std_only_float_methods, inherent_methods};
@@ -69,34 +67,6 @@ pub fn derive(library: &Path) -> Result<SysrootFacts, SysrootFactsError> {
 pub fn library_in_sysroot(sysroot: &Path) -> Option<PathBuf> {
     let library = sysroot.join("lib/rustlib/src/rust/library");
     library.join("core/src/lib.rs").is_file().then_some(library)
-}
-
-/// The `target_has_atomic*` atoms of `triple`, including the unstable ones rustc prints
-/// only under `RUSTC_BOOTSTRAP=1`. Runs `rustc` (the toolchain, never workspace code).
-pub fn atomic_cfg(rustc: &Path, triple: &str) -> Result<CfgSet, SysrootFactsError> {
-    let output = Command::new(rustc)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .args(["--print", "cfg", "--target", triple])
-        .output()
-        .map_err(|error| SysrootFactsError(format!("running {}: {error}", rustc.display())))?;
-    if !output.status.success() {
-        return Err(SysrootFactsError(format!(
-            "`{} --print cfg --target {triple}` failed: {}",
-            rustc.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
-    }
-    let all = CfgSet::from_rustc_print_cfg(&String::from_utf8_lossy(&output.stdout));
-    let mut atomic = CfgSet::default();
-    for atom in all.atoms() {
-        let name = match atom {
-            CfgAtom::Name(name) | CfgAtom::KeyValue(name, _) => name,
-        };
-        if name.starts_with("target_has_atomic") {
-            atomic.insert(atom.clone());
-        }
-    }
-    Ok(atomic)
 }
 
 #[cfg(test)]
