@@ -181,6 +181,35 @@ fn analysis_never_runs_workspace_code() {
     }
 }
 
+/// A wrapper named where a text search would not see it runs as surely as one named
+/// plainly: in a file the config includes (`include`, stable in cargo), or under a key
+/// spelled with a TOML escape.
+#[test]
+fn a_wrapper_named_indirectly_never_runs_either() {
+    let configs = [
+        ("include = [\"more.toml\"]\n", "[build]\nrustc-wrapper = {wrapper:?}\n"),
+        ("[build]\n\"rustc-\\u0077rapper\" = {wrapper:?}\n", ""),
+    ];
+    for (config, more) in configs {
+        let dir = workspace("pub fn f() {}\n");
+        let root = dir.path();
+        let ran = root.join("WRAPPER_RAN");
+        let wrapper = root.join("evil-wrapper");
+        script(&wrapper, &format!("touch {}\nexec \"$@\"", ran.display()));
+        let fill = |text: &str| text.replace("{wrapper:?}", &format!("{wrapper:?}"));
+        fs::create_dir_all(root.join(".cargo")).unwrap();
+        fs::write(root.join(".cargo/config.toml"), fill(config)).unwrap();
+        fs::write(root.join(".cargo/more.toml"), fill(more)).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+            .args(["check", "."])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(!ran.exists(), "analysis ran the wrapper of: {config}");
+    }
+}
+
 #[test]
 fn files_that_cannot_be_read_normally_are_skipped() {
     let dir = workspace(

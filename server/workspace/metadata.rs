@@ -116,12 +116,28 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Whether a cargo config file that applies in `dir` (its own or an ancestor's
-/// `.cargo/config[.toml]`) mentions a rustc wrapper.
-fn config_names_a_wrapper(dir: &Path) -> bool {
+/// `.cargo/config[.toml]`) may name a rustc wrapper: it sets one, includes other files
+/// (which could), or cannot be read as TOML here (cargo might read more into it).
+fn config_may_name_a_wrapper(dir: &Path) -> bool {
     dir.ancestors().any(|dir| {
         ["config.toml", "config"].iter().any(|name| {
-            let text = std::fs::read_to_string(dir.join(".cargo").join(name)).unwrap_or_default();
-            text.contains("wrapper")
+            let path = dir.join(".cargo").join(name);
+            if !path.exists() {
+                return false;
+            }
+            let Ok(table) = std::fs::read_to_string(&path).map(|text| text.parse::<toml::Table>())
+            else {
+                return true;
+            };
+            let Ok(table) = table else {
+                return true;
+            };
+            let build = table.get("build").and_then(|build| build.as_table());
+            table.contains_key("include")
+                || build.is_some_and(|build| {
+                    build.contains_key("rustc-wrapper")
+                        || build.contains_key("rustc-workspace-wrapper")
+                })
         })
     })
 }
@@ -160,7 +176,7 @@ pub fn load_metadata(
     // wrappers override a config's. Only when a config names one: an empty wrapper also
     // turns off cargo's cache of rustc's answers, which saves two rustc runs per load.
     command.env("RUSTC", rustc);
-    if config_names_a_wrapper(base) {
+    if config_may_name_a_wrapper(base) {
         command
             .env("RUSTC_WRAPPER", "")
             .env("RUSTC_WORKSPACE_WRAPPER", "");
