@@ -187,7 +187,10 @@ fn analysis_never_runs_workspace_code() {
 #[test]
 fn a_wrapper_named_indirectly_never_runs_either() {
     let configs = [
-        ("include = [\"more.toml\"]\n", "[build]\nrustc-wrapper = {wrapper:?}\n"),
+        (
+            "include = [\"more.toml\"]\n",
+            "[build]\nrustc-wrapper = {wrapper:?}\n",
+        ),
         ("[build]\n\"rustc-\\u0077rapper\" = {wrapper:?}\n", ""),
     ];
     for (config, more) in configs {
@@ -208,6 +211,129 @@ fn a_wrapper_named_indirectly_never_runs_either() {
         assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
         assert!(!ran.exists(), "analysis ran the wrapper of: {config}");
     }
+}
+
+/// A sparse registry on localhost that requires authentication: its `config.json` (the
+/// first thing cargo fetches) says so, which makes cargo ask a credential provider.
+fn registry_requiring_auth() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let config = format!("{{\"dl\":\"{url}/dl\",\"api\":\"{url}\",\"auth-required\":true}}");
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{config}",
+                config.len()
+            );
+        }
+    });
+    format!("sparse+{url}/")
+}
+
+/// A registry's credential provider is an executable a config names too: cargo runs it
+/// for `cargo metadata` when the registry requires a token. Named for the registry, or
+/// for every registry in a file the config includes, it never runs from analysis.
+#[test]
+fn a_registrys_credential_provider_never_runs() {
+    let index = registry_requiring_auth();
+    let configs = [
+        (
+            format!(
+                "[registries.corp]\nindex = {index:?}\ncredential-provider = [{{provider:?}}]\n"
+            ),
+            String::new(),
+        ),
+        (
+            format!("include = [\"more.toml\"]\n[registries.corp]\nindex = {index:?}\n"),
+            "[registry]\nglobal-credential-providers = [{provider:?}]\n".to_string(),
+        ),
+    ];
+    for (config, more) in configs {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("src")).unwrap();
+        fs::write(root.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        fs::write(
+            root.join("Cargo.toml"),
+            format!("{MANIFEST}corp-dep = {{ version = \"1\", registry = \"corp\" }}\n"),
+        )
+        .unwrap();
+        let ran = root.join("PROVIDER_RAN");
+        let provider = root.join("evil-provider");
+        script(
+            &provider,
+            &format!("touch {}\necho '{{\"v\":[1]}}'", ran.display()),
+        );
+        let fill = |text: &str| {
+            text.replace(
+                "{provider:?}",
+                &format!("{:?}", provider.display().to_string()),
+            )
+        };
+        fs::create_dir_all(root.join(".cargo")).unwrap();
+        fs::write(root.join(".cargo/config.toml"), fill(&config)).unwrap();
+        fs::write(root.join(".cargo/more.toml"), fill(&more)).unwrap();
+        let output = check(root, &[]);
+        assert!(
+            !ran.exists(),
+            "analysis ran the credential provider of: {config}"
+        );
+        // The registry wants a token Triplet does not have: a load error, said clearly.
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains("corp"), "{}", stderr(&output));
+    }
+}
+
+/// A `rust-toolchain.toml` whose `path` names a folder of the workspace would make rustup's
+/// proxies run that folder's `cargo` and `rustc`: analysis runs rustup's default toolchain
+/// there instead. (Meaningful where `cargo` and `rustc` on PATH are rustup's proxies, as on
+/// CI; elsewhere no proxy reads the file.)
+#[test]
+fn a_toolchain_path_in_the_workspace_never_runs() {
+    let dir = workspace("#![no_std]\nuse std::vec::Vec;\n");
+    let root = dir.path();
+    let bin = root.join("evil-toolchain/bin");
+    fs::create_dir_all(&bin).unwrap();
+    for tool in ["cargo", "rustc"] {
+        let ran = root.join(format!("{tool}_RAN"));
+        script(&bin.join(tool), &format!("touch {}\nexit 1", ran.display()));
+    }
+    fs::write(
+        root.join("rust-toolchain.toml"),
+        format!(
+            "[toolchain]\npath = {:?}\n",
+            root.join("evil-toolchain").display().to_string()
+        ),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    // Run in the workspace (as an editor starts the server), with no cached rustc answers,
+    // and without the RUSTUP_TOOLCHAIN that `cargo test` inherits from rustup's proxy (an
+    // editor's environment has none, and it outranks the file).
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(root)
+        .env("XDG_CACHE_HOME", cache.path())
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .output()
+        .unwrap();
+    for tool in ["cargo", "rustc"] {
+        assert!(
+            !root.join(format!("{tool}_RAN")).exists(),
+            "analysis ran the workspace's {tool}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "T0001 found: {}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -48,9 +48,14 @@ pub fn has_std(cfg: &CfgSet) -> bool {
 
 /// Asks `rustc` for a target's cfg set, the way the shipped sets were recorded.
 pub fn query_rustc_cfg(rustc: &str, target: &str) -> Result<CfgSet> {
-    let output = Command::new(rustc)
+    let mut command = Command::new(rustc);
+    command
         .args(["--print", "cfg", "--target", target])
-        .env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTC_BOOTSTRAP", "1");
+    if let Ok(here) = std::env::current_dir() {
+        command.envs(crate::targets::rustup_guard::pinned_toolchain(&here));
+    }
+    let output = command
         .output()
         .with_context(|| format!("running `{rustc} --print cfg --target {target}`"))?;
     if !output.status.success() {

@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod rust_src_cache;
 pub mod rustc_cache;
+pub mod rustup_guard;
 pub mod selection;
 pub mod toolchain;
 

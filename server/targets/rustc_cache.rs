@@ -54,10 +54,7 @@ pub fn fingerprint(rustc: &Path) -> Option<String> {
 
 /// What rustup's proxy bases its choice of toolchain on, and the toolchains it can pick.
 fn rustup_choice(key: &mut String) {
-    let home = std::env::var_os("RUSTUP_HOME")
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".rustup")));
+    let home = rustup_home();
     let toolchain_env = std::env::var("RUSTUP_TOOLCHAIN").unwrap_or_default();
     let _ = writeln!(key, "RUSTUP_TOOLCHAIN {toolchain_env}");
     let Some(home) = home else {
@@ -96,6 +93,14 @@ fn rustup_choice(key: &mut String) {
     for line in toolchains {
         let _ = writeln!(key, "{line}");
     }
+}
+
+/// `$RUSTUP_HOME`, else `~/.rustup`.
+pub(crate) fn rustup_home() -> Option<PathBuf> {
+    std::env::var_os("RUSTUP_HOME")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".rustup")))
 }
 
 /// The longest `[overrides]` directory of rustup's settings that holds `cwd`.

@@ -366,6 +366,9 @@ fn run_with_env(
 ) -> Result<String, ToolchainError> {
     let mut command = Command::new(rustc);
     command.args(args);
+    if let Ok(here) = std::env::current_dir() {
+        command.envs(super::rustup_guard::pinned_toolchain(&here));
+    }
     for (key, value) in env {
         command.env(key, value);
     }

@@ -115,33 +115,6 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Whether a cargo config file that applies in `dir` (its own or an ancestor's
-/// `.cargo/config[.toml]`) may name a rustc wrapper: it sets one, includes other files
-/// (which could), or cannot be read as TOML here (cargo might read more into it).
-fn config_may_name_a_wrapper(dir: &Path) -> bool {
-    dir.ancestors().any(|dir| {
-        ["config.toml", "config"].iter().any(|name| {
-            let path = dir.join(".cargo").join(name);
-            if !path.exists() {
-                return false;
-            }
-            let Ok(table) = std::fs::read_to_string(&path).map(|text| text.parse::<toml::Table>())
-            else {
-                return true;
-            };
-            let Ok(table) = table else {
-                return true;
-            };
-            let build = table.get("build").and_then(|build| build.as_table());
-            table.contains_key("include")
-                || build.is_some_and(|build| {
-                    build.contains_key("rustc-wrapper")
-                        || build.contains_key("rustc-workspace-wrapper")
-                })
-        })
-    })
-}
-
 /// A folder of Triplet's cache for cargo's `.rustc_info.json` (created, so cargo uses it),
 /// one per rustc: cargo keeps the answers of one rustc per file.
 fn rustc_info_dir(rustc: &Path) -> Option<PathBuf> {
@@ -169,18 +142,15 @@ pub fn load_metadata(
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(manifest)
         .current_dir(base);
-    // Analysis never runs workspace code: `cargo metadata` would run the
-    // `build.rustc-wrapper` / `build.rustc` a workspace's .cargo/config.toml names (to ask
-    // rustc about the host). The environment outranks config files, so this pins rustc to
-    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH), and empty
-    // wrappers override a config's. Only when a config names one: an empty wrapper also
-    // turns off cargo's cache of rustc's answers, which saves two rustc runs per load.
+    // Analysis never runs workspace code: `cargo metadata` would run the rustc a
+    // workspace's .cargo/config.toml names (to ask about the host), its rustc wrappers and
+    // its registries' credential providers. The environment outranks config files: rustc is
+    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH), and
+    // `cargo_env` pins what the configs name. Wrappers are emptied only then: an empty
+    // wrapper also turns off cargo's cache of rustc's answers (two rustc runs per load).
     command.env("RUSTC", rustc);
-    if config_may_name_a_wrapper(base) {
-        command
-            .env("RUSTC_WRAPPER", "")
-            .env("RUSTC_WORKSPACE_WRAPPER", "");
-    }
+    command.envs(super::cargo_env::pinning_environment(base));
+    command.envs(crate::targets::rustup_guard::pinned_toolchain(base));
     // Cargo keeps rustc's answers in `<target-dir>/.rustc_info.json`, and only when that
     // folder exists; a workspace never built has none. Triplet's cache folder holds them
     // instead (what metadata says of the target directory is not used by analysis).
