@@ -38,8 +38,21 @@ pub fn read_members(root_manifest: &Path) -> (Vec<ManifestOnlyPackage>, Vec<Load
         .and_then(|m| m.as_array())
         .cloned()
         .unwrap_or_default();
+    // `exclude` wins over `members` (cargo's rule: a member under an excluded path is out).
+    let excluded: Vec<PathBuf> = root
+        .get("workspace")
+        .and_then(|w| w.get("exclude"))
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.as_str())
+        .map(|e| root_dir.join(e))
+        .collect();
     for member in members.iter().filter_map(|m| m.as_str()) {
         for dir in expand_member(root_dir, member) {
+            if excluded.iter().any(|out| dir.starts_with(out)) {
+                continue;
+            }
             let manifest = dir.join("Cargo.toml");
             if manifest.is_file() && !manifests.contains(&manifest) {
                 manifests.push(manifest);
@@ -79,11 +92,11 @@ fn expand_member(root: &Path, member: &str) -> Vec<PathBuf> {
     let Some((prefix, suffix)) = member.split_once('*') else {
         return vec![root.join(member)];
     };
-    let parent = root.join(Path::new(prefix).parent().unwrap_or(Path::new("")));
-    let name_prefix = Path::new(prefix)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // `crates/*`: the folder `crates`, any name; `crates/app-*`: names starting `app-`.
+    let (parent, name_prefix) = match prefix.rsplit_once('/') {
+        Some((folder, name)) => (root.join(folder), name.to_string()),
+        None => (root.to_path_buf(), prefix.to_string()),
+    };
     let Ok(entries) = std::fs::read_dir(&parent) else {
         return Vec::new();
     };
@@ -148,4 +161,39 @@ fn package_from(manifest: &Path, table: &toml::Table) -> Result<ManifestOnlyPack
         crate_roots,
         features,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excluded_members_are_not_read() {
+        let Ok(dir) = tempfile::tempdir() else {
+            return;
+        };
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            if let Some(parent) = path.parent() {
+                assert!(std::fs::create_dir_all(parent).is_ok());
+            }
+            assert!(std::fs::write(path, text).is_ok());
+        };
+        write(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/old\"]\n",
+        );
+        for name in ["new", "old"] {
+            write(
+                &format!("crates/{name}/Cargo.toml"),
+                &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n"),
+            );
+            write(&format!("crates/{name}/src/lib.rs"), "");
+        }
+        let (members, problems) = read_members(&root.join("Cargo.toml"));
+        assert!(problems.is_empty());
+        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["new"]);
+    }
 }
