@@ -10,14 +10,10 @@ mod support;
 
 use proptest::prelude::*;
 use std::collections::BTreeSet;
-use std::path::Path;
-use support::analysis::{analyze_text, apply, assert_within, thumbv7em, wasm32};
+use support::analysis::{analyze_text, apply, assert_within, thumbv7em, wasm32, Manifest};
 use triplet::analysis::cfg::CfgSet;
-use triplet::analysis::context::{
-    DependencyFacts, ManifestInput, ResolvedCrate, TargetOrigin, TargetView,
-};
+use triplet::analysis::context::TargetView;
 use triplet::analysis::finding::{Finding, Fix};
-use triplet::analysis::rules::target_not_installed::InstallFacts;
 use triplet::analysis::syntax::syntax_error_count;
 
 // ---------- T0001 over generated no_std crates ----------
@@ -257,154 +253,15 @@ fn manifest() -> impl Strategy<Value = String> {
         })
 }
 
-/// The facts cargo would report for this manifest text.
-fn facts_of(text: &str) -> (bool, Vec<String>, Vec<DependencyFacts>, Vec<ResolvedCrate>) {
-    let doc: toml_edit::DocumentMut = text.parse().expect("generated manifests parse");
-    let has_lib = true; // src/lib.rs exists in the package we pretend to analyse
-    let crate_types = doc
-        .get("lib")
-        .and_then(|lib| lib.get("crate-type"))
-        .and_then(|types| types.as_array())
-        .map(|types| {
-            types
-                .iter()
-                .filter_map(|t| t.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut dependencies = Vec::new();
-    let mut resolved = Vec::new();
-    let mut tables: Vec<(Option<String>, &toml_edit::Item)> = Vec::new();
-    if let Some(deps) = doc.get("dependencies") {
-        tables.push((None, deps));
-    }
-    if let Some(targets) = doc.get("target").and_then(|t| t.as_table_like()) {
-        for (platform, table) in targets.iter() {
-            if let Some(deps) = table.get("dependencies") {
-                tables.push((Some(platform.to_string()), deps));
-            }
-        }
-    }
-    for (platform, table) in tables {
-        let Some(table) = table.as_table_like() else {
-            continue;
-        };
-        for (key, item) in table.iter() {
-            let version = item
-                .as_str()
-                .or_else(|| item.get("version").and_then(|v| v.as_str()))
-                .unwrap_or("0")
-                .to_string();
-            let default_features = item
-                .get("default-features")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(true);
-            let mut features: BTreeSet<String> = item
-                .get("features")
-                .and_then(|f| f.as_array())
-                .map(|f| {
-                    f.iter()
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let default_enables_std = matches!(key, "serde" | "rand");
-            if default_features && default_enables_std {
-                features.insert("std".into());
-            }
-            let package_name = item
-                .get("package")
-                .and_then(|p| p.as_str())
-                .unwrap_or(key)
-                .to_string();
-            // Cargo unifies features of one package across every declaration.
-            if let Some(existing) = resolved
-                .iter_mut()
-                .find(|r: &&mut ResolvedCrate| r.name == package_name)
-            {
-                let mut union: BTreeSet<String> = existing.features.iter().cloned().collect();
-                union.extend(features.iter().cloned());
-                existing.features = union.into_iter().collect();
-                dependencies.push(DependencyFacts {
-                    key: key.to_string(),
-                    package_name,
-                    version: existing.version.clone(),
-                    platform: platform.clone(),
-                    default_features,
-                    enabled: true,
-                    default_enables_std,
-                    resolved_features: existing.features.clone(),
-                });
-                continue;
-            }
-            dependencies.push(DependencyFacts {
-                key: key.to_string(),
-                package_name: package_name.clone(),
-                version: version.clone(),
-                platform: platform.clone(),
-                default_features,
-                enabled: true,
-                default_enables_std,
-                resolved_features: features.iter().cloned().collect(),
-            });
-            resolved.push(ResolvedCrate {
-                name: package_name,
-                version: version.trim_start_matches(['^', '=']).to_string(),
-                features: features.into_iter().collect(),
-                via: key.to_string(),
-            });
-        }
-    }
-    (has_lib, crate_types, dependencies, resolved)
-}
-
+/// Manifest findings with the facts the shared fake cargo (`support::analysis::Manifest`)
+/// resolves from the text: serde and rand turn on `std` by default, and the two triples
+/// rustc knows are installed (the typo'd third one is T0007's).
 fn manifest_findings(text: &str, targets: &[TargetView]) -> Vec<Finding> {
-    let (has_lib, crate_types, dependencies, resolved) = facts_of(text);
-    let path = Path::new("/gen/Cargo.toml");
-    let mut findings = triplet::analysis::analyze_manifest(&ManifestInput {
-        package: "gen",
-        path,
-        text,
-        has_lib,
-        crate_types,
-        targets,
-        dependencies,
-        resolved,
-        rustflags: Vec::new(),
-    });
-    // T0007: the typo'd triple in package.metadata.triplet, located in this text.
-    let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text).expect("parses");
-    let origins: Vec<TargetOrigin> = doc["package"]["metadata"]["triplet"]["targets"]
-        .as_array()
-        .map(|array| {
-            array
-                .iter()
-                .filter_map(|value| {
-                    let span = value.span()?;
-                    Some(TargetOrigin {
-                        triple: value.as_str()?.to_string(),
-                        source: "package.metadata.triplet".into(),
-                        location: Some((path.to_path_buf(), span.start + 1..span.end - 1)),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let known: Vec<String> = ["thumbv7em-none-eabihf", "wasm32-unknown-unknown"]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-    let installed: Vec<String> = known.clone();
-    findings.extend(triplet::analysis::analyze_target_selection(
-        "gen",
-        &origins,
-        &InstallFacts {
-            installed: &installed,
-            known: &known,
-            build_std_available: false,
-        },
-    ));
-    findings
+    let known = ["thumbv7em-none-eabihf", "wasm32-unknown-unknown"];
+    Manifest::for_targets(targets.to_vec())
+        .std_by_default(&["serde", "rand"])
+        .known(&known, &known)
+        .analyze(text)
 }
 
 fn comments(text: &str) -> Vec<String> {
