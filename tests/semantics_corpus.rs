@@ -50,26 +50,11 @@ fn compiler_errors(dir: &Path, target: &str, build_std: &str) -> Located {
         .output()
         .expect("run cargo check");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut errors = Located::new();
-    for line in stdout.lines() {
-        let Ok(message) = serde_json::from_str::<Value>(line) else {
-            continue;
-        };
-        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
-            continue;
-        }
-        let spans = message["message"]["spans"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if let Some(span) = spans.iter().find(|s| s["is_primary"] == true) {
-            errors.insert((
-                span["file_name"].as_str().unwrap_or_default().to_string(),
-                span["line_start"].as_u64().unwrap_or_default(),
-                target.to_string(),
-            ));
-        }
-    }
+    let errors: Located = support::compiler_error_spans(&stdout)
+        .into_iter()
+        .filter_map(|spans| spans.into_iter().next())
+        .map(|(file, line)| (file, line, target.to_string()))
+        .collect();
     let finished = stdout
         .lines()
         .any(|l| l.contains("\"reason\":\"build-finished\""));

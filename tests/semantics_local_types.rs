@@ -5,6 +5,8 @@
 //! host through its installed std). The facts come from that rust-src. Cold, building
 //! core for three targets takes about a minute; the target dir is kept between runs.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -136,26 +138,12 @@ fn compiler_error_lines(name: &str, triple: &str) -> BTreeSet<usize> {
     }
     let output = command.output().expect("run cargo check");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut lines = BTreeSet::new();
-    for line in stdout.lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
-            continue;
-        }
-        let spans = message["message"]["spans"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for span in spans.iter().filter(|s| s["is_primary"] == true) {
-            if span["file_name"] == "src/lib.rs" {
-                if let Some(line) = span["line_start"].as_u64() {
-                    lines.insert(line as usize);
-                }
-            }
-        }
-    }
+    let lines: BTreeSet<usize> = support::compiler_error_spans(&stdout)
+        .into_iter()
+        .flatten()
+        .filter(|(file, _)| file == "src/lib.rs")
+        .map(|(_, line)| line as usize)
+        .collect();
     let compiled = stdout.contains("\"reason\":\"compiler-artifact\"") || !lines.is_empty();
     assert!(
         compiled,

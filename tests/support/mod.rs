@@ -193,3 +193,28 @@ pub mod lsp_session;
 
 /// Synthetic targets and helpers for driving `triplet::analysis` directly.
 pub mod analysis;
+
+/// rustc's errors in the output of `cargo check --message-format=json`: per error, the
+/// file and line of each of its primary spans (the ground truth the semantic tests compare
+/// Triplet's findings with).
+pub fn compiler_error_spans(stdout: &str) -> Vec<Vec<(String, u64)>> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| {
+            message["reason"] == "compiler-message" && message["message"]["level"] == "error"
+        })
+        .map(|message| {
+            let spans = message["message"]["spans"].as_array().cloned();
+            (spans.unwrap_or_default().iter())
+                .filter(|span| span["is_primary"] == true)
+                .map(|span| {
+                    (
+                        span["file_name"].as_str().unwrap_or_default().to_string(),
+                        span["line_start"].as_u64().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
