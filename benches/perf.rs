@@ -191,12 +191,7 @@ fn main() {
     table.row(
         "whole-workspace pass, first tier (parse + rules), 8 targets / 1 target",
         "≤ 1.5×",
-        format!(
-            "{:.2}× ({} ms / {} ms)",
-            eight.as_secs_f64() / one.as_secs_f64(),
-            ms(eight),
-            ms(one)
-        ),
+        ratio(eight, one),
     );
     let four = engine_pass_of(&big.root, &FOUR_TARGETS, true);
     table.row(
@@ -214,12 +209,7 @@ fn main() {
     table.row(
         "whole-workspace pass with the semantic tier, 8 targets / 1 target",
         "≤ 2×",
-        format!(
-            "{:.2}× ({} ms / {} ms)",
-            eight.as_secs_f64() / one.as_secs_f64(),
-            ms(eight),
-            ms(one)
-        ),
+        ratio(eight, one),
     );
     let four = engine_pass(&big.root, &FOUR_TARGETS);
     table.row(
@@ -807,12 +797,7 @@ fn semantic_tier(binary: &Path, ws: &Workspace, rounds: usize, table: &mut Table
     table.row(
         "semantic tier: whole pass of hashbrown incl. T0008, 8 targets / 1 target",
         "≤ 2×",
-        format!(
-            "{:.2}× ({} ms / {} ms)",
-            eight.as_secs_f64() / one.as_secs_f64(),
-            ms(eight),
-            ms(one)
-        ),
+        ratio(eight, one),
     );
     table.row(
         "rust-analyzer on the same workspace, one target (`analysis-stats`)",
@@ -1171,6 +1156,16 @@ impl Stats {
             p95: at(0.95),
         }
     }
+}
+
+/// `many / few` as a factor, with both times: "1.16× (47 ms / 40 ms)".
+fn ratio(many: Duration, few: Duration) -> String {
+    format!(
+        "{:.2}× ({} ms / {} ms)",
+        many.as_secs_f64() / few.as_secs_f64(),
+        ms(many),
+        ms(few)
+    )
 }
 
 fn ms(duration: Duration) -> String {
