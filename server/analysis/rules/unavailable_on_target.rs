@@ -629,7 +629,7 @@ fn finding_for(
     let file = input.files.get(outcome.file)?;
     let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
     let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
-    if let Some(first) = &outcome.alloc_instead {
+    let (message, fixes) = if let Some(first) = &outcome.alloc_instead {
         let mut edits = vec![TextEdit {
             file: file.path.to_path_buf(),
             range: first.clone(),
@@ -638,51 +638,66 @@ fn finding_for(
         if outcome.needs_extern_alloc {
             edits.push(super::std_in_no_std::extern_alloc_edit(root));
         }
-        return Some(Finding {
-            code: RuleCode::T0008,
-            severity: RuleCode::T0008.default_severity(),
-            message: format!(
-                "{} does not exist on {}; alloc has it",
-                outcome.what,
-                format_targets(&failing_names)
-            ),
-            package: input.package.to_string(),
-            targets: failing_names,
-            file: file.path.to_path_buf(),
-            range: outcome.range.clone(),
-            fixes: vec![Fix {
-                title: "Name it through `alloc`".to_string(),
-                edits,
-                preferred: true,
-            }],
-            api: None,
-        });
-    }
-    if outcome.needs_extern_alloc {
-        return Some(Finding {
-            code: RuleCode::T0008,
-            severity: RuleCode::T0008.default_severity(),
-            message: format!(
-                "`alloc` is not linked: a crate must declare `extern crate alloc;` before naming it (fails on {})",
-                format_targets(&failing_names)
-            ),
-            package: input.package.to_string(),
-            targets: failing_names,
-            file: file.path.to_path_buf(),
-            range: outcome.range.clone(),
-            fixes: vec![Fix {
-                title: "Add `extern crate alloc;` to the crate root".to_string(),
-                edits: vec![super::std_in_no_std::extern_alloc_edit(root)],
-                preferred: true,
-            }],
-            api: None,
-        });
-    }
-    // A name missing on every selected target and declared nowhere else is not a target
-    // question: rustc and rust-analyzer report it already.
-    if working.is_empty() && outcome.declared_under.is_empty() {
-        return None;
-    }
+        let message = format!(
+            "{} does not exist on {}; alloc has it",
+            outcome.what,
+            format_targets(&failing_names)
+        );
+        let fix = Fix {
+            title: "Name it through `alloc`".to_string(),
+            edits,
+            preferred: true,
+        };
+        (message, vec![fix])
+    } else if outcome.needs_extern_alloc {
+        let message = format!(
+            "`alloc` is not linked: a crate must declare `extern crate alloc;` before naming it (fails on {})",
+            format_targets(&failing_names)
+        );
+        let fix = Fix {
+            title: "Add `extern crate alloc;` to the crate root".to_string(),
+            edits: vec![super::std_in_no_std::extern_alloc_edit(root)],
+            preferred: true,
+        };
+        (message, vec![fix])
+    } else {
+        // A name missing on every selected target and declared nowhere else is not a
+        // target question: rustc and rust-analyzer report it already.
+        if working.is_empty() && outcome.declared_under.is_empty() {
+            return None;
+        }
+        missing_item(
+            file,
+            outcome,
+            &failing,
+            &working,
+            &failing_names,
+            &working_names,
+        )
+    };
+    Some(Finding {
+        code: RuleCode::T0008,
+        severity: RuleCode::T0008.default_severity(),
+        message,
+        package: input.package.to_string(),
+        targets: failing_names,
+        file: file.path.to_path_buf(),
+        range: outcome.range.clone(),
+        fixes,
+        api: None,
+    })
+}
+
+/// An item missing where it is not declared: the message says where it exists, and the
+/// fix gates the statement or import with the cfg that separates failing from working.
+fn missing_item(
+    file: &CrateFile<'_>,
+    outcome: &Outcome,
+    failing: &[&TargetView],
+    working: &[&TargetView],
+    failing_names: &[String],
+    working_names: &[String],
+) -> (String, Vec<Fix>) {
     let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|t| &t.cfg).collect();
     let working_cfgs: Vec<&CfgSet> = working.iter().map(|t| &t.cfg).collect();
     let predicate = fix_predicate(&outcome.declared_under, &failing_cfgs, &working_cfgs);
@@ -692,12 +707,12 @@ fn finding_for(
             None => String::new(),
         }
     } else {
-        format!("; it exists on {}", format_targets(&working_names))
+        format!("; it exists on {}", format_targets(working_names))
     };
     let message = format!(
         "{} does not exist on {}{where_it_works}{}",
         outcome.what,
-        format_targets(&failing_names),
+        format_targets(failing_names),
         portable_alternative(&outcome.what)
             .map(|hint| format!(" ({hint})"))
             .unwrap_or_default(),
@@ -714,17 +729,7 @@ fn finding_for(
         }],
         _ => Vec::new(),
     };
-    Some(Finding {
-        code: RuleCode::T0008,
-        severity: RuleCode::T0008.default_severity(),
-        message,
-        package: input.package.to_string(),
-        targets: failing_names,
-        file: file.path.to_path_buf(),
-        range: outcome.range.clone(),
-        fixes,
-        api: None,
-    })
+    (message, fixes)
 }
 
 fn select<'a>(
