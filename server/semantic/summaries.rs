@@ -9,27 +9,31 @@
 
 use crate::analysis::items::source::ModuleSource;
 use crate::analysis::items::CrateTree;
-use crate::targets::rustc_cache::{cache_root, file_stamp, stable_hash, write_atomically};
+use crate::targets::keyed_file;
+use crate::targets::rustc_cache::{cache_root, file_stamp, stable_hash};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-#[derive(Serialize, Deserialize)]
-struct SummaryFile {
-    /// The Triplet binary that wrote it.
-    writer: String,
-    modules: Vec<KeptModule>,
-}
-
-#[derive(Serialize, Deserialize)]
+/// One module as kept: the key of the file is the Triplet binary that wrote it.
+#[derive(Deserialize)]
 struct KeptModule {
     path: PathBuf,
     stamp: String,
     source: ModuleSource,
 }
 
-/// Where one crate's summaries are kept, and how many were there when read.
+/// `KeptModule` as written, borrowing the tree's summary.
+#[derive(Serialize)]
+struct KeptModuleRef<'a> {
+    path: &'a Path,
+    stamp: String,
+    source: &'a ModuleSource,
+}
+
+/// Where one crate's summaries are kept, and how many module files the tree had read when
+/// they were last kept.
 #[derive(Debug)]
 pub struct Summaries {
     file: PathBuf,
@@ -53,17 +57,13 @@ impl Summaries {
             stable_hash(root.as_os_str().as_encoded_bytes())
         );
         let file = cache.join("summaries").join(name);
-        let kept: HashMap<PathBuf, Arc<ModuleSource>> = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<SummaryFile>(&bytes).ok())
-            .filter(|kept| kept.writer == writer)
-            .map(|kept| {
-                (kept.modules.into_iter())
-                    .filter(|module| file_stamp(&module.path).as_ref() == Some(&module.stamp))
-                    .map(|module| (module.path, Arc::new(module.source)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let kept: HashMap<PathBuf, Arc<ModuleSource>> =
+            keyed_file::read::<Vec<KeptModule>>(&file, &writer)
+                .into_iter()
+                .flatten()
+                .filter(|module| file_stamp(&module.path).as_ref() == Some(&module.stamp))
+                .map(|module| (module.path, Arc::new(module.source)))
+                .collect();
         let summaries = Summaries {
             file,
             writer,
@@ -73,34 +73,27 @@ impl Summaries {
     }
 
     /// Writes the tree's modules when it read more than were kept; false when there was
-    /// nothing new (or nothing could be written, which only costs the next run a parse).
+    /// nothing new. (A cache that cannot be written only costs the next run a parse.)
     pub fn save(&mut self, tree: &CrateTree) -> bool {
-        let modules = tree.modules_read();
-        if modules.len() <= self.kept {
+        // Counted first: most checks read nothing new, and the count costs no copy.
+        let read = tree.files_loaded();
+        if read <= self.kept {
             return false;
         }
-        let modules: Vec<KeptModule> = modules
-            .into_iter()
+        self.kept = read;
+        let modules = tree.modules_read();
+        let kept: Vec<KeptModuleRef<'_>> = modules
+            .iter()
             .filter_map(|(path, source)| {
-                Some(KeptModule {
-                    stamp: file_stamp(&path)?,
-                    source: source.as_ref().clone(),
+                Some(KeptModuleRef {
+                    stamp: file_stamp(path)?,
+                    source: source.as_ref(),
                     path,
                 })
             })
             .collect();
-        self.kept = modules.len();
-        let file = SummaryFile {
-            writer: self.writer.clone(),
-            modules,
-        };
-        match serde_json::to_vec(&file) {
-            Ok(bytes) => {
-                write_atomically(&self.file, &bytes);
-                true
-            }
-            Err(_) => false,
-        }
+        keyed_file::write(&self.file, &self.writer, &kept);
+        true
     }
 }
 

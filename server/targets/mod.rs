@@ -2,6 +2,7 @@
 //! (facts from rustc and target-lexicon).
 
 pub mod facts;
+pub mod keyed_file;
 pub mod rust_src_cache;
 pub mod rustc_cache;
 pub mod rustup_guard;

@@ -7,17 +7,12 @@
 //! roots (a reinstalled rust-src reads differently), and what the caller adds (the rustc
 //! version whose cfg sets the derivation evaluated). A key that does not match is a miss.
 
-use super::rustc_cache::{cache_root, file_stamp, stable_hash, write_atomically};
+use super::keyed_file;
+use super::rustc_cache::{cache_root, file_stamp, stable_hash};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-#[derive(Serialize, Deserialize)]
-struct Entry<T> {
-    key: String,
-    value: T,
-}
 
 /// `derive()`'s value, read from the cache when an entry of `kind` was written for the
 /// same key; else derived and written. `None` (a derivation that failed) is not cached.
@@ -43,21 +38,12 @@ fn cached_in<T: Serialize + DeserializeOwned>(
     let Some((key, file)) = entry_key(root, kind, library, extra_key) else {
         return derive();
     };
-    if let Some(value) = read(&file, &key) {
+    if let Some(value) = keyed_file::read(&file, &key) {
         return Some(value);
     }
     let value = derive()?;
-    let entry = Entry { key, value };
-    if let Ok(text) = serde_json::to_vec(&entry) {
-        write_atomically(&file, &text);
-    }
-    Some(entry.value)
-}
-
-fn read<T: DeserializeOwned>(file: &Path, key: &str) -> Option<T> {
-    let bytes = std::fs::read(file).ok()?;
-    let entry: Entry<T> = serde_json::from_slice(&bytes).ok()?;
-    (entry.key == key).then_some(entry.value)
+    keyed_file::write(&file, &key, &value);
+    Some(value)
 }
 
 /// The key and the file it is kept in; `None` when the binary or rust-src cannot be

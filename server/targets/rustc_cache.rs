@@ -22,13 +22,6 @@ pub struct RustcAnswers {
     pub known_targets: Vec<String>,
 }
 
-/// The answers file: the fingerprint it was written for, then the answers.
-#[derive(Serialize, Deserialize)]
-struct AnswersFile {
-    fingerprint: String,
-    answers: RustcAnswers,
-}
-
 /// `$XDG_CACHE_HOME/triplet`, else `~/.cache/triplet`.
 pub fn cache_root() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
@@ -43,13 +36,18 @@ pub fn cache_root() -> Option<PathBuf> {
 pub fn fingerprint(rustc: &Path) -> Option<String> {
     let mut key = String::new();
     let _ = writeln!(key, "rustc {}", file_stamp(rustc)?);
-    let Some(bin) = rustc.parent() else {
-        return Some(key);
-    };
-    if bin.join("rustup").is_file() || bin.join("rustup.exe").is_file() {
+    if is_rustup_proxy(rustc) {
         rustup_choice(&mut key);
     }
     Some(key)
+}
+
+/// Whether `rustc` is rustup's proxy (a `rustup` binary beside it).
+pub fn is_rustup_proxy(rustc: &Path) -> bool {
+    rustc.parent().is_some_and(|bin| {
+        bin.join(format!("rustup{}", std::env::consts::EXE_SUFFIX))
+            .is_file()
+    })
 }
 
 /// What rustup's proxy bases its choice of toolchain on, and the toolchains it can pick.
@@ -154,22 +152,13 @@ fn answers_file(fingerprint: &str) -> Option<PathBuf> {
 
 /// The answers recorded for exactly this fingerprint.
 pub fn read_answers(fingerprint: &str) -> Option<RustcAnswers> {
-    let text = std::fs::read_to_string(answers_file(fingerprint)?).ok()?;
-    let file: AnswersFile = serde_json::from_str(&text).ok()?;
-    (file.fingerprint == fingerprint).then_some(file.answers)
+    super::keyed_file::read(&answers_file(fingerprint)?, fingerprint)
 }
 
-/// Records the answers; a cache that cannot be written only costs the next run a probe.
+/// Records the answers.
 pub fn write_answers(fingerprint: &str, answers: &RustcAnswers) {
-    let Some(path) = answers_file(fingerprint) else {
-        return;
-    };
-    let file = AnswersFile {
-        fingerprint: fingerprint.to_string(),
-        answers: answers.clone(),
-    };
-    if let Ok(text) = serde_json::to_string_pretty(&file) {
-        write_atomically(&path, text.as_bytes());
+    if let Some(path) = answers_file(fingerprint) {
+        super::keyed_file::write(&path, fingerprint, answers);
     }
 }
 

@@ -111,10 +111,7 @@ impl Toolchain {
     /// run: the toolchain's own when `rustc` is rustup's proxy (which costs a start-up of its
     /// own per run), else `rustc` itself (a wrapper the user chose stays in place).
     pub fn rustc_binary(&self) -> PathBuf {
-        let proxy = self.rustc.parent().is_some_and(|bin| {
-            bin.join(format!("rustup{}", std::env::consts::EXE_SUFFIX))
-                .is_file()
-        });
+        let proxy = rustc_cache::is_rustup_proxy(&self.rustc);
         let own = self.sysroot.as_ref().map(|sysroot| {
             sysroot
                 .join("bin")
