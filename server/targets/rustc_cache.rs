@@ -113,7 +113,7 @@ fn applying_override(settings: &str, cwd: &Path) -> Option<String> {
 }
 
 /// `rust-toolchain.toml` or `rust-toolchain` in `dir` or its nearest ancestor with one.
-fn nearest_toolchain_file(dir: &Path) -> Option<(PathBuf, String)> {
+pub(crate) fn nearest_toolchain_file(dir: &Path) -> Option<(PathBuf, String)> {
     dir.ancestors().find_map(|dir| {
         ["rust-toolchain", "rust-toolchain.toml"]
             .iter()

@@ -21,17 +21,8 @@ pub fn pinned_toolchain(dir: &Path) -> Option<(&'static str, String)> {
 /// Whether the toolchain file rustup would read for `dir` (the nearest one; `rust-toolchain`
 /// before `rust-toolchain.toml` in one folder, as rustup does) has a `path`.
 fn toolchain_file_names_a_path(dir: &Path) -> bool {
-    let nearest = dir.ancestors().find_map(|dir| {
-        ["rust-toolchain", "rust-toolchain.toml"]
-            .iter()
-            .map(|name| dir.join(name))
-            .find(|file| file.is_file())
-    });
-    let Some(file) = nearest else {
+    let Some((_, text)) = super::rustc_cache::nearest_toolchain_file(dir) else {
         return false;
-    };
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        return false; // rustup cannot read it either
     };
     match text.parse::<toml::Table>() {
         Ok(table) => table
