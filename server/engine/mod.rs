@@ -114,15 +114,10 @@ enum Tier {
 impl Engine {
     /// Loads the Cargo workspace at `root` (a directory or a Cargo.toml).
     pub fn load(root: &Path, options: EngineOptions) -> Result<Engine, LoadError> {
-        std::thread::scope(|scope| {
-            // rustc's facts and `cargo metadata` are independent: ask both at once.
-            let detecting = scope.spawn(Toolchain::detect);
-            Engine::assemble(root, options, move || {
-                let detected = detecting
-                    .join()
-                    .map_err(|_| LoadError::general("detecting the Rust toolchain panicked"))?;
-                detected.map_err(|e| LoadError::general(e.to_string()))
-            })
+        // Detected before `cargo metadata` runs (cargo is told its rustc); a warm probe is
+        // read from disk.
+        Engine::assemble(root, options, || {
+            Toolchain::detect().map_err(|e| LoadError::general(e.to_string()))
         })
     }
 
