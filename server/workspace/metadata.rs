@@ -125,6 +125,36 @@ fn rustc_info_dir(rustc: &Path) -> Option<PathBuf> {
     Some(dir)
 }
 
+/// Where `cargo metadata` runs: a folder of Triplet's cache, else the home folder, else the
+/// file system's root; folders whose configs are the user's own, never the workspace's.
+fn neutral_folder(rustc: &Path) -> PathBuf {
+    rustc_info_dir(rustc)
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+        .filter(|folder| folder.is_dir())
+        // Cargo names files relative to its working folder as the system reports it.
+        .and_then(|folder| std::fs::canonicalize(folder).ok())
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// `path` with its `.` and `..` folded away, without asking the file system (`base` joined
+/// with cargo's `../../ws/Cargo.toml`).
+fn fold_dots(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut folded = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !folded.pop() {
+                    folded.push(component);
+                }
+            }
+            other => folded.push(other),
+        }
+    }
+    folded
+}
+
 /// Runs `cargo metadata` for the workspace holding `manifest`, with a time limit.
 /// The feature flags are passed on so the resolved graph matches the user's build.
 pub fn load_metadata(
@@ -134,23 +164,28 @@ pub fn load_metadata(
     timeout: Duration,
 ) -> Result<Metadata, LoadError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(&cargo);
-    // Cargo runs in the manifest's directory, so its relative `-->` paths resolve there.
     let manifest = &std::path::absolute(manifest).unwrap_or_else(|_| manifest.to_path_buf());
     let base = manifest.parent().unwrap_or(Path::new("."));
+    // Analysis never runs workspace code, and cargo would run what the configs of the
+    // folder it runs in name (`cargo_config`): it runs in a folder of Triplet's own, and the
+    // workspace's configs reach it only as the keys that decide the graph.
+    let neutral = neutral_folder(rustc);
+    let mut command = Command::new(&cargo);
+    for setting in super::cargo_config::resolution_config_args(
+        base,
+        super::cargo_config::cargo_home().as_deref(),
+    ) {
+        command.arg("--config").arg(setting);
+    }
     command
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(manifest)
-        .current_dir(base);
-    // Analysis never runs workspace code: `cargo metadata` would run the rustc a
-    // workspace's .cargo/config.toml names (to ask about the host), its rustc wrappers and
-    // its registries' credential providers. The environment outranks config files: rustc is
-    // the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH), and
-    // `cargo_env` pins what the configs name. Wrappers are emptied only then: an empty
-    // wrapper also turns off cargo's cache of rustc's answers (two rustc runs per load).
+        .current_dir(&neutral);
+    // rustc is the toolchain Triplet probed (the user's `RUSTC`, else the one on PATH), not
+    // one a config names; cargo itself is the one the workspace's toolchain file pins (its
+    // channel; rustup's default where it names a path), as if it ran in the workspace.
     command.env("RUSTC", rustc);
-    command.envs(super::cargo_env::pinning_environment(base));
-    command.envs(crate::targets::rustup_guard::pinned_toolchain(base));
+    command.envs(crate::targets::rustup_guard::toolchain_of(base));
     // Cargo keeps rustc's answers in `<target-dir>/.rustc_info.json`, and only when that
     // folder exists; a workspace never built has none. Triplet's cache folder holds them
     // instead (what metadata says of the target directory is not used by analysis).
@@ -227,7 +262,7 @@ pub fn load_metadata(
         return Err(LoadError {
             position: ManifestPosition::in_message(&message),
             message,
-            manifest: failing_manifest(&stderr, base).or_else(|| Some(manifest.to_path_buf())),
+            manifest: failing_manifest(&stderr, &neutral).or_else(|| Some(manifest.to_path_buf())),
         });
     }
     serde_json::from_str(&stdout)
@@ -245,14 +280,15 @@ fn cargo_error_summary(stderr: &str) -> String {
     }
 }
 
-/// The manifest cargo blames: a `--> path:line:col` pointer (relative to where cargo ran),
+/// The manifest cargo blames: a `--> path:line:col` pointer (relative to where cargo ran,
+/// `base`; absolute for a manifest outside it),
 /// "workspace member `dir`", or "manifest at `path`".
 fn failing_manifest(stderr: &str, base: &Path) -> Option<PathBuf> {
     let pointer = stderr.lines().find_map(|line| {
         let rest = line.trim_start().strip_prefix("--> ")?;
         let mut parts = rest.rsplitn(3, ':');
         let (_column, _line, path) = (parts.next()?, parts.next()?, parts.next()?);
-        Some(base.join(path))
+        Some(fold_dots(&base.join(path)))
     });
     let between = |marker: &str| {
         let start = stderr.find(marker)? + marker.len();
@@ -297,6 +333,12 @@ mod tests {
         assert_eq!(
             failing_manifest(new_style, Path::new("/w")),
             Some(PathBuf::from("/w/bad/Cargo.toml"))
+        );
+        let outside = "error: invalid basic string\n --> ../../w/bad/Cargo.toml:4:16\n";
+        assert_eq!(
+            failing_manifest(outside, Path::new("/cache/triplet")),
+            Some(PathBuf::from("/w/bad/Cargo.toml")),
+            "cargo runs outside the workspace: its relative path is folded"
         );
         let old_style = "error: failed to parse manifest at `/w/x/Cargo.toml`";
         assert_eq!(

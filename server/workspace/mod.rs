@@ -1,7 +1,7 @@
 //! The workspace model: `cargo metadata`, manifests, module trees, and the text of files
 //! (editor buffers first, disk otherwise).
 
-pub mod cargo_env;
+pub mod cargo_config;
 pub mod fallback;
 pub mod metadata;
 pub mod module_tree;

@@ -43,7 +43,17 @@ impl LspClient {
 
     /// `triplet lsp` with extra environment variables (a fake `CARGO`, a short timeout…).
     pub fn spawn_with_env(env: &[(&str, &std::ffi::OsStr)]) -> LspClient {
+        LspClient::spawn_command(Command::new(env!("CARGO_BIN_EXE_triplet")), env)
+    }
+
+    /// `triplet lsp` started in `dir` (as an editor starts it in the folder it opened).
+    pub fn spawn_in(dir: &Path, env: &[(&str, &std::ffi::OsStr)]) -> LspClient {
         let mut command = Command::new(env!("CARGO_BIN_EXE_triplet"));
+        command.current_dir(dir);
+        LspClient::spawn_command(command, env)
+    }
+
+    fn spawn_command(mut command: Command, env: &[(&str, &std::ffi::OsStr)]) -> LspClient {
         for (key, value) in env {
             command.env(key, value);
         }

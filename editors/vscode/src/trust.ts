@@ -3,7 +3,7 @@
 export type BuildAction = "check" | "build";
 
 export const UNTRUSTED_MESSAGE =
-  "Triplet does not run cargo in an untrusted workspace: build scripts and proc macros would run its code. Trust the workspace to check or build.";
+  "Triplet runs no build in an untrusted workspace: `cargo check` and `cargo build` run its build scripts and proc macros. Analysis goes on (it runs `cargo metadata` and rustc's queries, which run none of the workspace's code). Trust the workspace to check or build.";
 
 /** Undefined when the action may run; otherwise the message to show instead. */
 export function refuseBuildReason(trusted: boolean, action: BuildAction): string | undefined {
