@@ -270,9 +270,14 @@ fn a_toolchain_without_rust_src_gets_one_note() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
-    let installed = std::path::Path::new(&rustc_sysroot)
-        .join("lib/rustlib/src/rust/library/std/src")
-        .is_dir();
+    // The toolchain's own rust-src, else the distribution's (Debian's rust-web-src beside
+    // /usr/bin/rustc): one rust-src for every purpose.
+    let system = std::path::Path::new("/usr/lib/rustlib/src/rust/library/std/src").is_dir()
+        && std::path::Path::new("/usr/bin/rustc").is_file();
+    let installed = system
+        || std::path::Path::new(&rustc_sysroot)
+            .join("lib/rustlib/src/rust/library/std/src")
+            .is_dir();
     assert_eq!(no_note, installed, "{json:#}");
     if !installed {
         let notes: Vec<_> = json["findings"]

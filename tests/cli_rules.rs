@@ -186,6 +186,43 @@ fn t0003_adds_the_crate_types_keeping_rlib() {
     assert!(compiles, "{stderr}");
 }
 
+/// A library that another member builds on is not what the platform loads: with cargo's real
+/// graph, the member that depends on it is what gets packaged, so the library gets no T0003.
+#[test]
+fn t0003_is_quiet_for_a_library_another_member_builds_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"core\", \"app\"]\nresolver = \"2\"\n\n\
+         [workspace.metadata.triplet]\ntargets = [\"aarch64-linux-android\"]\n",
+    );
+    let package = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}")
+    };
+    write("core/Cargo.toml", &package("core-lib", ""));
+    write(
+        "core/src/lib.rs",
+        "#[no_mangle]\npub extern \"C\" fn add(a: i32, b: i32) -> i32 { a + b }\n",
+    );
+    write(
+        "app/Cargo.toml",
+        &package("app", "core-lib = { path = \"../core\" }\n"),
+    );
+    write(
+        "app/src/lib.rs",
+        "#[no_mangle]\npub extern \"C\" fn run() -> i32 { core_lib::add(1, 2) }\n",
+    );
+    let (_, json) = check_json(dir.path(), &[]);
+    let found = with_code(&json, "T0003");
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(found[0]["package"], "app", "{json:#}");
+}
+
 #[test]
 fn t0004_flags_default_std_dependencies_only_where_they_build() {
     let ws = Workspace::copy("deps");
@@ -290,6 +327,52 @@ fn t0006_and_t0007_point_at_the_written_triple() {
             vec!["wasm32-unknown-unknown"]
         );
         assert_eq!(not_installed[0]["severity"], "info");
+    }
+}
+
+/// T0006 speaks of the targets a package is checked and built for: a triple only a weaker
+/// source names (docs.rs metadata, when `package.metadata.triplet` chooses) is validated
+/// (T0007) but not reported as "not installed". Its text names the one rust-src Triplet
+/// reads std from, the same one T0008 uses, and the two never disagree about it.
+#[test]
+fn t0006_speaks_only_of_selected_targets_and_of_one_rust_src() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |targets: &str| {
+        format!(
+            "[package]\nname = \"picky\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [package.metadata.triplet]\ntargets = [{targets}]\n\n\
+             [package.metadata.docs.rs]\ntargets = [\"riscv32imac-unknown-none-elf\"]\n"
+        )
+    };
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "#![no_std]\n").unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        manifest("\"x86_64-unknown-linux-gnu\""),
+    )
+    .unwrap();
+    let (_, json) = check_json(dir.path(), &[]);
+    assert!(with_code(&json, "T0006").is_empty(), "{json:#}");
+    // Selected, it is reported (riscv32imac's core is not installed on this toolchain).
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        manifest("\"riscv32imac-unknown-none-elf\""),
+    )
+    .unwrap();
+    let (_, json) = check_json(dir.path(), &[]);
+    let not_installed = with_code(&json, "T0006");
+    assert_eq!(not_installed.len(), 1, "{json:#}");
+    let message = not_installed[0]["message"].as_str().unwrap_or_default();
+    let offers_build_std = message.contains("-Zbuild-std");
+    let says_no_rust_src = json["findings"]
+        .as_array()
+        .is_some_and(|all| all.iter().any(is_rust_src_note));
+    assert_ne!(
+        offers_build_std, says_no_rust_src,
+        "one truth about rust-src: {json:#}"
+    );
+    if offers_build_std {
+        assert!(message.contains("rust-src"), "{message}");
     }
 }
 

@@ -168,6 +168,12 @@ pub struct ManifestInput<'a> {
     pub resolved: Vec<ResolvedCrate>,
     /// `--cfg` values passed through rustflags for a target (from .cargo/config.toml).
     pub rustflags: Vec<(String, Vec<String>)>,
+    /// Workspace members that build on this library (as a normal or build dependency);
+    /// `None` when that is not known.
+    pub dependents: Option<Vec<String>>,
+    /// The library's root file as the editor or the disk has it (`None`: no library, or
+    /// unreadable).
+    pub lib_root_text: Option<&'a str>,
 }
 
 #[cfg(test)]

@@ -57,11 +57,13 @@ pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
 /// T0006 and T0007 over where a package's targets were selected.
 pub fn analyze_target_selection(
     package: &str,
-    origins: &[TargetOrigin],
+    named: &[TargetOrigin],
+    selected: &[TargetOrigin],
     install: &rules::target_not_installed::InstallFacts<'_>,
 ) -> Vec<Finding> {
     let mut out = FindingSet::default();
-    rules::unknown_target::check(package, origins, install.known, &mut out);
-    rules::target_not_installed::check(package, origins, install, &mut out);
+    // Every triple any source names is validated; only the selected ones are built for.
+    rules::unknown_target::check(package, named, install.known, &mut out);
+    rules::target_not_installed::check(package, selected, install, &mut out);
     out.into_vec()
 }

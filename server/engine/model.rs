@@ -26,6 +26,11 @@ pub(super) struct PackageModel {
     pub(super) resolved: Vec<ResolvedCrate>,
     /// Where each dependency's library sources are (for T0008).
     pub(super) dependency_sources: Vec<super::semantic::DependencySource>,
+    /// Workspace members that build on this package's library (normal or build
+    /// dependencies); `None` when unknown (cargo metadata failed).
+    pub(super) dependents: Option<Vec<String>>,
+    /// The library target's root file.
+    pub(super) lib_root: Option<PathBuf>,
 }
 
 impl Engine {
@@ -125,6 +130,9 @@ fn degraded_model(
             dependencies: Vec::new(),
             resolved: Vec::new(),
             dependency_sources: Vec::new(),
+            // Unknown without cargo: T0003 then stays silent for this member's library.
+            dependents: None,
+            lib_root: None,
         })
         .collect();
     if healthy.is_empty() {
@@ -194,21 +202,36 @@ fn package_model(
         .filter(|t| t.kind.iter().any(is_root_kind))
         .map(|t| t.src_path.clone().into_std_path_buf())
         .collect();
-    let has_lib = package.targets.iter().any(|t| {
+    let lib_target = package.targets.iter().find(|t| {
         use cargo_metadata::TargetKind as K;
         t.kind
             .iter()
             .any(|k| matches!(k, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib))
     });
+    let dependents = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|other| other.id != package.id)
+        .filter(|other| {
+            other.dependencies.iter().any(|dep| {
+                dep.name == package.name.as_str()
+                    && dep.path.is_some()
+                    && dep.kind != cargo_metadata::DependencyKind::Development
+            })
+        })
+        .map(|other| other.name.to_string())
+        .collect();
     PackageModel {
         name: package.name.to_string(),
         manifest_path: package.manifest_path.clone().into_std_path_buf(),
-        has_lib,
+        has_lib: lib_target.is_some(),
         crate_roots,
         enabled_features,
         dependencies,
         resolved,
         dependency_sources,
+        dependents: Some(dependents),
+        lib_root: lib_target.map(|t| t.src_path.clone().into_std_path_buf()),
     }
 }
 

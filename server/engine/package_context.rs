@@ -80,6 +80,8 @@ impl Engine {
             Some(&self.root_manifest),
             self.cargo_config.as_ref(),
             self.rust_toolchain.as_ref(),
+            // T0003 reads whether the library's root exports symbols.
+            package.lib_root.as_ref(),
         ];
         let untouched = changed
             .is_some_and(|changed| !inputs.iter().flatten().any(|path| changed.contains(*path)));
@@ -130,6 +132,10 @@ impl Engine {
             })
             .collect();
         let mut findings = Vec::new();
+        let lib_root_text = package
+            .lib_root
+            .as_ref()
+            .and_then(|root| sources.read(root));
         if let Some(text) = sources.read(&package.manifest_path) {
             let config_text = self.cargo_config.as_ref().and_then(|p| sources.read(p));
             let rustflags = targets
@@ -163,21 +169,28 @@ impl Engine {
                 dependencies: package.dependencies.clone(),
                 resolved: package.resolved.clone(),
                 rustflags,
+                dependents: package.dependents.clone(),
+                lib_root_text: lib_root_text.as_deref(),
             }));
         }
         let installed = self.installed_targets();
         let any_missing = selection
-            .all_named
+            .selected
             .iter()
             .any(|origin| !installed.contains(&origin.triple));
-        let build_std_available = any_missing && self.toolchain.build_std_available();
+        // The same rust-src the per-target std paths are read from (`std_sources`).
+        let build_std = any_missing
+            .then(|| self.toolchain.std_sources())
+            .flatten()
+            .map(|sources| format!("{}'s rust-src", sources.version));
         findings.extend(crate::analysis::analyze_target_selection(
             &package.name,
             &selection.all_named,
+            &selection.selected,
             &InstallFacts {
                 installed: &installed,
                 known: self.toolchain.known_targets(),
-                build_std_available,
+                build_std,
             },
         ));
         PackageContext {

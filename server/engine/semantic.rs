@@ -78,8 +78,8 @@ impl SemanticCrates {
     fn sysroot(&self, toolchain: &Toolchain) -> Option<&[Arc<CrateTree>]> {
         self.sysroot
             .get_or_init(|| {
-                let library = toolchain.rust_src_library()?;
-                let crates = crate::semantic::sysroot_crates(&library)?;
+                let library = &toolchain.std_sources()?.library;
+                let crates = crate::semantic::sysroot_crates(library)?;
                 Some(crates.into_iter().map(|c| self.keep(c)).collect())
             })
             .as_deref()
@@ -276,10 +276,10 @@ impl SemanticCrates {
     fn local_facts(&self, toolchain: &Toolchain) -> Option<&SysrootFacts> {
         self.local_facts
             .get_or_init(|| {
-                let library = toolchain.rust_src_library()?;
+                let library = &toolchain.std_sources()?.library;
                 // Kept on disk: the derivation parses core's atomic and float modules.
-                crate::targets::rust_src_cache::cached("sysroot-facts", &library, "", || {
-                    crate::sysroot_facts::derive(&library).ok()
+                crate::targets::rust_src_cache::cached("sysroot-facts", library, "", || {
+                    crate::sysroot_facts::derive(library).ok()
                 })
             })
             .as_ref()
@@ -355,8 +355,8 @@ impl SemanticCrates {
         findings
     }
 
-    /// Said when the toolchain has no rust-src: std paths are then not
-    /// checked per target (the crate's own items and dependencies still are).
+    /// Said when there is no rust-src at all (`Toolchain::std_sources`): std paths are then
+    /// not checked per target (the crate's own items and dependencies still are).
     pub(super) fn missing_rust_src(
         &self,
         toolchain: &Toolchain,
@@ -374,8 +374,8 @@ impl SemanticCrates {
         Some(Finding {
             code: RuleCode::T0008,
             severity: Severity::Info,
-            message: "std, core and alloc paths are not checked per target: this toolchain has no \
-                      rust-src (install it with `rustup component add rust-src`)"
+            message: "std, core and alloc paths are not checked per target: no rust-src was found \
+                      (install it with `rustup component add rust-src`)"
                 .to_string(),
             package: package.to_string(),
             targets: targets.iter().map(|t| t.triple.clone()).collect(),

@@ -229,6 +229,14 @@ impl Toolchain {
         library.join("std/src").is_dir().then_some(library)
     }
 
+    /// The one rust-src Triplet reads std, core and alloc from, for every purpose (per-target
+    /// std paths, `-Zbuild-std` checks and what T0006 offers): this toolchain's own, else
+    /// the distribution's (`build_std`). `None` only when there is none at all.
+    pub fn std_sources(&self) -> Option<&BuildStdToolchain> {
+        self.build_std()
+            .filter(|sources| sources.library.join("std/src").is_dir())
+    }
+
     /// Where `-Zbuild-std` can get std's sources: this toolchain's rust-src, else the
     /// distribution's `/usr/bin/rustc` with `/usr/lib/rustlib/src/rust/library` (Debian's
     /// rustc-web + rust-web-src).

@@ -83,3 +83,43 @@ crate-type = ["staticlib", "cdylib"]
 "#,
     );
 }
+
+/// T0003 is about the library the platform loads: one that other workspace members build on,
+/// or one with no export, binding crate or packaging crate-type (a crates.io library whose
+/// docs.rs targets include Android), is built into something else and gets nothing.
+#[test]
+fn is_quiet_for_libraries_other_crates_build_on() {
+    Manifest::for_targets(vec![android(), ios()])
+        .dependents(&["app"])
+        .check(NO_LIB);
+    Manifest::for_targets(vec![android(), ios()])
+        .lib_root("//! #[no_mangle] in a comment is no export\npub fn add(a: u8, b: u8) -> u8 { a + b }\n")
+        .check(NO_LIB);
+}
+
+#[test]
+fn fires_for_a_library_with_a_binding_crate_or_a_packaging_crate_type() {
+    let plain = "pub fn add(a: u8, b: u8) -> u8 { a + b }\n";
+    Manifest::for_targets(vec![android()])
+        .lib_root(plain)
+        .check(
+            r#"[package]
+^^^^^^^^^ T0003 error: cdylib
+name = "mobile"
+version = "0.1.0"
+
+[dependencies]
+jni = "0.21"
+"#,
+        );
+    Manifest::for_targets(vec![ios()]).lib_root(plain).check(
+        r#"[package]
+name = "mobile"
+version = "0.1.0"
+
+[lib]
+^^^^^ T0003 error: staticlib
+crate-type = ["cdylib"]
+"#,
+    );
+}

@@ -369,6 +369,11 @@ pub struct Manifest {
     /// Triples rustc knows and has installed (default: the selected targets' triples).
     pub known: Option<Vec<String>>,
     pub installed: Option<Vec<String>>,
+    /// Workspace members that depend on the library (default: none).
+    pub dependents: Vec<String>,
+    /// The library's root file (default: one exporting a symbol, a library the platform
+    /// loads itself, which T0003's cases are about).
+    pub lib_root: String,
 }
 
 impl Manifest {
@@ -381,7 +386,21 @@ impl Manifest {
             rustflags: Vec::new(),
             known: None,
             installed: None,
+            dependents: Vec::new(),
+            lib_root: "#[no_mangle]\npub extern \"C\" fn entry() {}\n".to_string(),
         }
+    }
+
+    /// Other workspace members build on the library.
+    pub fn dependents(mut self, members: &[&str]) -> Manifest {
+        self.dependents = members.iter().map(|m| m.to_string()).collect();
+        self
+    }
+
+    /// The library's root file.
+    pub fn lib_root(mut self, text: &str) -> Manifest {
+        self.lib_root = text.to_string();
+        self
     }
 
     pub fn features(mut self, features: &[&str]) -> Manifest {
@@ -442,6 +461,8 @@ impl Manifest {
             dependencies,
             resolved,
             rustflags: self.rustflags.clone(),
+            dependents: Some(self.dependents.clone()),
+            lib_root_text: Some(&self.lib_root),
         });
         let origins: Vec<TargetOrigin> = TomlSpans::parse(text)
             .map(|spans| spans.string_array(&["package", "metadata", "triplet", "targets"]))
@@ -459,10 +480,11 @@ impl Manifest {
         findings.extend(triplet::analysis::analyze_target_selection(
             "pkg",
             &origins,
+            &origins,
             &InstallFacts {
                 installed: &installed,
                 known: &known,
-                build_std_available: false,
+                build_std: None,
             },
         ));
         findings

@@ -1,11 +1,50 @@
 //! T0003 `missing-crate-type`: the library cannot be packaged for a target because `[lib]
 //! crate-type` lacks what the platform's tooling loads: `cdylib` for Android (cargo-ndk /
-//! JNI), `staticlib` for iOS (Xcode), `cdylib` for wasm32 + wasm-bindgen (wasm-pack).
+//! JNI), `staticlib` for iOS (Xcode), `cdylib` for wasm32 + wasm-bindgen (wasm-pack). Only
+//! for the library the platform loads itself: one that exports symbols or uses a binding
+//! crate, and that no other workspace member builds on.
 
 use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{ManifestInput, TargetView};
 use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::manifest::{edit_toml, TomlSpans};
+use crate::analysis::syntax::exports_symbols;
+
+/// Crates through which a platform loads a Rust library itself (bindings, entry points).
+const BINDING_CRATES: &[&str] = &[
+    "jni",
+    "uniffi",
+    "wasm-bindgen",
+    "android-activity",
+    "ndk-glue",
+    "swift-bridge",
+    "flutter_rust_bridge",
+    "safer-ffi",
+    "robusta_jni",
+    "interoptopus",
+    "diplomat-runtime",
+];
+
+/// Whether the platform loads this library itself, rather than other crates building on it.
+fn loaded_by_the_platform(input: &ManifestInput<'_>) -> bool {
+    // Other crates build on it (or that is not known): the one they go into is packaged.
+    if input
+        .dependents
+        .as_ref()
+        .is_none_or(|dependents| !dependents.is_empty())
+    {
+        return false;
+    }
+    let declares_packaging = input
+        .crate_types
+        .iter()
+        .any(|kind| kind == "cdylib" || kind == "staticlib");
+    let uses_bindings = input
+        .dependencies
+        .iter()
+        .any(|d| d.enabled && BINDING_CRATES.contains(&d.package_name.as_str()));
+    declares_packaging || uses_bindings || input.lib_root_text.is_some_and(exports_symbols)
+}
 
 pub const RULE: Rule = Rule {
     code: RuleCode::T0003,
@@ -21,8 +60,18 @@ for Android without `cdylib` (cargo-ndk / JNI load a shared object), iOS without
 `staticlib` (Xcode links a static library), or wasm32 with a `wasm-bindgen` dependency
 without `cdylib` (wasm-pack's own error).
 
-**Does not fire** for other targets, for wasm32 without `wasm-bindgen`, or when
-`crate-type` already lists what every selected target needs.
+Only for the library the platform loads itself: one whose root file exports a symbol
+(`#[no_mangle]`, `#[export_name]`), that depends on a binding crate (`jni`, `uniffi`,
+`wasm-bindgen`, `android-activity`, `ndk-glue`, `swift-bridge`, `flutter_rust_bridge`,
+`safer-ffi`, `robusta_jni`, `interoptopus`, `diplomat-runtime`), or whose `crate-type`
+already names `cdylib` or `staticlib`.
+
+**Does not fire** for other targets, for wasm32 without `wasm-bindgen`, when `crate-type`
+already lists what every selected target needs, for a library another workspace member
+depends on (other crates build on it; the one they are built into is packaged), or for a
+library with none of the marks above (a crates.io library whose docs.rs targets include
+Android or iOS is built into an app, never loaded alone). Exports outside the root file are
+not looked for: such a library is not reported (a miss, never a false error).
 
 **Fix**: `crate-type` keeps what is written (or `rlib`, the default a list would otherwise
 drop) and adds what every selected target needs: Android + iOS together give
@@ -78,7 +127,7 @@ fn required_crate_type(
 }
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
-    if !input.has_lib {
+    if !input.has_lib || !loaded_by_the_platform(input) {
         return;
     }
     let mut missing: Vec<(&str, &str, &str)> = Vec::new();

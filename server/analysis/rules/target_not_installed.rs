@@ -36,8 +36,9 @@ targets = ["wasm32-unknown-unknown"] # info: `rustup target add wasm32-unknown-u
 pub struct InstallFacts<'a> {
     pub installed: &'a [String],
     pub known: &'a [String],
-    /// Whether a `-Zbuild-std` check is possible (rust-src and a compiler that uses it).
-    pub build_std_available: bool,
+    /// The rust-src a `-Zbuild-std` check would use (e.g. "rustc 1.96.0 (…)'s rust-src"),
+    /// when there is one.
+    pub build_std: Option<String>,
 }
 
 pub fn check(
@@ -54,7 +55,7 @@ pub fn check(
         let Some((file, range)) = &origin.location else {
             continue;
         };
-        let build_std = facts.build_std_available;
+        let build_std = facts.build_std.as_deref();
         out.add(
             RuleCode::T0006,
             package,
@@ -66,8 +67,8 @@ pub fn check(
                     "the standard library for `{}` is not installed, so builds for it fail: run `rustup target add {}`",
                     origin.triple, origin.triple
                 );
-                if build_std {
-                    message.push_str(", or check it with -Zbuild-std (rust-src is available)");
+                if let Some(sources) = build_std {
+                    message.push_str(&format!(", or check it with -Zbuild-std ({sources})"));
                 }
                 message.push_str(". Live analysis still covers it.");
                 message

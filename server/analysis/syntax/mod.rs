@@ -4,11 +4,13 @@
 //! The parser (rust-analyzer's) is error tolerant: a syntax error in one item leaves the
 //! rest of the file's facts intact.
 
+mod exports;
 pub(crate) mod extract;
 mod incremental;
 mod nesting;
 mod scan;
 
+pub use exports::exports_symbols;
 pub use incremental::IncrementalParse;
 pub use nesting::nesting_score;
 
