@@ -4,7 +4,7 @@ use super::diagnostic::{CompilerDiagnostic, DiagnosticSet, Severity};
 use super::messages::{parse_started_line, parse_stdout_line, CargoEvent, MessageContext};
 use super::process::OutputLine;
 use super::workspace::WorkspaceFacts;
-use super::{BuildObserver, BuildProgress, NoObserver};
+use super::{Artifact, BuildObserver, BuildProgress, NoObserver};
 
 /// Turns output lines into diagnostics and progress for one run.
 pub(super) struct Collector<'a> {
@@ -17,6 +17,8 @@ pub(super) struct Collector<'a> {
     errors_by_crate: Vec<(String, String)>,
     /// A cargo `error:` block being read from stderr.
     pending_cargo_error: Option<Vec<String>>,
+    /// Workspace members' artifacts, in cargo's order.
+    artifacts: Vec<Artifact>,
 }
 
 impl<'a> Collector<'a> {
@@ -33,6 +35,7 @@ impl<'a> Collector<'a> {
             units_done: 0,
             errors_by_crate: Vec::new(),
             pending_cargo_error: None,
+            artifacts: Vec::new(),
         }
     }
 
@@ -40,8 +43,31 @@ impl<'a> Collector<'a> {
         match line {
             OutputLine::Stdout(text) => match parse_stdout_line(&text, self.context) {
                 Some(CargoEvent::Diagnostic(diagnostic)) => self.add(*diagnostic, observer),
-                Some(CargoEvent::Artifact { crate_name, target }) => {
+                Some(CargoEvent::Artifact {
+                    crate_name,
+                    target,
+                    manifest_path,
+                    files,
+                }) => {
                     self.units_done += 1;
+                    let member = manifest_path.as_ref().is_some_and(|manifest| {
+                        self.workspace
+                            .members
+                            .iter()
+                            .any(|member| &member.manifest_path == manifest)
+                    });
+                    if member {
+                        for (kind, path) in files {
+                            if !self.artifacts.iter().any(|known| known.path == path) {
+                                self.artifacts.push(Artifact {
+                                    target: target.clone(),
+                                    name: crate_name.clone(),
+                                    kind,
+                                    path,
+                                });
+                            }
+                        }
+                    }
                     observer.progress(&BuildProgress::Compiled {
                         run: self.run,
                         crate_name,
@@ -140,10 +166,14 @@ impl<'a> Collector<'a> {
         self.diagnostics.insert(diagnostic);
     }
 
-    pub(super) fn finish(mut self, run_targets: &[String]) -> Vec<CompilerDiagnostic> {
+    /// The collapsed diagnostics and the members' artifacts.
+    pub(super) fn finish(
+        mut self,
+        run_targets: &[String],
+    ) -> (Vec<CompilerDiagnostic>, Vec<Artifact>) {
         let mut sink = NoObserver;
         self.flush_cargo_error(&mut sink);
-        self.diagnostics.into_sorted(run_targets)
+        (self.diagnostics.into_sorted(run_targets), self.artifacts)
     }
 }
 

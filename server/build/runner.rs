@@ -11,7 +11,7 @@ use super::tool::{
 };
 use super::workspace::WorkspaceFacts;
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
-use super::{BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use super::{Artifact, ArtifactKind, BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
 use std::path::PathBuf;
 use std::process::Command;
@@ -267,6 +267,7 @@ fn execute(
         status: RunStatus::Failed,
         reason: planned.blocked.clone(),
         diagnostics: Vec::new(),
+        artifacts: Vec::new(),
         duration_ms: 0,
         process_group: None,
     };
@@ -339,7 +340,7 @@ fn execute(
     }
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    result.diagnostics = collector.finish(&planned.targets);
+    (result.diagnostics, result.artifacts) = collector.finish(&planned.targets);
     // Compiler errors after collapsing over targets (cargo's own "could not compile" aside).
     let failed_tally = result
         .diagnostics
@@ -360,7 +361,24 @@ fn execute(
             ));
         }
         None => match exit {
-            Ok(status) if status.success() => result.status = RunStatus::Ok,
+            Ok(status) if status.success() => {
+                result.status = RunStatus::Ok;
+                // wasm-pack prints no JSON: its artifact is the crate's `pkg/` directory.
+                if let ToolKind::WasmPack { crate_dir } = &choice.kind {
+                    let pkg = crate_dir.join("pkg");
+                    if pkg.is_dir() {
+                        result.artifacts.push(Artifact {
+                            target: planned.targets.first().cloned(),
+                            name: crate_dir
+                                .file_name()
+                                .map(|name| name.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                            kind: ArtifactKind::WasmPackPkg,
+                            path: pkg,
+                        });
+                    }
+                }
+            }
             Ok(status) => {
                 result.reason = Some(match failed_tally {
                     0 => format!("{} exited with {status}", invocation.label),

@@ -136,6 +136,16 @@ fn print_human(report: &BuildReport) -> std::io::Result<()> {
             .map(|reason| format!(": {reason}"))
             .unwrap_or_default();
         writeln!(out, "[{targets}] {tool}: {}{reason}", run.status.as_str())?;
+        for artifact in &run.artifacts {
+            let target = artifact.target.as_deref().unwrap_or("host");
+            writeln!(
+                out,
+                "[{target}] built {} ({}): {}",
+                artifact.name,
+                artifact.kind.as_str(),
+                artifact.path.display()
+            )?;
+        }
     }
     Ok(())
 }
@@ -242,6 +252,7 @@ mod tests {
                 status: RunStatus::Failed,
                 reason: Some("target thumbv7em-none-eabihf is not installed".into()),
                 diagnostics: Vec::new(),
+                artifacts: Vec::new(),
                 duration_ms: 0,
                 process_group: None,
             }],
