@@ -129,3 +129,181 @@ fn a_build_names_its_artifacts_in_json_and_human_output() {
         "{stdout}"
     );
 }
+
+/// A directory of fake tools, first on PATH.
+struct FakeTools {
+    dir: tempfile::TempDir,
+}
+
+impl FakeTools {
+    fn new() -> FakeTools {
+        FakeTools {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// A tool that prints `stderr_lines` on stderr and exits 1.
+    fn failing(&self, name: &str, stderr_lines: &[&str]) -> &FakeTools {
+        let body: Vec<String> = stderr_lines
+            .iter()
+            .map(|line| format!("echo '{line}' >&2"))
+            .collect();
+        script(
+            &self.dir.path().join(name),
+            &format!("{}\nexit 1", body.join("\n")),
+        );
+        self
+    }
+
+    fn path_env(&self) -> std::ffi::OsString {
+        let mut paths = vec![self.dir.path().to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        std::env::join_paths(paths).expect("PATH")
+    }
+}
+
+/// `triplet build --format json` with `fakes` first on PATH.
+fn build_with_fakes(
+    workspace: &Path,
+    fakes: &FakeTools,
+    args: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("build")
+        .arg(workspace)
+        .args(args)
+        .args(["--format", "json"])
+        .env("PATH", fakes.path_env())
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .output()
+        .expect("run triplet");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let report = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    let text = format!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    (output.status.code().unwrap_or(-1), report, text)
+}
+
+/// Skips (prints why) when `triple`'s std is missing, unless CI requires the tools.
+fn require_target(triple: &str) -> bool {
+    if triplet::build::std_installed(triple) {
+        return true;
+    }
+    let reason = format!("{triple} is not installed (rustup target add {triple})");
+    assert!(
+        std::env::var_os("TRIPLET_REQUIRE_TOOLS").is_none(),
+        "TRIPLET_REQUIRE_TOOLS is set but {reason}"
+    );
+    eprintln!("skipped: {reason}");
+    false
+}
+
+fn messages(report: &serde_json::Value) -> Vec<(String, String, Vec<String>)> {
+    all_diagnostics(report)
+        .iter()
+        .map(|diagnostic| {
+            let notes = diagnostic["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|note| note.as_str().map(str::to_string))
+                .collect();
+            (
+                diagnostic["severity"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                diagnostic["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                notes,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn wasm_pack_error_and_caused_by_lines_reach_the_user() {
+    let triple = "wasm32-unknown-unknown";
+    if !require_target(triple) {
+        return;
+    }
+    let workspace = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir_all(workspace.path().join("src")).expect("src");
+    std::fs::write(
+        workspace.path().join("Cargo.toml"),
+        "[package]\nname = \"web\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\nwasm-bindgen = \"0.2\"\n",
+    )
+    .expect("manifest");
+    std::fs::write(workspace.path().join("src/lib.rs"), "").expect("lib");
+    let fakes = FakeTools::new();
+    fakes.failing(
+        "wasm-pack",
+        &[
+            "[INFO]: Checking for the Wasm target...",
+            "Error: failed to execute `wasm-bindgen`",
+            "Caused by: No such file or directory (os error 2)",
+        ],
+    );
+    let (code, report, output) = build_with_fakes(workspace.path(), &fakes, &["--target", triple]);
+    assert_eq!(code, 1, "{output}");
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "wasm-pack build", "{output}");
+    assert_eq!(
+        run["reason"], "wasm-pack build failed: failed to execute `wasm-bindgen`",
+        "{output}"
+    );
+    let found = messages(&report);
+    assert!(
+        found
+            .iter()
+            .any(|(severity, message, notes)| severity == "error"
+                && message == "failed to execute `wasm-bindgen`"
+                && notes == &["Caused by: No such file or directory (os error 2)".to_string()]),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn cargo_ndk_notes_and_logged_errors_reach_the_user() {
+    let triple = "aarch64-linux-android";
+    if !require_target(triple) {
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    let fakes = FakeTools::new();
+    fakes.failing(
+        "cargo-ndk",
+        &[
+            "[2024-01-01T00:00:00Z ERROR cargo_ndk::cli] Could not find any NDK.",
+            "note: Set the environment variable ANDROID_NDK_HOME to use a specific version.",
+        ],
+    );
+    let (code, report, output) = build_with_fakes(workspace.path(), &fakes, &["--target", triple]);
+    assert_eq!(code, 1, "{output}");
+    assert_eq!(report["runs"][0]["tool"], "cargo ndk build", "{output}");
+    let found = messages(&report);
+    assert!(
+        found
+            .iter()
+            .any(|(severity, message, notes)| severity == "error"
+                && message == "Could not find any NDK."
+                && notes.iter().any(|note| note.contains("ANDROID_NDK_HOME"))),
+        "{found:#?}"
+    );
+    // The human output shows both lines.
+    let human = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("build")
+        .arg(workspace.path())
+        .args(["--target", triple])
+        .env("PATH", fakes.path_env())
+        .env("CARGO_TARGET_DIR", workspace.path().join("target"))
+        .output()
+        .expect("run triplet");
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(stdout.contains("Could not find any NDK."), "{stdout}");
+    assert!(stdout.contains("ANDROID_NDK_HOME"), "{stdout}");
+}

@@ -318,6 +318,9 @@ fn execute(
         run_targets: planned.targets.clone(),
     };
     let mut collector = Collector::new(index, &message_context, &plan.workspace);
+    if !matches!(choice.kind, ToolKind::Cargo | ToolKind::CargoBuildStd(_)) {
+        collector.keep_tool_notes();
+    }
     let mut interrupted = None;
     loop {
         if cancel.is_cancelled() {
@@ -380,10 +383,19 @@ fn execute(
                 }
             }
             Ok(status) => {
-                result.reason = Some(match failed_tally {
-                    0 => format!("{} exited with {status}", invocation.label),
-                    1 => "the compiler reported 1 error".to_string(),
-                    count => format!("the compiler reported {count} errors"),
+                // Without compiler errors, the tool's own first error says why.
+                let tool_error = result
+                    .diagnostics
+                    .iter()
+                    .find(|diagnostic| {
+                        diagnostic.severity == Severity::Error && diagnostic.package_id.is_empty()
+                    })
+                    .map(|diagnostic| diagnostic.message.clone());
+                result.reason = Some(match (failed_tally, tool_error) {
+                    (0, Some(error)) => format!("{} failed: {error}", invocation.label),
+                    (0, None) => format!("{} exited with {status}", invocation.label),
+                    (1, _) => "the compiler reported 1 error".to_string(),
+                    (count, _) => format!("the compiler reported {count} errors"),
                 });
             }
             Err(error) => result.reason = Some(format!("cannot wait for cargo: {error}")),
