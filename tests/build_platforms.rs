@@ -307,3 +307,125 @@ fn cargo_ndk_notes_and_logged_errors_reach_the_user() {
     assert!(stdout.contains("Could not find any NDK."), "{stdout}");
     assert!(stdout.contains("ANDROID_NDK_HOME"), "{stdout}");
 }
+
+/// Skips (prints why) when `tool` is not on PATH, unless CI requires the tools.
+fn require_tool(tool: &str, install: &str) -> bool {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join(tool).is_file());
+    if found {
+        return true;
+    }
+    let reason = format!("{tool} is not on PATH ({install})");
+    assert!(
+        std::env::var_os("TRIPLET_REQUIRE_TOOLS").is_none(),
+        "TRIPLET_REQUIRE_TOOLS is set but {reason}"
+    );
+    eprintln!("skipped: {reason}");
+    false
+}
+
+/// The ELF `e_machine` of a file (0xB7: AArch64, 0x3E: x86-64).
+fn elf_machine(path: &Path) -> Option<u16> {
+    let bytes = std::fs::read(path).ok()?;
+    (bytes.get(..4)? == b"\x7fELF").then(|| u16::from_le_bytes([bytes[18], bytes[19]]))
+}
+
+const AARCH64: &str = "aarch64-unknown-linux-gnu";
+
+#[test]
+fn a_cross_linux_build_uses_cargo_zigbuild_and_yields_an_aarch64_elf() {
+    if !require_target(AARCH64)
+        || !require_tool("cargo-zigbuild", "pip install ziglang cargo-zigbuild")
+    {
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    let (code, report, output) = triplet_build_json(
+        workspace.path(),
+        &shared_target_dir("platform-bin-zig"),
+        &["--target", AARCH64],
+    );
+    assert_eq!(code, 0, "{output}");
+    assert_matches_schema(&report);
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "cargo zigbuild", "{output}");
+    assert!(
+        run["tool_reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("cargo-zigbuild")),
+        "{output}"
+    );
+    let binary = PathBuf::from(run["artifacts"][0]["path"].as_str().unwrap_or_default());
+    assert_eq!(run["artifacts"][0]["target"], AARCH64);
+    assert_eq!(elf_machine(&binary), Some(0xB7), "{}", binary.display());
+
+    // A glibc version suffix goes to cargo-zigbuild as is; artifacts and labels keep it.
+    let suffixed = format!("{AARCH64}.2.17");
+    let (code, report, output) = triplet_build_json(
+        workspace.path(),
+        &shared_target_dir("platform-bin-zig"),
+        &["--target", &suffixed],
+    );
+    assert_eq!(code, 0, "{output}");
+    let run = &report["runs"][0];
+    assert!(
+        run["command"]
+            .as_str()
+            .is_some_and(|command| command.contains(&format!("--target {suffixed}"))),
+        "{output}"
+    );
+    assert_eq!(run["artifacts"][0]["target"], suffixed.as_str(), "{output}");
+}
+
+#[test]
+fn a_configured_linker_means_plain_cargo_and_zigbuild_errors_reach_the_user() {
+    if !require_target(AARCH64) {
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    let fakes = FakeTools::new();
+    fakes.failing(
+        "cargo-zigbuild",
+        &[
+            "Error: Failed to find zig",
+            "",
+            "Caused by:",
+            "    0: zig not found on PATH",
+        ],
+    );
+    let (code, report, output) = build_with_fakes(workspace.path(), &fakes, &["--target", AARCH64]);
+    assert_eq!(code, 1, "{output}");
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "cargo zigbuild", "{output}");
+    assert_eq!(run["reason"], "cargo zigbuild failed: Failed to find zig");
+    let found = messages(&report);
+    assert!(
+        found
+            .iter()
+            .any(|(_, message, notes)| message == "Failed to find zig"
+                && notes
+                    == &[
+                        "Caused by:".to_string(),
+                        "0: zig not found on PATH".to_string()
+                    ]),
+        "{found:#?}"
+    );
+
+    // With target.<triple>.linker set, cargo links with it: no zigbuild.
+    let cargo = workspace.path().join(".cargo");
+    std::fs::create_dir_all(&cargo).expect("mkdir .cargo");
+    std::fs::write(
+        cargo.join("config.toml"),
+        format!("[target.{AARCH64}]\nlinker = \"aarch64-linux-gnu-gcc\"\n"),
+    )
+    .expect("config");
+    let (_, report, output) = build_with_fakes(workspace.path(), &fakes, &["--target", AARCH64]);
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "cargo build", "{output}");
+    assert!(
+        run["tool_reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("aarch64-linux-gnu-gcc")),
+        "{output}"
+    );
+}

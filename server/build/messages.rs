@@ -3,6 +3,7 @@
 //! Child output can be anything: lines that are not the JSON we expect are skipped.
 
 use super::diagnostic::{CompilerDiagnostic, Fix, Related, Severity, SourceRange, Suggestion};
+use super::platform::base_triple;
 use super::ArtifactKind;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -211,9 +212,26 @@ fn triple_of_artifacts(filenames: &[PathBuf], context: &MessageContext) -> Optio
         context
             .run_targets
             .iter()
-            .find(|target| target.as_str() == first)
+            .find(|target| base_triple(target) == first)
             .cloned()
     })
+}
+
+/// The run's name for the triple rustc got: `aarch64-unknown-linux-gnu.2.17` when the
+/// user asked for a glibc version (cargo-zigbuild hands rustc the plain triple).
+fn run_target_for(rustc_target: &str, context: &MessageContext) -> String {
+    context
+        .run_targets
+        .iter()
+        .find(|target| target.as_str() == rustc_target)
+        .or_else(|| {
+            context
+                .run_targets
+                .iter()
+                .find(|target| base_triple(target) == rustc_target)
+        })
+        .cloned()
+        .unwrap_or_else(|| rustc_target.to_string())
 }
 
 /// `   Compiling foo v0.1.0 (/path)` → `foo`.
@@ -241,7 +259,7 @@ fn convert_diagnostic(
         return None;
     }
     let targets = match &message.tagged_target {
-        Some(target) => vec![target.clone()],
+        Some(target) => vec![run_target_for(target, context)],
         // Untagged: a host unit (build script, proc-macro) shared by every target of the run.
         None => context.run_targets.clone(),
     };

@@ -20,6 +20,7 @@ mod collect;
 mod diagnostic;
 mod install;
 mod messages;
+pub mod platform;
 mod process;
 mod runner;
 mod tool;
@@ -31,7 +32,7 @@ pub use install::install_target;
 pub use messages::strip_ansi;
 pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
-pub use tool::{BuildMode, ToolChoice, ToolKind};
+pub use tool::{choose_tool, AvailableTools, BuildMode, TargetSetup, ToolChoice, ToolKind};
 // The toolchain is probed once for analysis and builds alike (`targets::toolchain`).
 pub use crate::targets::toolchain::{
     build_std_available, std_installed, std_installed_in, BuildStdToolchain,

@@ -4,10 +4,11 @@
 use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
+use super::platform::{base_triple, glibc_suffix, target_setting};
 use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
-    InvocationContext, ToolChoice, ToolKind,
+    InvocationContext, TargetSetup, ToolChoice, ToolKind,
 };
 use super::workspace::WorkspaceFacts;
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
@@ -107,7 +108,9 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
     };
     let unknown: Vec<String> = targets
         .iter()
-        .filter(|target| !toolchain.is_installed(target) && !toolchain.knows_target(target))
+        .map(|target| (target, base_triple(target)))
+        .filter(|(_, base)| !toolchain.is_installed(base) && !toolchain.knows_target(base))
+        .map(|(target, _)| target)
         .cloned()
         .collect();
     let runs = group_runs(
@@ -158,8 +161,28 @@ fn group_runs(
             ));
             continue;
         }
-        let choices = if toolchain.is_installed(target) {
-            choose_tool(request.mode, target, wasm_bindgen_crates, available)
+        let choices = if toolchain.is_installed(base_triple(target)) {
+            let setup = TargetSetup {
+                host: &toolchain.host,
+                linker: target_setting(&request.workspace, target, "linker"),
+                wasm_bindgen_crates,
+            };
+            let choices = choose_tool(request.mode, target, &setup, available);
+            // Only cargo-zigbuild understands a glibc version suffix.
+            let zig = choices
+                .iter()
+                .all(|choice| matches!(choice.kind, ToolKind::CargoZigbuild(_)));
+            if glibc_suffix(target).is_some() && !zig && request.mode == BuildMode::Build {
+                runs.push(blocked(
+                    target,
+                    format!(
+                        "{target} names a glibc version, which only cargo-zigbuild can link \
+                         against: `pip install ziglang cargo-zigbuild`"
+                    ),
+                ));
+                continue;
+            }
+            choices
         } else {
             match (request.build_std, build_std) {
                 (true, Some(build_std)) => vec![build_std_choice(target, build_std)],
