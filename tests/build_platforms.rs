@@ -429,3 +429,104 @@ fn a_configured_linker_means_plain_cargo_and_zigbuild_errors_reach_the_user() {
         "{output}"
     );
 }
+
+#[test]
+fn targets_says_what_a_build_needs_with_the_install_command() {
+    let workspace = copy_fixture("platform-bin");
+    // A PATH with cargo and rustc but no cargo-zigbuild or cargo-ndk.
+    let bare = tempfile::tempdir().expect("temporary directory");
+    for tool in ["cargo", "rustc"] {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|dir| dir.join(tool))
+            .find(|path| path.is_file())
+            .expect("cargo and rustc on PATH");
+        std::os::unix::fs::symlink(&found, bare.path().join(tool)).expect("symlink");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("targets")
+        .arg(workspace.path())
+        .args([
+            "--target",
+            AARCH64,
+            "--target",
+            "aarch64-linux-android",
+            "--json",
+        ])
+        .env("PATH", bare.path())
+        .env_remove("ANDROID_NDK_HOME")
+        .env_remove("ANDROID_NDK_ROOT")
+        .env_remove(target_env(AARCH64, "LINKER"))
+        .output()
+        .expect("run triplet targets");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let targets = value["packages"][0]["targets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let build_of = |triple: &str| {
+        targets
+            .iter()
+            .find(|target| target["triple"] == triple)
+            .map(|target| target["build"].clone())
+            .unwrap_or_else(|| panic!("{triple} missing in {stdout}"))
+    };
+    let linux = build_of(AARCH64);
+    assert_eq!(linux["tool"], "cargo build", "{linux}");
+    assert!(
+        linux["needs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|need| need["install"] == "pip install ziglang cargo-zigbuild"),
+        "{linux}"
+    );
+    let android = build_of("aarch64-linux-android");
+    let installs: Vec<&str> = android["needs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|need| need["install"].as_str())
+        .collect();
+    assert!(installs.contains(&"cargo install cargo-ndk"), "{android}");
+    assert!(
+        installs
+            .iter()
+            .any(|install| install.contains("ANDROID_NDK_HOME")),
+        "{android}"
+    );
+}
+
+#[test]
+fn a_missing_rust_lld_is_reported_with_its_install_command() {
+    let triple = "wasm32-unknown-unknown";
+    if !require_target(triple) {
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    // What a rustc without its own rust-lld (Debian's, before `apt-get install lld`) meets.
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("build")
+        .arg(workspace.path())
+        .args(["--target", triple, "--format", "json"])
+        .env("CARGO_TARGET_DIR", shared_target_dir("platform-bin-lld"))
+        .env(target_env(triple, "LINKER"), "/nonexistent/rust-lld")
+        .output()
+        .expect("run triplet");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let reason = report["runs"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("apt-get install lld"), "{stdout}");
+    assert!(
+        all_diagnostics(&report)
+            .iter()
+            .any(|diagnostic| diagnostic["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|note| note
+                    .as_str()
+                    .is_some_and(|note| note.contains("apt-get install lld")))),
+        "{stdout}"
+    );
+}

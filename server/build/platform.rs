@@ -293,6 +293,33 @@ pub fn build_needs(
     needs
 }
 
+/// rustc's "linker `X` not found" in plain words, with the command that provides one.
+pub fn missing_linker_advice(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("linker `")?;
+    let (linker, tail) = rest.split_once('`')?;
+    if !tail.trim_start().starts_with("not found") {
+        return None;
+    }
+    let name = Path::new(linker)
+        .file_name()
+        .map_or(linker.to_string(), |name| {
+            name.to_string_lossy().into_owned()
+        });
+    Some(match name.as_str() {
+        "rust-lld" => format!(
+            "rust-lld, the linker for wasm32 and bare-metal targets, is missing (your rustc does \
+             not ship it): `{LLD_INSTALL}`"
+        ),
+        "cc" | "gcc" | "clang" => {
+            format!("no C toolchain to link with (`{linker}`): `apt-get install gcc`")
+        }
+        _ => format!(
+            "the configured linker `{linker}` is not installed: install it, or remove \
+             target.<triple>.linker and `{ZIG_INSTALL}` so Triplet builds with cargo-zigbuild"
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +341,15 @@ mod tests {
         );
         assert_eq!(glibc_suffix("aarch64-unknown-linux-gnu"), None);
         assert_eq!(glibc_suffix("x.json"), None);
+    }
+
+    #[test]
+    fn missing_linkers_in_plain_words() {
+        let advice = missing_linker_advice("linker `rust-lld` not found").unwrap_or_default();
+        assert!(advice.contains("apt-get install lld"), "{advice}");
+        assert!(missing_linker_advice("linker `cc` not found")
+            .is_some_and(|advice| advice.contains("gcc")));
+        assert_eq!(missing_linker_advice("linking with `cc` failed"), None);
     }
 
     #[test]

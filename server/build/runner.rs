@@ -4,7 +4,7 @@
 use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
-use super::platform::{base_triple, glibc_suffix, target_setting};
+use super::platform::{base_triple, glibc_suffix, missing_linker_advice, target_setting};
 use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
@@ -367,6 +367,14 @@ fn execute(
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     (result.diagnostics, result.artifacts) = collector.finish(&planned.targets);
+    // "linker `rust-lld` not found" says nothing about what to install: say it.
+    let mut missing_linker = None;
+    for diagnostic in &mut result.diagnostics {
+        if let Some(advice) = missing_linker_advice(&diagnostic.message) {
+            diagnostic.notes.push(format!("triplet: {advice}"));
+            missing_linker.get_or_insert(advice);
+        }
+    }
     // Compiler errors after collapsing over targets (cargo's own "could not compile" aside).
     let failed_tally = result
         .diagnostics
@@ -414,11 +422,12 @@ fn execute(
                         diagnostic.severity == Severity::Error && diagnostic.package_id.is_empty()
                     })
                     .map(|diagnostic| diagnostic.message.clone());
-                result.reason = Some(match (failed_tally, tool_error) {
-                    (0, Some(error)) => format!("{} failed: {error}", invocation.label),
-                    (0, None) => format!("{} exited with {status}", invocation.label),
-                    (1, _) => "the compiler reported 1 error".to_string(),
-                    (count, _) => format!("the compiler reported {count} errors"),
+                result.reason = Some(match (missing_linker, failed_tally, tool_error) {
+                    (Some(advice), _, _) => advice,
+                    (None, 0, Some(error)) => format!("{} failed: {error}", invocation.label),
+                    (None, 0, None) => format!("{} exited with {status}", invocation.label),
+                    (None, 1, _) => "the compiler reported 1 error".to_string(),
+                    (None, count, _) => format!("the compiler reported {count} errors"),
                 });
             }
             Err(error) => result.reason = Some(format!("cannot wait for cargo: {error}")),

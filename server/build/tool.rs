@@ -31,6 +31,19 @@ pub enum ToolKind {
     CargoBuildStd(BuildStdToolchain),
 }
 
+impl ToolKind {
+    /// Short name of what a build with this tool runs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ToolKind::Cargo => "cargo build",
+            ToolKind::CargoNdk => "cargo ndk build",
+            ToolKind::CargoZigbuild(_) => "cargo zigbuild",
+            ToolKind::WasmPack { .. } => "wasm-pack build",
+            ToolKind::CargoBuildStd(_) => "cargo build -Zbuild-std",
+        }
+    }
+}
+
 /// A tool and the reason it was picked, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolChoice {
