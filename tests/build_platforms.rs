@@ -530,3 +530,100 @@ fn a_missing_rust_lld_is_reported_with_its_install_command() {
         "{stdout}"
     );
 }
+
+/// `triplet <run|test> --target T` in human format: exit code and stdout.
+fn triplet_on_target(
+    command: &str,
+    workspace: &Path,
+    target_dir: &str,
+    triple: &str,
+) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg(command)
+        .arg(workspace)
+        .args(["--target", triple])
+        .env("CARGO_TARGET_DIR", shared_target_dir(target_dir))
+        .output()
+        .expect("run triplet");
+    (
+        output.status.code().unwrap_or(-1),
+        format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[test]
+fn an_aarch64_binary_runs_and_tests_under_qemu() {
+    if !require_target(AARCH64)
+        || !require_tool("cargo-zigbuild", "pip install ziglang cargo-zigbuild")
+        || !require_tool(
+            "qemu-aarch64",
+            "apt-get install qemu-user libc6-arm64-cross",
+        )
+    {
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    let (code, output) = triplet_on_target("run", workspace.path(), "platform-bin-zig", AARCH64);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!("[{AARCH64}] platform-bin says hello from aarch64")),
+        "{output}"
+    );
+    assert!(
+        output.contains(&format!(
+            "[{AARCH64}] cargo zigbuild run (runner: qemu-aarch64 -L /usr/aarch64-linux-gnu): ok"
+        )),
+        "{output}"
+    );
+
+    let (code, output) = triplet_on_target("test", workspace.path(), "platform-bin-zig", AARCH64);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!("[{AARCH64}] test tests::arch_is_known ... ok")),
+        "{output}"
+    );
+
+    // The workspace's own runner wins over qemu.
+    let cargo = workspace.path().join(".cargo");
+    std::fs::create_dir_all(&cargo).expect("mkdir .cargo");
+    let runner = workspace.path().join("my-runner");
+    script(&runner, "echo \"my runner ran $1\"");
+    std::fs::write(
+        cargo.join("config.toml"),
+        format!("[target.{AARCH64}]\nrunner = \"{}\"\n", runner.display()),
+    )
+    .expect("config");
+    let (code, output) = triplet_on_target("run", workspace.path(), "platform-bin-zig", AARCH64);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!("[{AARCH64}] my runner ran")),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_wasi_run_without_wasmtime_says_what_is_missing() {
+    if std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join("wasmtime").is_file())
+    {
+        eprintln!("skipped: wasmtime is installed, so there is nothing missing to report");
+        return;
+    }
+    let workspace = copy_fixture("platform-bin");
+    let (code, output) = triplet_on_target(
+        "run",
+        workspace.path(),
+        "platform-bin-wasi",
+        "wasm32-wasip1",
+    );
+    assert_eq!(code, 1, "{output}");
+    // Either the std is missing (reported first) or the runner is.
+    assert!(
+        output.contains("rustup target add wasm32-wasip1") || output.contains("no wasmtime CLI"),
+        "{output}"
+    );
+}

@@ -327,6 +327,8 @@ fn build_report_schema_pins_the_json_of_triplet_build() {
                 kind: ArtifactKind::Executable,
                 path: "/w/target/triplet/aarch64-unknown-linux-gnu/debug/app".into(),
             }],
+            runner: Some("qemu-aarch64 -L /usr/aarch64-linux-gnu".into()),
+            output: vec!["hello from aarch64".into()],
             duration_ms: 12,
             process_group: Some(42),
         }],

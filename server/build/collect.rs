@@ -22,6 +22,8 @@ pub(super) struct Collector<'a> {
     keep_tool_notes: bool,
     /// Workspace members' artifacts, in cargo's order.
     artifacts: Vec<Artifact>,
+    /// `Some` under `cargo run`/`cargo test`: the program's stdout (not cargo's JSON).
+    program_output: Option<Vec<String>>,
 }
 
 impl<'a> Collector<'a> {
@@ -40,6 +42,7 @@ impl<'a> Collector<'a> {
             pending_cargo_error: None,
             keep_tool_notes: false,
             artifacts: Vec::new(),
+            program_output: None,
         }
     }
 
@@ -79,7 +82,12 @@ impl<'a> Collector<'a> {
                         units_done: self.units_done,
                     });
                 }
-                Some(CargoEvent::Started { .. } | CargoEvent::BuildFinished { .. }) | None => {}
+                Some(CargoEvent::Started { .. } | CargoEvent::BuildFinished { .. }) => {}
+                None => {
+                    if let Some(output) = &mut self.program_output {
+                        output.push(text);
+                    }
+                }
             },
             OutputLine::Stderr(text) => self.accept_stderr(text, observer),
         }
@@ -209,19 +217,28 @@ impl<'a> Collector<'a> {
         self.diagnostics.insert(diagnostic);
     }
 
+    /// Keep the program's stdout (`cargo run`, `cargo test`).
+    pub(super) fn keep_program_output(&mut self) {
+        self.program_output = Some(Vec::new());
+    }
+
     /// Keep a wrapping tool's lone `note:` lines as diagnostics.
     pub(super) fn keep_tool_notes(&mut self) {
         self.keep_tool_notes = true;
     }
 
-    /// The collapsed diagnostics and the members' artifacts.
+    /// The collapsed diagnostics, the members' artifacts and the program's output.
     pub(super) fn finish(
         mut self,
         run_targets: &[String],
-    ) -> (Vec<CompilerDiagnostic>, Vec<Artifact>) {
+    ) -> (Vec<CompilerDiagnostic>, Vec<Artifact>, Vec<String>) {
         let mut sink = NoObserver;
         self.flush_cargo_error(&mut sink);
-        (self.diagnostics.into_sorted(run_targets), self.artifacts)
+        (
+            self.diagnostics.into_sorted(run_targets),
+            self.artifacts,
+            self.program_output.unwrap_or_default(),
+        )
     }
 }
 

@@ -123,6 +123,13 @@ pub struct RunResult {
     pub diagnostics: Vec<CompilerDiagnostic>,
     /// What the run produced for the workspace's members, in the order cargo reported it.
     pub artifacts: Vec<Artifact>,
+    /// `triplet run`/`triplet test`: the program binaries ran through on the target
+    /// (`qemu-aarch64 -L /usr/aarch64-linux-gnu`, the workspace's runner…); `None` for the
+    /// host and for builds.
+    pub runner: Option<String>,
+    /// `triplet run`/`triplet test`: what the program (or the test harness) printed on
+    /// stdout.
+    pub output: Vec<String>,
     pub duration_ms: u64,
     /// The process group id cargo ran in (for diagnostics and tests).
     pub process_group: Option<u32>,

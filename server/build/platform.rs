@@ -293,6 +293,78 @@ pub fn build_needs(
     needs
 }
 
+/// How binaries built for `triple` run on this machine: cargo's `target.<T>.runner` when
+/// the workspace sets one (cargo uses it; `Ok(None)`), nothing for the host, qemu-user for
+/// foreign Linux binaries, wasmtime for WASI. `Err` says what is missing and how to get it.
+pub fn fallback_runner(
+    workspace_root: &Path,
+    triple: &str,
+    host: &str,
+) -> Result<Option<String>, String> {
+    let base = base_triple(triple);
+    if target_setting(workspace_root, triple, "runner").is_some() || base == host {
+        return Ok(None);
+    }
+    if base.contains("-linux-") {
+        let arch = base.split('-').next().unwrap_or_default();
+        let (qemu, sysroot, package) = match arch {
+            "aarch64" => (
+                "qemu-aarch64",
+                "/usr/aarch64-linux-gnu",
+                "libc6-arm64-cross",
+            ),
+            "riscv64gc" => (
+                "qemu-riscv64",
+                "/usr/riscv64-linux-gnu",
+                "libc6-riscv64-cross",
+            ),
+            arm if arm.starts_with("armv7") || arm.starts_with("thumbv7") => {
+                ("qemu-arm", "/usr/arm-linux-gnueabihf", "libc6-armhf-cross")
+            }
+            "powerpc64le" => (
+                "qemu-ppc64le",
+                "/usr/powerpc64le-linux-gnu",
+                "libc6-ppc64el-cross",
+            ),
+            "s390x" => ("qemu-s390x", "/usr/s390x-linux-gnu", "libc6-s390x-cross"),
+            _ => {
+                return Err(format!(
+                    "no runner known for {triple}: set target.{base}.runner"
+                ))
+            }
+        };
+        if find_on_path(qemu).is_none() {
+            return Err(format!(
+                "{qemu} is not installed: `apt-get install qemu-user {package}`"
+            ));
+        }
+        // musl binaries are static; glibc ones need the target's loader and libc.
+        if base.contains("-gnu") && !Path::new(sysroot).is_dir() {
+            return Err(format!(
+                "{sysroot} (the target's libc) is missing: `apt-get install {package}`"
+            ));
+        }
+        return Ok(Some(if base.contains("-gnu") {
+            format!("{qemu} -L {sysroot}")
+        } else {
+            qemu.to_string()
+        }));
+    }
+    if base.contains("-wasi") {
+        return match find_on_path("wasmtime") {
+            Some(_) => Ok(Some("wasmtime run".into())),
+            None => Err(
+                "no wasmtime CLI on PATH (pip's `wasmtime` is a Python library without \
+                 one): `curl https://wasmtime.dev/install.sh -sSf | bash`"
+                    .into(),
+            ),
+        };
+    }
+    Err(format!(
+        "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
+    ))
+}
+
 /// rustc's "linker `X` not found" in plain words, with the command that provides one.
 pub fn missing_linker_advice(message: &str) -> Option<String> {
     let rest = message.strip_prefix("linker `")?;

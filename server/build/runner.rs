@@ -4,7 +4,9 @@
 use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
-use super::platform::{base_triple, glibc_suffix, missing_linker_advice, target_setting};
+use super::platform::{
+    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
+};
 use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
@@ -70,6 +72,8 @@ pub struct PlannedRun {
 #[derive(Debug, Clone)]
 pub struct BuildPlan {
     pub workspace: WorkspaceFacts,
+    /// The host triple (binaries for it run directly).
+    pub host: String,
     pub target_dir: PathBuf,
     pub cargo: PathBuf,
     pub runs: Vec<PlannedRun>,
@@ -124,6 +128,7 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
     );
     Ok(BuildPlan {
         workspace,
+        host: toolchain.host.clone(),
         target_dir,
         cargo,
         runs,
@@ -152,7 +157,7 @@ fn group_runs(
     available: &AvailableTools,
 ) -> Vec<PlannedRun> {
     let mut runs: Vec<PlannedRun> = Vec::new();
-    let shareable = request.rustc_wrapper.is_some();
+    let shareable = request.rustc_wrapper.is_some() && !runs_binaries(request.mode);
     for target in targets {
         if unknown.contains(target) {
             runs.push(blocked(
@@ -172,7 +177,7 @@ fn group_runs(
             let zig = choices
                 .iter()
                 .all(|choice| matches!(choice.kind, ToolKind::CargoZigbuild(_)));
-            if glibc_suffix(target).is_some() && !zig && request.mode == BuildMode::Build {
+            if glibc_suffix(target).is_some() && !zig && request.mode != BuildMode::Check {
                 runs.push(blocked(
                     target,
                     format!(
@@ -291,6 +296,8 @@ fn execute(
         reason: planned.blocked.clone(),
         diagnostics: Vec::new(),
         artifacts: Vec::new(),
+        runner: None,
+        output: Vec::new(),
         duration_ms: 0,
         process_group: None,
     };
@@ -305,6 +312,29 @@ fn execute(
     };
     let mut invocation = invocation(&choice.kind, &planned.targets, &context);
     add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
+    if runs_binaries(request.mode) {
+        // One target per run (cargo run takes one --target).
+        let target = planned.targets.first().map_or("", String::as_str);
+        let root = &plan.workspace.workspace_root;
+        match fallback_runner(root, target, &plan.host) {
+            Err(missing) => {
+                result.tool = invocation.label.clone();
+                result.tool_reason = choice.reason.clone();
+                result.reason = Some(format!("cannot run {target} binaries here: {missing}"));
+                return result;
+            }
+            Ok(Some(runner)) => {
+                invocation
+                    .env
+                    .push((runner_variable(target).into(), runner.clone().into()));
+                result.runner = Some(runner);
+            }
+            Ok(None) => {
+                result.runner = target_setting(root, target, "runner")
+                    .map(|setting| format!("{} ({})", setting.value, setting.source));
+            }
+        }
+    }
     result.tool = invocation.label.clone();
     result.tool_reason = choice.reason.clone();
     result.command = invocation.display();
@@ -344,6 +374,9 @@ fn execute(
     if !matches!(choice.kind, ToolKind::Cargo | ToolKind::CargoBuildStd(_)) {
         collector.keep_tool_notes();
     }
+    if runs_binaries(request.mode) {
+        collector.keep_program_output();
+    }
     let mut interrupted = None;
     loop {
         if cancel.is_cancelled() {
@@ -366,7 +399,7 @@ fn execute(
     }
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    (result.diagnostics, result.artifacts) = collector.finish(&planned.targets);
+    (result.diagnostics, result.artifacts, result.output) = collector.finish(&planned.targets);
     // "linker `rust-lld` not found" says nothing about what to install: say it.
     let mut missing_linker = None;
     for diagnostic in &mut result.diagnostics {
@@ -434,6 +467,18 @@ fn execute(
         },
     }
     result
+}
+
+fn runs_binaries(mode: BuildMode) -> bool {
+    matches!(mode, BuildMode::Run | BuildMode::Test)
+}
+
+/// `CARGO_TARGET_<TRIPLE>_RUNNER`: cargo runs the target's binaries through it.
+fn runner_variable(target: &str) -> String {
+    format!(
+        "CARGO_TARGET_{}_RUNNER",
+        base_triple(target).to_uppercase().replace(['-', '.'], "_")
+    )
 }
 
 /// Points cargo at our wrapper, keeping a wrapper the user had (sccache…) inside it.

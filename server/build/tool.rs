@@ -7,11 +7,14 @@ use crate::targets::toolchain::BuildStdToolchain;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-/// `cargo check` (fast, no codegen) or a real build with the fitting tool.
+/// `cargo check` (fast, no codegen), a real build with the fitting tool, or a build whose
+/// binaries then run on the target through a runner (`cargo run` / `cargo test`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BuildMode {
     Check,
     Build,
+    Run,
+    Test,
 }
 
 /// The program that runs for a group of targets.
@@ -78,7 +81,9 @@ pub fn choose_tool(
         return plain("`cargo check` reports the compiler's diagnostics for every target".into());
     }
     let base = base_triple(triple);
-    if triple.contains("android") {
+    // cargo-ndk and wasm-pack build; running goes through cargo's runner.
+    let runs = matches!(mode, BuildMode::Run | BuildMode::Test);
+    if triple.contains("android") && !runs {
         return match &available.cargo_ndk {
             Some(_) => vec![ToolChoice {
                 kind: ToolKind::CargoNdk,
@@ -92,7 +97,7 @@ pub fn choose_tool(
             ),
         };
     }
-    if triple.starts_with("wasm32") && !setup.wasm_bindgen_crates.is_empty() {
+    if triple.starts_with("wasm32") && !setup.wasm_bindgen_crates.is_empty() && !runs {
         return match &available.wasm_pack {
             Some(_) => setup
                 .wasm_bindgen_crates
@@ -234,11 +239,18 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
     let subcommand = match context.mode {
         BuildMode::Check => "check",
         BuildMode::Build => "build",
+        BuildMode::Run => "run",
+        BuildMode::Test => "test",
     };
     let common = |args: &mut Vec<OsString>| {
         args.push(MESSAGE_FORMAT.into());
-        // Without it cargo stops at the first failing unit and the other targets say nothing.
-        args.push("--keep-going".into());
+        // Without it cargo stops at the first failing unit and the other targets say nothing
+        // (`cargo test` spells it `--no-fail-fast`).
+        args.push(if context.mode == BuildMode::Test {
+            "--no-fail-fast".into()
+        } else {
+            "--keep-going".into()
+        });
         args.push("--manifest-path".into());
         args.push(context.manifest_path.into());
         args.push("--target-dir".into());
@@ -287,6 +299,8 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
             let zig_subcommand = match context.mode {
                 BuildMode::Check => "check",
                 BuildMode::Build => "zigbuild",
+                BuildMode::Run => "run",
+                BuildMode::Test => "test",
             };
             let mut args = vec![OsString::from(zig_subcommand)];
             target_flags(&mut args);
@@ -295,7 +309,10 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
                 program: zigbuild.clone(),
                 args,
                 env: Vec::new(),
-                label: format!("cargo {zig_subcommand}"),
+                label: match context.mode {
+                    BuildMode::Build => "cargo zigbuild".to_string(),
+                    _ => format!("cargo zigbuild {zig_subcommand}"),
+                },
                 uses_rustc_bootstrap: false,
             }
         }

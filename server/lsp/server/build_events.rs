@@ -325,6 +325,8 @@ mod tests {
                 diagnostic(&["a", "b"], Severity::Error, ""),
             ],
             artifacts: Vec::new(),
+            runner: None,
+            output: Vec::new(),
             duration_ms: 0,
             process_group: None,
         };
