@@ -41,7 +41,7 @@ fn rustc_children_do_not_inherit_the_triplet_wrapper() {
     script(
         &linker,
         &format!(
-            "env | grep -E '^(RUSTC_WRAPPER|TRIPLET_)' > '{}'\n\
+            "env | grep -E '^(RUSTC_WRAPPER|TRIPLET_RUSTC_WRAPPER_MODE|TRIPLET_INNER_RUSTC_WRAPPER)=' > '{}'\n\
              if [ -n \"$RUSTC_WRAPPER\" ]; then \"$RUSTC_WRAPPER\" rustc -vV >/dev/null || exit 97; fi\n\
              exec cc \"$@\"",
             log.display()
