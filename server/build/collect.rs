@@ -257,15 +257,18 @@ enum ToolLine {
 
 impl ToolLine {
     fn classify(text: &str) -> ToolLine {
-        if text.starts_with("error:") || text.starts_with("error[") || text.starts_with("Error:") {
-            ToolLine::Error
-        } else if is_logged_error(text) {
+        let error_prefix = ["error:", "error[", "Error:"]
+            .iter()
+            .any(|prefix| text.starts_with(prefix));
+        let continuation = text.starts_with(' ')
+            || text.starts_with('\t')
+            || text.is_empty()
+            || text.starts_with("Caused by:");
+        if error_prefix || is_logged_error(text) {
             ToolLine::Error
         } else if text.starts_with("note:") || text.starts_with("help:") {
             ToolLine::Note
-        } else if text.starts_with(' ') || text.starts_with('\t') || text.is_empty() {
-            ToolLine::Continuation
-        } else if text.starts_with("Caused by:") {
+        } else if continuation {
             ToolLine::Continuation
         } else {
             ToolLine::Other

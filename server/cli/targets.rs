@@ -38,7 +38,7 @@ pub fn run(args: TargetsArgs) -> ExitCode {
             engine.workspace_root(),
             triple,
             installed,
-            &toolchain,
+            toolchain,
             &available,
         )
     };
