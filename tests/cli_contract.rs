@@ -214,6 +214,19 @@ fn targets_command_shows_selection_sources_and_facts() {
         .iter()
         .any(|c| c == "target_arch=\"wasm32\""));
     assert_eq!(targets[1]["source"], "host");
+    // What a build would run and what it lacks, each lack with its install command.
+    let build = &targets[0]["build"];
+    assert!(
+        build["tool"].is_string() && build["reason"].is_string(),
+        "{build}"
+    );
+    for need in build["needs"].as_array().expect("needs") {
+        assert!(
+            need["what"].is_string() && need["install"].is_string(),
+            "{need}"
+        );
+    }
+    assert_eq!(targets[1]["build"]["tool"], "cargo build");
     let text = triplet(&["targets", "."], ws.path());
     assert!(String::from_utf8_lossy(&text.stdout).contains("wasm32-unknown-unknown"));
 }

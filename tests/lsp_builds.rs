@@ -637,3 +637,33 @@ fn build_results_and_live_findings_are_published_together() {
     assert_eq!(with_code(&again, "unused_variables").len(), 1, "{again:#}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_build_from_the_editor_says_where_its_artifacts_are() {
+    let host = host_triple();
+    let mut client = with_progress("platform-bin").start();
+    let main = client.file("src/main.rs");
+    client.open_and_wait(&main);
+    execute(
+        &mut client,
+        "triplet.build",
+        json!({"target": host, "uri": file_uri(&main)}),
+    )
+    .expect("build starts");
+    let status = wait_final_status(&mut client, &host);
+    assert_eq!(status["state"], "ok", "{status}");
+    let binary = client
+        .root
+        .join("target/triplet")
+        .join(&host)
+        .join("debug/platform-bin");
+    let expected = format!("platform-bin (executable, {host}): {}", binary.display());
+    let shown = client.wait_for_notification("window/showMessage", |params| {
+        params["message"]
+            .as_str()
+            .is_some_and(|message| message.contains(&expected))
+    });
+    assert_eq!(shown["type"], 3, "info: {shown}");
+    assert!(binary.is_file(), "{}", binary.display());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -290,3 +290,61 @@ fn every_rustc_target_matches_the_triple_pattern() {
         assert_valid(&cargo, &manifest, triple);
     }
 }
+
+/// `triplet build --format json`'s shape, from the very types the CLI serializes.
+#[test]
+fn build_report_schema_pins_the_json_of_triplet_build() {
+    use triplet::build::{
+        Artifact, ArtifactKind, BuildReport, CompilerDiagnostic, RunResult, RunStatus, Severity,
+    };
+    let report_schema = validator("schemas/build-report.schema.json");
+    let report = BuildReport {
+        runs: vec![RunResult {
+            targets: vec!["aarch64-unknown-linux-gnu".into()],
+            tool: "cargo zigbuild".into(),
+            tool_reason: "cross target; cargo-zigbuild links with zig".into(),
+            command: "cargo zigbuild --target aarch64-unknown-linux-gnu".into(),
+            uses_rustc_bootstrap: false,
+            status: RunStatus::Ok,
+            reason: None,
+            diagnostics: vec![CompilerDiagnostic {
+                targets: vec!["aarch64-unknown-linux-gnu".into()],
+                package_id: String::new(),
+                file: "/w/Cargo.toml".into(),
+                range: None,
+                label: None,
+                severity: Severity::Note,
+                code: None,
+                message: "note: from the tool".into(),
+                rendered: None,
+                related: Vec::new(),
+                notes: Vec::new(),
+                fixes: Vec::new(),
+            }],
+            artifacts: vec![Artifact {
+                target: Some("aarch64-unknown-linux-gnu".into()),
+                name: "app".into(),
+                kind: ArtifactKind::Executable,
+                path: "/w/target/triplet/aarch64-unknown-linux-gnu/debug/app".into(),
+            }],
+            runner: Some("qemu-aarch64 -L /usr/aarch64-linux-gnu".into()),
+            output: vec!["hello from aarch64".into()],
+            duration_ms: 12,
+            process_group: Some(42),
+        }],
+    };
+    let value = serde_json::to_value(&report).expect("serialize a report");
+    assert_valid(&report_schema, &value, "a build report");
+    let mut without_artifacts = value.clone();
+    if let Some(run) = without_artifacts["runs"][0].as_object_mut() {
+        run.remove("artifacts");
+    }
+    assert_invalid(
+        &report_schema,
+        &without_artifacts,
+        "a run without artifacts",
+    );
+    let mut unknown_kind = value;
+    unknown_kind["runs"][0]["artifacts"][0]["kind"] = json!("binary");
+    assert_invalid(&report_schema, &unknown_kind, "an unknown artifact kind");
+}

@@ -3,6 +3,8 @@
 //! Child output can be anything: lines that are not the JSON we expect are skipped.
 
 use super::diagnostic::{CompilerDiagnostic, Fix, Related, Severity, SourceRange, Suggestion};
+use super::platform::base_triple;
+use super::ArtifactKind;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +17,11 @@ pub enum CargoEvent {
     Artifact {
         crate_name: String,
         target: Option<String>,
+        /// The package's manifest (only workspace members' artifacts are reported).
+        manifest_path: Option<PathBuf>,
+        /// What the unit produced that a user runs or ships (no `.rmeta`, `.d`, build
+        /// scripts), each with its kind.
+        files: Vec<(ArtifactKind, PathBuf)>,
     },
     /// `Compiling foo v1.0.0` / `Checking foo v1.0.0` on stderr.
     Started {
@@ -50,6 +57,10 @@ struct CargoLine {
     #[serde(default)]
     filenames: Vec<PathBuf>,
     #[serde(default)]
+    executable: Option<PathBuf>,
+    #[serde(default)]
+    profile: Option<CargoProfile>,
+    #[serde(default)]
     success: Option<bool>,
 }
 
@@ -57,6 +68,14 @@ struct CargoLine {
 struct CargoTarget {
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    kind: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct CargoProfile {
+    #[serde(default)]
+    test: bool,
 }
 
 #[derive(Deserialize)]
@@ -125,15 +144,63 @@ pub fn parse_stdout_line(line: &str, context: &MessageContext) -> Option<CargoEv
             convert_diagnostic(message, &parsed.package_id, &manifest, context)
                 .map(|diagnostic| CargoEvent::Diagnostic(Box::new(diagnostic)))
         }
-        "compiler-artifact" => Some(CargoEvent::Artifact {
-            crate_name: parsed.target.map(|target| target.name).unwrap_or_default(),
-            target: triple_of_artifacts(&parsed.filenames, context),
-        }),
+        "compiler-artifact" => {
+            let is_test = parsed.profile.is_some_and(|profile| profile.test);
+            let build_script = parsed
+                .target
+                .as_ref()
+                .is_some_and(|target| target.kind.iter().any(|kind| kind == "custom-build"));
+            let files = if build_script {
+                Vec::new()
+            } else {
+                artifact_files(&parsed.filenames, parsed.executable.as_deref(), is_test)
+            };
+            Some(CargoEvent::Artifact {
+                target: triple_of_artifacts(&parsed.filenames, context),
+                crate_name: parsed.target.map(|target| target.name).unwrap_or_default(),
+                manifest_path: parsed.manifest_path,
+                files,
+            })
+        }
         "build-finished" => Some(CargoEvent::BuildFinished {
             success: parsed.success.unwrap_or(false),
         }),
         _ => None,
     }
+}
+
+/// What a `compiler-artifact` produced for the user: its executable (cargo's `executable`,
+/// a `.wasm` for wasm32 binaries), else libraries by extension. `.rmeta` (check), `.d`
+/// and debug-info side files are not artifacts anyone runs or ships.
+fn artifact_files(
+    filenames: &[PathBuf],
+    executable: Option<&Path>,
+    is_test: bool,
+) -> Vec<(ArtifactKind, PathBuf)> {
+    if let Some(executable) = executable {
+        let kind = if is_test {
+            ArtifactKind::TestExecutable
+        } else if executable.extension().is_some_and(|ext| ext == "wasm") {
+            ArtifactKind::Wasm
+        } else {
+            ArtifactKind::Executable
+        };
+        return vec![(kind, executable.to_path_buf())];
+    }
+    filenames
+        .iter()
+        .filter_map(|file| {
+            let extension = file.extension()?.to_str()?;
+            let kind = match extension {
+                "so" | "dylib" | "dll" => ArtifactKind::DynamicLibrary,
+                "a" | "lib" => ArtifactKind::StaticLibrary,
+                "wasm" => ArtifactKind::Wasm,
+                "rlib" => ArtifactKind::Rlib,
+                _ => return None,
+            };
+            Some((kind, file.clone()))
+        })
+        .collect()
 }
 
 /// Artifacts of a unit built for triple T live in `<target-dir>/T/...`; host units
@@ -145,9 +212,26 @@ fn triple_of_artifacts(filenames: &[PathBuf], context: &MessageContext) -> Optio
         context
             .run_targets
             .iter()
-            .find(|target| target.as_str() == first)
+            .find(|target| base_triple(target) == first)
             .cloned()
     })
+}
+
+/// The run's name for the triple rustc got: `aarch64-unknown-linux-gnu.2.17` when the
+/// user asked for a glibc version (cargo-zigbuild hands rustc the plain triple).
+fn run_target_for(rustc_target: &str, context: &MessageContext) -> String {
+    context
+        .run_targets
+        .iter()
+        .find(|target| target.as_str() == rustc_target)
+        .or_else(|| {
+            context
+                .run_targets
+                .iter()
+                .find(|target| base_triple(target) == rustc_target)
+        })
+        .cloned()
+        .unwrap_or_else(|| rustc_target.to_string())
 }
 
 /// `   Compiling foo v0.1.0 (/path)` → `foo`.
@@ -175,7 +259,7 @@ fn convert_diagnostic(
         return None;
     }
     let targets = match &message.tagged_target {
-        Some(target) => vec![target.clone()],
+        Some(target) => vec![run_target_for(target, context)],
         // Untagged: a host unit (build script, proc-macro) shared by every target of the run.
         None => context.run_targets.clone(),
     };
@@ -418,7 +502,9 @@ mod tests {
             parse_stdout_line(line, &ctx),
             Some(CargoEvent::Artifact {
                 crate_name: "core".into(),
-                target: Some("thumbv6m-none-eabi".into())
+                target: Some("thumbv6m-none-eabi".into()),
+                manifest_path: None,
+                files: Vec::new(),
             })
         );
         let host = r#"{"reason":"compiler-artifact","package_id":"b","target":{"name":"build-script-build"},"filenames":["/w/target/triplet/debug/build/b-1/build-script-build"]}"#;
@@ -426,6 +512,35 @@ mod tests {
             parse_stdout_line(host, &ctx),
             Some(CargoEvent::Artifact { target: None, .. })
         ));
+    }
+
+    #[test]
+    fn artifacts_name_executables_and_libraries_but_not_metadata() {
+        let ctx = context(&["wasm32-unknown-unknown"]);
+        let bin = r#"{"reason":"compiler-artifact","package_id":"p","manifest_path":"/w/Cargo.toml","target":{"name":"app","kind":["bin"]},"profile":{"test":false},"filenames":["/w/target/triplet/wasm32-unknown-unknown/debug/app.wasm"],"executable":"/w/target/triplet/wasm32-unknown-unknown/debug/app.wasm"}"#;
+        let Some(CargoEvent::Artifact { files, .. }) = parse_stdout_line(bin, &ctx) else {
+            panic!("expected an artifact");
+        };
+        assert_eq!(
+            files,
+            vec![(
+                ArtifactKind::Wasm,
+                PathBuf::from("/w/target/triplet/wasm32-unknown-unknown/debug/app.wasm")
+            )]
+        );
+        let lib = r#"{"reason":"compiler-artifact","package_id":"p","target":{"name":"l","kind":["cdylib","staticlib","lib"]},"filenames":["/t/libl.so","/t/libl.a","/t/libl.rlib","/t/libl.rmeta"],"executable":null}"#;
+        let Some(CargoEvent::Artifact { files, .. }) = parse_stdout_line(lib, &ctx) else {
+            panic!("expected an artifact");
+        };
+        let kinds: Vec<ArtifactKind> = files.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ArtifactKind::DynamicLibrary,
+                ArtifactKind::StaticLibrary,
+                ArtifactKind::Rlib
+            ]
+        );
     }
 
     #[test]

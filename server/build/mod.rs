@@ -20,6 +20,7 @@ mod collect;
 mod diagnostic;
 mod install;
 mod messages;
+pub mod platform;
 mod process;
 mod runner;
 mod tool;
@@ -31,7 +32,7 @@ pub use install::install_target;
 pub use messages::strip_ansi;
 pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
-pub use tool::{BuildMode, ToolChoice, ToolKind};
+pub use tool::{choose_tool, AvailableTools, BuildMode, TargetSetup, ToolChoice, ToolKind};
 // The toolchain is probed once for analysis and builds alike (`targets::toolchain`).
 pub use crate::targets::toolchain::{
     build_std_available, std_installed, std_installed_in, BuildStdToolchain,
@@ -64,6 +65,46 @@ impl RunStatus {
     }
 }
 
+/// What a file a run produced is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    Executable,
+    TestExecutable,
+    DynamicLibrary,
+    StaticLibrary,
+    Rlib,
+    Wasm,
+    /// wasm-pack's output directory (`pkg/`: the .wasm, JS glue, package.json).
+    WasmPackPkg,
+}
+
+impl ArtifactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactKind::Executable => "executable",
+            ArtifactKind::TestExecutable => "test executable",
+            ArtifactKind::DynamicLibrary => "dynamic library",
+            ArtifactKind::StaticLibrary => "static library",
+            ArtifactKind::Rlib => "rlib",
+            ArtifactKind::Wasm => "wasm",
+            ArtifactKind::WasmPackPkg => "wasm-pack package",
+        }
+    }
+}
+
+/// A file (or wasm-pack's `pkg/` directory) a run produced for a workspace member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    /// The triple it was built for; `None` when cargo built it for the host without
+    /// `--target` (never the case for Triplet's runs, which always pass one).
+    pub target: Option<String>,
+    /// The cargo target (bin, lib…) name.
+    pub name: String,
+    pub kind: ArtifactKind,
+    pub path: std::path::PathBuf,
+}
+
 /// The outcome of one invocation (one or several targets).
 #[derive(Debug, Clone, Serialize)]
 pub struct RunResult {
@@ -80,6 +121,15 @@ pub struct RunResult {
     /// Why the run failed, was cancelled or could not start, in plain words.
     pub reason: Option<String>,
     pub diagnostics: Vec<CompilerDiagnostic>,
+    /// What the run produced for the workspace's members, in the order cargo reported it.
+    pub artifacts: Vec<Artifact>,
+    /// `triplet run`/`triplet test`: the program binaries ran through on the target
+    /// (`qemu-aarch64 -L /usr/aarch64-linux-gnu`, the workspace's runner…); `None` for the
+    /// host and for builds.
+    pub runner: Option<String>,
+    /// `triplet run`/`triplet test`: what the program (or the test harness) printed on
+    /// stdout.
+    pub output: Vec<String>,
     pub duration_ms: u64,
     /// The process group id cargo ran in (for diagnostics and tests).
     pub process_group: Option<u32>,

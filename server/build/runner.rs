@@ -4,14 +4,17 @@
 use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
+use super::platform::{
+    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
+};
 use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
-    InvocationContext, ToolChoice, ToolKind,
+    InvocationContext, TargetSetup, ToolChoice, ToolKind,
 };
 use super::workspace::WorkspaceFacts;
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
-use super::{BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use super::{Artifact, ArtifactKind, BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
 use std::path::PathBuf;
 use std::process::Command;
@@ -69,6 +72,8 @@ pub struct PlannedRun {
 #[derive(Debug, Clone)]
 pub struct BuildPlan {
     pub workspace: WorkspaceFacts,
+    /// The host triple (binaries for it run directly).
+    pub host: String,
     pub target_dir: PathBuf,
     pub cargo: PathBuf,
     pub runs: Vec<PlannedRun>,
@@ -107,7 +112,9 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
     };
     let unknown: Vec<String> = targets
         .iter()
-        .filter(|target| !toolchain.is_installed(target) && !toolchain.knows_target(target))
+        .map(|target| (target, base_triple(target)))
+        .filter(|(_, base)| !toolchain.is_installed(base) && !toolchain.knows_target(base))
+        .map(|(target, _)| target)
         .cloned()
         .collect();
     let runs = group_runs(
@@ -121,6 +128,7 @@ pub fn plan(request: &BuildRequest) -> Result<BuildPlan, BuildError> {
     );
     Ok(BuildPlan {
         workspace,
+        host: toolchain.host.clone(),
         target_dir,
         cargo,
         runs,
@@ -149,7 +157,7 @@ fn group_runs(
     available: &AvailableTools,
 ) -> Vec<PlannedRun> {
     let mut runs: Vec<PlannedRun> = Vec::new();
-    let shareable = request.rustc_wrapper.is_some();
+    let shareable = request.rustc_wrapper.is_some() && !runs_binaries(request.mode);
     for target in targets {
         if unknown.contains(target) {
             runs.push(blocked(
@@ -158,8 +166,28 @@ fn group_runs(
             ));
             continue;
         }
-        let choices = if toolchain.is_installed(target) {
-            choose_tool(request.mode, target, wasm_bindgen_crates, available)
+        let choices = if toolchain.is_installed(base_triple(target)) {
+            let setup = TargetSetup {
+                host: &toolchain.host,
+                linker: target_setting(&request.workspace, target, "linker"),
+                wasm_bindgen_crates,
+            };
+            let choices = choose_tool(request.mode, target, &setup, available);
+            // Only cargo-zigbuild understands a glibc version suffix.
+            let zig = choices
+                .iter()
+                .all(|choice| matches!(choice.kind, ToolKind::CargoZigbuild(_)));
+            if glibc_suffix(target).is_some() && !zig && request.mode != BuildMode::Check {
+                runs.push(blocked(
+                    target,
+                    format!(
+                        "{target} names a glibc version, which only cargo-zigbuild can link \
+                         against: `pip install ziglang cargo-zigbuild`"
+                    ),
+                ));
+                continue;
+            }
+            choices
         } else {
             match (request.build_std, build_std) {
                 (true, Some(build_std)) => vec![build_std_choice(target, build_std)],
@@ -267,6 +295,9 @@ fn execute(
         status: RunStatus::Failed,
         reason: planned.blocked.clone(),
         diagnostics: Vec::new(),
+        artifacts: Vec::new(),
+        runner: None,
+        output: Vec::new(),
         duration_ms: 0,
         process_group: None,
     };
@@ -281,6 +312,29 @@ fn execute(
     };
     let mut invocation = invocation(&choice.kind, &planned.targets, &context);
     add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
+    if runs_binaries(request.mode) {
+        // One target per run (cargo run takes one --target).
+        let target = planned.targets.first().map_or("", String::as_str);
+        let root = &plan.workspace.workspace_root;
+        match fallback_runner(root, target, &plan.host) {
+            Err(missing) => {
+                result.tool = invocation.label.clone();
+                result.tool_reason = choice.reason.clone();
+                result.reason = Some(format!("cannot run {target} binaries here: {missing}"));
+                return result;
+            }
+            Ok(Some(runner)) => {
+                invocation
+                    .env
+                    .push((runner_variable(target).into(), runner.clone().into()));
+                result.runner = Some(runner);
+            }
+            Ok(None) => {
+                result.runner = target_setting(root, target, "runner")
+                    .map(|setting| format!("{} ({})", setting.value, setting.source));
+            }
+        }
+    }
     result.tool = invocation.label.clone();
     result.tool_reason = choice.reason.clone();
     result.command = invocation.display();
@@ -317,6 +371,12 @@ fn execute(
         run_targets: planned.targets.clone(),
     };
     let mut collector = Collector::new(index, &message_context, &plan.workspace);
+    if !matches!(choice.kind, ToolKind::Cargo | ToolKind::CargoBuildStd(_)) {
+        collector.keep_tool_notes();
+    }
+    if runs_binaries(request.mode) {
+        collector.keep_program_output();
+    }
     let mut interrupted = None;
     loop {
         if cancel.is_cancelled() {
@@ -339,7 +399,15 @@ fn execute(
     }
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    result.diagnostics = collector.finish(&planned.targets);
+    (result.diagnostics, result.artifacts, result.output) = collector.finish(&planned.targets);
+    // "linker `rust-lld` not found" says nothing about what to install: say it.
+    let mut missing_linker = None;
+    for diagnostic in &mut result.diagnostics {
+        if let Some(advice) = missing_linker_advice(&diagnostic.message) {
+            diagnostic.notes.push(format!("triplet: {advice}"));
+            missing_linker.get_or_insert(advice);
+        }
+    }
     // Compiler errors after collapsing over targets (cargo's own "could not compile" aside).
     let failed_tally = result
         .diagnostics
@@ -360,18 +428,57 @@ fn execute(
             ));
         }
         None => match exit {
-            Ok(status) if status.success() => result.status = RunStatus::Ok,
+            Ok(status) if status.success() => {
+                result.status = RunStatus::Ok;
+                // wasm-pack prints no JSON: its artifact is the crate's `pkg/` directory.
+                if let ToolKind::WasmPack { crate_dir } = &choice.kind {
+                    let pkg = crate_dir.join("pkg");
+                    if pkg.is_dir() {
+                        result.artifacts.push(Artifact {
+                            target: planned.targets.first().cloned(),
+                            name: crate_dir
+                                .file_name()
+                                .map(|name| name.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                            kind: ArtifactKind::WasmPackPkg,
+                            path: pkg,
+                        });
+                    }
+                }
+            }
             Ok(status) => {
-                result.reason = Some(match failed_tally {
-                    0 => format!("{} exited with {status}", invocation.label),
-                    1 => "the compiler reported 1 error".to_string(),
-                    count => format!("the compiler reported {count} errors"),
+                // Without compiler errors, the tool's own first error says why.
+                let tool_error = result
+                    .diagnostics
+                    .iter()
+                    .find(|diagnostic| {
+                        diagnostic.severity == Severity::Error && diagnostic.package_id.is_empty()
+                    })
+                    .map(|diagnostic| diagnostic.message.clone());
+                result.reason = Some(match (missing_linker, failed_tally, tool_error) {
+                    (Some(advice), _, _) => advice,
+                    (None, 0, Some(error)) => format!("{} failed: {error}", invocation.label),
+                    (None, 0, None) => format!("{} exited with {status}", invocation.label),
+                    (None, 1, _) => "the compiler reported 1 error".to_string(),
+                    (None, count, _) => format!("the compiler reported {count} errors"),
                 });
             }
             Err(error) => result.reason = Some(format!("cannot wait for cargo: {error}")),
         },
     }
     result
+}
+
+fn runs_binaries(mode: BuildMode) -> bool {
+    matches!(mode, BuildMode::Run | BuildMode::Test)
+}
+
+/// `CARGO_TARGET_<TRIPLE>_RUNNER`: cargo runs the target's binaries through it.
+fn runner_variable(target: &str) -> String {
+    format!(
+        "CARGO_TARGET_{}_RUNNER",
+        base_triple(target).to_uppercase().replace(['-', '.'], "_")
+    )
 }
 
 /// Points cargo at our wrapper, keeping a wrapper the user had (sccache…) inside it.

@@ -1,15 +1,20 @@
 //! Which program builds a target (cargo, cargo-ndk, wasm-pack, cargo with -Zbuild-std),
 //! why, and the exact command line.
 
-use crate::targets::toolchain::{find_on_path, BuildStdToolchain};
+pub use super::platform::AvailableTools;
+use super::platform::{base_triple, glibc_suffix, is_zig_target, Setting};
+use crate::targets::toolchain::BuildStdToolchain;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-/// `cargo check` (fast, no codegen) or a real build with the fitting tool.
+/// `cargo check` (fast, no codegen), a real build with the fitting tool, or a build whose
+/// binaries then run on the target through a runner (`cargo run` / `cargo test`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BuildMode {
     Check,
     Build,
+    Run,
+    Test,
 }
 
 /// The program that runs for a group of targets.
@@ -18,12 +23,28 @@ pub enum ToolKind {
     Cargo,
     /// `cargo ndk -t <triple> build`: sets up the Android NDK linker and sysroot.
     CargoNdk,
+    /// `cargo-zigbuild zigbuild --target <triple>`: links cross desktop targets with zig
+    /// (and takes a glibc version suffix: `aarch64-unknown-linux-gnu.2.17`).
+    CargoZigbuild(PathBuf),
     /// `wasm-pack build --dev <crate>`: builds the crate and runs wasm-bindgen.
     WasmPack {
         crate_dir: PathBuf,
     },
     /// `RUSTC=<rustc with rust-src> RUSTC_BOOTSTRAP=1 cargo … -Zbuild-std=…`.
     CargoBuildStd(BuildStdToolchain),
+}
+
+impl ToolKind {
+    /// Short name of what a build with this tool runs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ToolKind::Cargo => "cargo build",
+            ToolKind::CargoNdk => "cargo ndk build",
+            ToolKind::CargoZigbuild(_) => "cargo zigbuild",
+            ToolKind::WasmPack { .. } => "wasm-pack build",
+            ToolKind::CargoBuildStd(_) => "cargo build -Zbuild-std",
+        }
+    }
 }
 
 /// A tool and the reason it was picked, in words for the user.
@@ -33,28 +54,21 @@ pub struct ToolChoice {
     pub reason: String,
 }
 
-/// External build tools found on PATH (injectable for tests).
+/// What the tool choice knows about a target besides its triple.
 #[derive(Debug, Clone, Default)]
-pub struct AvailableTools {
-    pub cargo_ndk: Option<PathBuf>,
-    pub wasm_pack: Option<PathBuf>,
-}
-
-impl AvailableTools {
-    pub fn from_path() -> AvailableTools {
-        AvailableTools {
-            cargo_ndk: find_on_path("cargo-ndk"),
-            wasm_pack: find_on_path("wasm-pack"),
-        }
-    }
+pub struct TargetSetup<'a> {
+    pub host: &'a str,
+    /// `target.<triple>.linker` from the environment or a cargo config.
+    pub linker: Option<Setting>,
+    /// Directories of workspace members that depend on wasm-bindgen.
+    pub wasm_bindgen_crates: &'a [PathBuf],
 }
 
 /// Picks the tool for a `Build` or `Check` of `triple` whose std is installed.
-/// `wasm_bindgen_crates`: directories of workspace members that depend on wasm-bindgen.
 pub fn choose_tool(
     mode: BuildMode,
     triple: &str,
-    wasm_bindgen_crates: &[PathBuf],
+    setup: &TargetSetup,
     available: &AvailableTools,
 ) -> Vec<ToolChoice> {
     let plain = |reason: String| {
@@ -66,7 +80,10 @@ pub fn choose_tool(
     if mode == BuildMode::Check {
         return plain("`cargo check` reports the compiler's diagnostics for every target".into());
     }
-    if triple.contains("android") {
+    let base = base_triple(triple);
+    // cargo-ndk and wasm-pack build; running goes through cargo's runner.
+    let runs = matches!(mode, BuildMode::Run | BuildMode::Test);
+    if triple.contains("android") && !runs {
         return match &available.cargo_ndk {
             Some(_) => vec![ToolChoice {
                 kind: ToolKind::CargoNdk,
@@ -74,15 +91,16 @@ pub fn choose_tool(
                     .into(),
             }],
             None => plain(
-                "Android target but cargo-ndk is not on PATH: plain cargo needs the NDK linker \
-                 configured in .cargo/config.toml"
+                "Android target but cargo-ndk is not on PATH (`cargo install cargo-ndk`): plain \
+                 cargo needs the NDK linker configured in .cargo/config.toml"
                     .into(),
             ),
         };
     }
-    if triple.starts_with("wasm32") && !wasm_bindgen_crates.is_empty() {
+    if triple.starts_with("wasm32") && !setup.wasm_bindgen_crates.is_empty() && !runs {
         return match &available.wasm_pack {
-            Some(_) => wasm_bindgen_crates
+            Some(_) => setup
+                .wasm_bindgen_crates
                 .iter()
                 .map(|crate_dir| ToolChoice {
                     kind: ToolKind::WasmPack {
@@ -95,11 +113,57 @@ pub fn choose_tool(
                 })
                 .collect(),
             None => plain(
-                "wasm32 crate depends on wasm-bindgen but wasm-pack is not on PATH: plain cargo \
-                 builds the .wasm without JS bindings"
+                "wasm32 crate depends on wasm-bindgen but wasm-pack is not on PATH \
+                 (`cargo install wasm-pack`): plain cargo builds the .wasm without JS bindings"
                     .into(),
             ),
         };
+    }
+    let suffixed = glibc_suffix(triple).is_some();
+    if let (Some(linker), false) = (&setup.linker, suffixed) {
+        return plain(format!(
+            "a linker is configured for {base} ({} = {}): plain cargo links with it",
+            linker.source, linker.value
+        ));
+    }
+    if base == setup.host && !suffixed {
+        return plain("the host target: the system's C toolchain links it".into());
+    }
+    if is_zig_target(triple) {
+        return match &available.cargo_zigbuild {
+            Some(zigbuild) => vec![ToolChoice {
+                kind: ToolKind::CargoZigbuild(zigbuild.clone()),
+                reason: match glibc_suffix(triple) {
+                    Some(glibc) => format!(
+                        "cross target {base} against glibc {glibc}: cargo-zigbuild links with zig"
+                    ),
+                    None => format!(
+                        "cross target {base} with no linker configured: cargo-zigbuild (on \
+                         PATH) links with zig"
+                    ),
+                },
+            }],
+            None => plain(format!(
+                "cross target {base} but no linker is configured and cargo-zigbuild is not on \
+                 PATH: the host's cc cannot link it (`pip install ziglang cargo-zigbuild`, or \
+                 set target.{base}.linker)"
+            )),
+        };
+    }
+    if base.contains("-apple-ios") {
+        return plain(format!(
+            "plain `cargo build --target {triple}`: iOS links with Xcode's clang (macOS only)"
+        ));
+    }
+    if base.contains("-wasi") {
+        return plain(format!(
+            "plain `cargo build --target {triple}`: WASI links with rust-lld and wasi-libc"
+        ));
+    }
+    if base.starts_with("wasm") || base.contains("-none") {
+        return plain(format!(
+            "plain `cargo build --target {triple}`: links with rust-lld, no C toolchain needed"
+        ));
     }
     plain(format!("plain `cargo build --target {triple}`"))
 }
@@ -175,11 +239,18 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
     let subcommand = match context.mode {
         BuildMode::Check => "check",
         BuildMode::Build => "build",
+        BuildMode::Run => "run",
+        BuildMode::Test => "test",
     };
     let common = |args: &mut Vec<OsString>| {
         args.push(MESSAGE_FORMAT.into());
-        // Without it cargo stops at the first failing unit and the other targets say nothing.
-        args.push("--keep-going".into());
+        // Without it cargo stops at the first failing unit and the other targets say nothing
+        // (`cargo test` spells it `--no-fail-fast`).
+        args.push(if context.mode == BuildMode::Test {
+            "--no-fail-fast".into()
+        } else {
+            "--keep-going".into()
+        });
         args.push("--manifest-path".into());
         args.push(context.manifest_path.into());
         args.push("--target-dir".into());
@@ -221,6 +292,28 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
                 ],
                 label: format!("cargo {subcommand} -Zbuild-std={crates} (RUSTC_BOOTSTRAP=1)"),
                 uses_rustc_bootstrap: true,
+            }
+        }
+        ToolKind::CargoZigbuild(zigbuild) => {
+            // `cargo zigbuild` is `cargo-zigbuild zigbuild`: run it directly.
+            let zig_subcommand = match context.mode {
+                BuildMode::Check => "check",
+                BuildMode::Build => "zigbuild",
+                BuildMode::Run => "run",
+                BuildMode::Test => "test",
+            };
+            let mut args = vec![OsString::from(zig_subcommand)];
+            target_flags(&mut args);
+            common(&mut args);
+            Invocation {
+                program: zigbuild.clone(),
+                args,
+                env: Vec::new(),
+                label: match context.mode {
+                    BuildMode::Build => "cargo zigbuild".to_string(),
+                    _ => format!("cargo zigbuild {zig_subcommand}"),
+                },
+                uses_rustc_bootstrap: false,
             }
         }
         ToolKind::CargoNdk => {
@@ -267,6 +360,68 @@ mod tests {
         AvailableTools {
             cargo_ndk: Some("/bin/cargo-ndk".into()),
             wasm_pack: Some("/bin/wasm-pack".into()),
+            cargo_zigbuild: Some("/bin/cargo-zigbuild".into()),
+        }
+    }
+
+    fn setup<'a>(crates: &'a [PathBuf]) -> TargetSetup<'a> {
+        TargetSetup {
+            host: "x86_64-unknown-linux-gnu",
+            linker: None,
+            wasm_bindgen_crates: crates,
+        }
+    }
+
+    #[test]
+    fn cross_desktop_targets_use_zigbuild_unless_a_linker_is_configured() {
+        for triple in [
+            "aarch64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu.2.17",
+            "x86_64-pc-windows-gnu",
+            "aarch64-apple-darwin",
+        ] {
+            let choice = choose_tool(BuildMode::Build, triple, &setup(&[]), &with_tools());
+            assert!(
+                matches!(choice[0].kind, ToolKind::CargoZigbuild(_)),
+                "{triple}: {choice:?}"
+            );
+        }
+        let host = choose_tool(
+            BuildMode::Build,
+            "x86_64-unknown-linux-gnu",
+            &setup(&[]),
+            &with_tools(),
+        );
+        assert_eq!(host[0].kind, ToolKind::Cargo);
+        let mut configured = setup(&[]);
+        configured.linker = Some(Setting {
+            value: "aarch64-linux-gnu-gcc".into(),
+            source: "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER".into(),
+        });
+        let linked = choose_tool(
+            BuildMode::Build,
+            "aarch64-unknown-linux-gnu",
+            &configured,
+            &with_tools(),
+        );
+        assert_eq!(linked[0].kind, ToolKind::Cargo);
+        assert!(linked[0].reason.contains("aarch64-linux-gnu-gcc"));
+        let without = choose_tool(
+            BuildMode::Build,
+            "aarch64-unknown-linux-gnu",
+            &setup(&[]),
+            &AvailableTools::default(),
+        );
+        assert!(without[0]
+            .reason
+            .contains("pip install ziglang cargo-zigbuild"));
+        for triple in [
+            "wasm32-wasip1",
+            "thumbv7em-none-eabihf",
+            "aarch64-apple-ios",
+        ] {
+            let choice = choose_tool(BuildMode::Build, triple, &setup(&[]), &with_tools());
+            assert_eq!(choice[0].kind, ToolKind::Cargo, "{triple}");
         }
     }
 
@@ -293,7 +448,7 @@ mod tests {
         let choice = choose_tool(
             BuildMode::Check,
             "aarch64-linux-android",
-            &[],
+            &setup(&[]),
             &with_tools(),
         );
         assert_eq!(choice[0].kind, ToolKind::Cargo);
@@ -304,14 +459,14 @@ mod tests {
         let choice = choose_tool(
             BuildMode::Build,
             "aarch64-linux-android",
-            &[],
+            &setup(&[]),
             &with_tools(),
         );
         assert_eq!(choice[0].kind, ToolKind::CargoNdk);
         let without = choose_tool(
             BuildMode::Build,
             "aarch64-linux-android",
-            &[],
+            &setup(&[]),
             &AvailableTools::default(),
         );
         assert_eq!(without[0].kind, ToolKind::Cargo);
@@ -324,7 +479,7 @@ mod tests {
         let choice = choose_tool(
             BuildMode::Build,
             "wasm32-unknown-unknown",
-            &crates,
+            &setup(&crates),
             &with_tools(),
         );
         assert_eq!(
@@ -336,7 +491,7 @@ mod tests {
         let no_bindgen = choose_tool(
             BuildMode::Build,
             "wasm32-unknown-unknown",
-            &[],
+            &setup(&[]),
             &with_tools(),
         );
         assert_eq!(no_bindgen[0].kind, ToolKind::Cargo);

@@ -36,7 +36,8 @@ fn run_wrapped_rustc(args: Vec<OsString>) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let target = target_argument(rustc_args);
-    let mut command = match std::env::var_os(INNER_WRAPPER_ENV).filter(|inner| !inner.is_empty()) {
+    let inner = std::env::var_os(INNER_WRAPPER_ENV).filter(|inner| !inner.is_empty());
+    let mut command = match &inner {
         Some(inner) => {
             let mut command = Command::new(inner);
             command.arg(rustc);
@@ -44,10 +45,8 @@ fn run_wrapped_rustc(args: Vec<OsString>) -> ExitCode {
         }
         None => Command::new(rustc),
     };
-    command
-        .args(rustc_args)
-        .env_remove(WRAPPER_MODE_ENV)
-        .stderr(Stdio::piped());
+    command.args(rustc_args).stderr(Stdio::piped());
+    scrub_wrapper_env(&mut command, inner.as_ref());
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
@@ -65,6 +64,21 @@ fn run_wrapped_rustc(args: Vec<OsString>) -> ExitCode {
         },
         Err(_) => ExitCode::FAILURE,
     }
+}
+
+/// rustc's children (linkers such as cargo-zigbuild's `zig cc` shim, which runs
+/// `$RUSTC_WRAPPER rustc -vV`) must not find us as `RUSTC_WRAPPER` without our mode
+/// variable: they would run `triplet rustc -vV`, which is not a triplet subcommand. So
+/// rustc runs with the user's own wrapper as `RUSTC_WRAPPER`, or none, and without our
+/// variables.
+fn scrub_wrapper_env(command: &mut Command, inner: Option<&OsString>) {
+    command
+        .env_remove(WRAPPER_MODE_ENV)
+        .env_remove(INNER_WRAPPER_ENV);
+    match inner {
+        Some(inner) => command.env("RUSTC_WRAPPER", inner),
+        None => command.env_remove("RUSTC_WRAPPER"),
+    };
 }
 
 /// Copies rustc's stderr to ours line by line, tagging JSON diagnostics with `target`.

@@ -41,15 +41,47 @@ pub struct BuildArgs {
     pub format: BuildFormat,
 }
 
+/// `triplet run` / `triplet test`: build for a target and run its binaries there.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Workspace directory or Cargo.toml.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Target triple; repeat for several (each runs on its own). Default: the workspace's
+    /// selected targets, or the host.
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub targets: Vec<String>,
+    /// Kill a run that takes longer than this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    #[arg(long, value_enum, default_value_t = BuildFormat::Human)]
+    pub format: BuildFormat,
+}
+
+/// Runs (`BuildMode::Run`) or tests (`BuildMode::Test`) on each target through its runner.
+pub fn run_on_targets(args: RunArgs, mode: BuildMode) -> ExitCode {
+    let build_args = BuildArgs {
+        path: args.path,
+        targets: args.targets,
+        check: false,
+        build_std: false,
+        timeout: args.timeout,
+        format: args.format,
+    };
+    run_with_mode(build_args, mode)
+}
+
 pub fn run(args: BuildArgs) -> ExitCode {
-    let mut request = BuildRequest::new(
-        args.path.clone(),
-        if args.check {
-            BuildMode::Check
-        } else {
-            BuildMode::Build
-        },
-    );
+    let mode = if args.check {
+        BuildMode::Check
+    } else {
+        BuildMode::Build
+    };
+    run_with_mode(args, mode)
+}
+
+fn run_with_mode(args: BuildArgs, mode: BuildMode) -> ExitCode {
+    let mut request = BuildRequest::new(args.path.clone(), mode);
     request.targets = if args.targets.is_empty() {
         selected_targets(&args.path)
     } else {
@@ -135,7 +167,30 @@ fn print_human(report: &BuildReport) -> std::io::Result<()> {
             .as_deref()
             .map(|reason| format!(": {reason}"))
             .unwrap_or_default();
-        writeln!(out, "[{targets}] {tool}: {}{reason}", run.status.as_str())?;
+        // The program's own lines, labelled with the target they ran on.
+        for line in &run.output {
+            writeln!(out, "[{targets}] {line}")?;
+        }
+        let runner = run
+            .runner
+            .as_deref()
+            .map(|runner| format!(" (runner: {runner})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "[{targets}] {tool}{runner}: {}{reason}",
+            run.status.as_str()
+        )?;
+        for artifact in &run.artifacts {
+            let target = artifact.target.as_deref().unwrap_or("host");
+            writeln!(
+                out,
+                "[{target}] built {} ({}): {}",
+                artifact.name,
+                artifact.kind.as_str(),
+                artifact.path.display()
+            )?;
+        }
     }
     Ok(())
 }
@@ -242,6 +297,9 @@ mod tests {
                 status: RunStatus::Failed,
                 reason: Some("target thumbv7em-none-eabihf is not installed".into()),
                 diagnostics: Vec::new(),
+                artifacts: Vec::new(),
+                runner: None,
+                output: Vec::new(),
                 duration_ms: 0,
                 process_group: None,
             }],

@@ -38,6 +38,11 @@ pub enum Command {
     ApiTable(api_table::ApiTableArgs),
     /// Run the real toolchain (`cargo check`/`cargo build`) for each selected target.
     Build(build::BuildArgs),
+    /// Build for each target and run the binary there (qemu-user, wasmtime, or the
+    /// workspace's `target.<T>.runner`).
+    Run(build::RunArgs),
+    /// Build and run the tests for each target through the same runners as `run`.
+    Test(build::RunArgs),
     /// Print a rule's documentation: `triplet explain T0001` or `triplet explain std-in-no-std`.
     Explain(explain::ExplainArgs),
     /// Serve the Language Server Protocol on stdin/stdout (logs go to stderr).
@@ -137,6 +142,8 @@ pub fn main() -> ExitCode {
         Command::Targets(args) => targets::run(args),
         Command::ApiTable(args) => api_table::run(args),
         Command::Build(args) => build::run(args),
+        Command::Run(args) => build::run_on_targets(args, crate::build::BuildMode::Run),
+        Command::Test(args) => build::run_on_targets(args, crate::build::BuildMode::Test),
         Command::Explain(args) => explain::run(args),
         Command::Lsp => crate::lsp::run(),
     }

@@ -58,7 +58,7 @@ pub enum BuildEvent {
     /// One invocation ended (its targets' statuses and diagnostics, collapsed).
     RunFinished {
         id: u64,
-        result: RunResult,
+        result: Box<RunResult>,
     },
     /// Nothing could run at all (no cargo, workspace not loadable, rustup failed…).
     Failed {
@@ -255,7 +255,7 @@ impl BuildObserver for EventObserver<'_> {
     fn run_finished(&mut self, _run: usize, result: &RunResult) {
         let _ = self.events.send(BuildEvent::RunFinished {
             id: self.id,
-            result: result.clone(),
+            result: Box::new(result.clone()),
         });
     }
 }

@@ -168,6 +168,28 @@ impl Server<'_> {
             }
             self.send_status(target, state, counts, &workspace, result.reason.clone());
         }
+        // Where the build put its output: the editor shows no terminal.
+        if !result.artifacts.is_empty() {
+            let built: Vec<String> = result
+                .artifacts
+                .iter()
+                .map(|artifact| {
+                    format!(
+                        "{} ({}, {}): {}",
+                        artifact.name,
+                        artifact.kind.as_str(),
+                        artifact.target.as_deref().unwrap_or("host"),
+                        artifact.path.display()
+                    )
+                })
+                .collect();
+            let message = format!("Triplet: built {}", built.join("; "));
+            self.log(MessageType::INFO, message.clone());
+            self.notify::<notification::ShowMessage>(ShowMessageParams {
+                typ: MessageType::INFO,
+                message,
+            });
+        }
         let compiler_errors = result
             .diagnostics
             .iter()
@@ -302,6 +324,9 @@ mod tests {
                 // cargo's "could not compile `pkg`" line: no package id, not counted again
                 diagnostic(&["a", "b"], Severity::Error, ""),
             ],
+            artifacts: Vec::new(),
+            runner: None,
+            output: Vec::new(),
             duration_ms: 0,
             process_group: None,
         };

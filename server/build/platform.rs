@@ -1,0 +1,463 @@
+//! What a platform needs to be built and run: the triple cargo sees (without a glibc
+//! version suffix), the linker and runner a workspace configured, which runner Triplet
+//! falls back to, and what is missing on this machine, with the command that installs it.
+//!
+//! Only files and PATH are looked at: nothing is run (readiness is shown by `triplet
+//! targets`, which must not start programs).
+
+use crate::targets::toolchain::find_on_path;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// `aarch64-unknown-linux-gnu.2.17` → `aarch64-unknown-linux-gnu` (cargo-zigbuild's glibc
+/// version suffix); other triples unchanged.
+pub fn base_triple(triple: &str) -> &str {
+    match glibc_suffix(triple) {
+        Some(suffix) => &triple[..triple.len() - suffix.len() - 1],
+        None => triple,
+    }
+}
+
+/// The `2.17` of `…-linux-gnu*.2.17`.
+pub fn glibc_suffix(triple: &str) -> Option<&str> {
+    let gnu = triple.find("-linux-gnu")?;
+    let dot = gnu + triple[gnu..].find('.')?;
+    let suffix = &triple[dot + 1..];
+    (!suffix.is_empty() && suffix.split('.').all(|part| part.parse::<u32>().is_ok()))
+        .then_some(suffix)
+}
+
+/// Desktop targets cargo-zigbuild links for with zig as a cross C toolchain.
+pub fn is_zig_target(triple: &str) -> bool {
+    let triple = base_triple(triple);
+    triple.contains("-linux-gnu")
+        || triple.contains("-linux-musl")
+        || triple.ends_with("-windows-gnu")
+        || triple.ends_with("-apple-darwin")
+}
+
+/// A `target.<triple>.<key>` setting and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub value: String,
+    pub source: String,
+}
+
+/// `target.<triple>.<key>` (`linker`, `runner`) as cargo would see it: the
+/// `CARGO_TARGET_<TRIPLE>_<KEY>` variable, else the nearest cargo config that sets it
+/// (the workspace's ancestors, then `$CARGO_HOME/config.toml`). `target.'cfg(…)'` tables
+/// are not evaluated.
+pub fn target_setting(workspace_root: &Path, triple: &str, key: &str) -> Option<Setting> {
+    let triple = base_triple(triple);
+    let variable = format!(
+        "CARGO_TARGET_{}_{}",
+        triple.to_uppercase().replace(['-', '.'], "_"),
+        key.to_uppercase()
+    );
+    if let Some(value) = std::env::var(&variable)
+        .ok()
+        .filter(|value| !value.is_empty())
+    {
+        return Some(Setting {
+            value,
+            source: variable,
+        });
+    }
+    config_files(workspace_root).into_iter().find_map(|path| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let table: toml::Table = text.parse().ok()?;
+        let value = table.get("target")?.get(triple)?.get(key)?;
+        let value = match value {
+            toml::Value::String(text) => text.clone(),
+            // `runner = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]`
+            toml::Value::Array(words) => words
+                .iter()
+                .filter_map(|word| word.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => return None,
+        };
+        Some(Setting {
+            value,
+            source: format!("{} target.{triple}.{key}", path.display()),
+        })
+    })
+}
+
+fn config_files(workspace_root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = workspace_root
+        .ancestors()
+        .flat_map(|dir| {
+            ["config.toml", "config"]
+                .iter()
+                .map(move |name| dir.join(".cargo").join(name))
+        })
+        .filter(|path| path.is_file())
+        .collect();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    if let Some(home) = cargo_home {
+        for name in ["config.toml", "config"] {
+            let path = home.join(name);
+            if path.is_file() && !files.contains(&path) {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// Something a build or run for a target needs and this machine lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Need {
+    pub what: String,
+    /// The exact command (or step) that provides it.
+    pub install: String,
+}
+
+/// External tools found on PATH (injectable for tests).
+#[derive(Debug, Clone, Default)]
+pub struct AvailableTools {
+    pub cargo_ndk: Option<PathBuf>,
+    pub wasm_pack: Option<PathBuf>,
+    pub cargo_zigbuild: Option<PathBuf>,
+}
+
+impl AvailableTools {
+    pub fn from_path() -> AvailableTools {
+        AvailableTools {
+            cargo_ndk: find_on_path("cargo-ndk"),
+            wasm_pack: find_on_path("wasm-pack"),
+            cargo_zigbuild: find_on_path("cargo-zigbuild"),
+        }
+    }
+}
+
+const ZIG_INSTALL: &str = "pip install ziglang cargo-zigbuild";
+
+/// zig on PATH, or the `ziglang` Python package cargo-zigbuild runs as `python3 -m ziglang`
+/// (looked for next to the python3 on PATH, without running it).
+fn zig_available() -> bool {
+    if find_on_path("zig").is_some() {
+        return true;
+    }
+    let mut prefixes: Vec<PathBuf> = vec!["/usr/local".into(), "/usr".into()];
+    if let Some(home) = std::env::var_os("HOME") {
+        prefixes.push(PathBuf::from(home).join(".local"));
+    }
+    if let Some(python) = find_on_path("python3") {
+        let resolved = std::fs::canonicalize(&python).unwrap_or(python);
+        if let Some(prefix) = resolved.parent().and_then(Path::parent) {
+            prefixes.push(prefix.to_path_buf());
+        }
+    }
+    // pyenv shims: the real interpreters live under $PYENV_ROOT/versions/*.
+    if let Some(root) = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pyenv")))
+    {
+        if let Ok(versions) = std::fs::read_dir(root.join("versions")) {
+            prefixes.extend(versions.flatten().map(|entry| entry.path()));
+        }
+    }
+    prefixes.iter().any(|prefix| {
+        let Ok(libs) = std::fs::read_dir(prefix.join("lib")) else {
+            return false;
+        };
+        libs.flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with("python3"))
+            .any(|entry| {
+                ["site-packages", "dist-packages"]
+                    .iter()
+                    .any(|dir| entry.path().join(dir).join("ziglang").is_dir())
+            })
+    })
+}
+
+/// rust-lld for wasm32 and bare-metal targets: rustup's toolchains ship it in the sysroot;
+/// Debian's rustc uses the `lld` package.
+pub fn rust_lld_available(sysroot: Option<&Path>, host: &str) -> bool {
+    let shipped = sysroot.is_some_and(|sysroot| {
+        sysroot
+            .join("lib/rustlib")
+            .join(host)
+            .join("bin/rust-lld")
+            .is_file()
+    });
+    shipped
+        || ["rust-lld", "ld.lld", "lld"]
+            .iter()
+            .any(|name| find_on_path(name).is_some())
+}
+
+pub const LLD_INSTALL: &str = "apt-get install lld";
+
+/// WASI's libc: shipped "self-contained" by rustup's wasm32-wasi* std; Debian's comes from
+/// the `wasi-libc` package.
+fn wasi_libc_available(sysroot: Option<&Path>, triple: &str) -> bool {
+    let self_contained = sysroot.is_some_and(|sysroot| {
+        sysroot
+            .join("lib/rustlib")
+            .join(triple)
+            .join("lib/self-contained")
+            .is_dir()
+    });
+    self_contained
+        || [
+            "/usr/lib/wasm32-wasi",
+            "/usr/lib/wasm32-wasip1",
+            "/usr/share/wasi-sysroot",
+        ]
+        .iter()
+        .any(|dir| Path::new(dir).is_dir())
+}
+
+/// What a build for `triple` needs that this machine lacks (the std aside: the runner
+/// reports that before starting anything).
+pub fn build_needs(
+    workspace_root: &Path,
+    triple: &str,
+    host: &str,
+    sysroot: Option<&Path>,
+    available: &AvailableTools,
+) -> Vec<Need> {
+    let base = base_triple(triple);
+    let mut needs = Vec::new();
+    let linker = target_setting(workspace_root, triple, "linker");
+    if base.contains("android") {
+        if available.cargo_ndk.is_none() && linker.is_none() {
+            needs.push(Need {
+                what: "cargo-ndk (sets up the NDK's linker)".into(),
+                install: "cargo install cargo-ndk".into(),
+            });
+        }
+        let ndk = ["ANDROID_NDK_HOME", "ANDROID_NDK_ROOT"]
+            .iter()
+            .filter_map(std::env::var_os)
+            .any(|dir| Path::new(&dir).is_dir());
+        if !ndk {
+            needs.push(Need {
+                what: "the Android NDK, with ANDROID_NDK_HOME naming it".into(),
+                install: "sdkmanager \"ndk;27.2.12479018\" && export ANDROID_NDK_HOME=$ANDROID_HOME/ndk/27.2.12479018".into(),
+            });
+        }
+    } else if (base != host || glibc_suffix(triple).is_some())
+        && is_zig_target(triple)
+        && linker.is_none()
+    {
+        if available.cargo_zigbuild.is_none() {
+            needs.push(Need {
+                what: format!("a linker for {base}: cargo-zigbuild (or target.{base}.linker)"),
+                install: ZIG_INSTALL.into(),
+            });
+        }
+        if !zig_available() {
+            needs.push(Need {
+                what: "zig (cargo-zigbuild's C toolchain)".into(),
+                install: ZIG_INSTALL.into(),
+            });
+        }
+        if base.ends_with("-apple-darwin") && std::env::var_os("SDKROOT").is_none() {
+            needs.push(Need {
+                what: "the macOS SDK (SDKROOT) for crates that link Apple frameworks".into(),
+                install: "copy a MacOSX.sdk from Xcode and export SDKROOT=/path/to/MacOSX.sdk"
+                    .into(),
+            });
+        }
+    } else if base.contains("-apple-ios") {
+        needs.push(Need {
+            what: "Xcode's iOS SDK (iOS links only on macOS)".into(),
+            install: "xcode-select --install (on macOS)".into(),
+        });
+    } else if base.ends_with("-windows-msvc") && base != host && linker.is_none() {
+        needs.push(Need {
+            what: format!("an MSVC linker for {base}"),
+            install: "cargo install cargo-xwin".into(),
+        });
+    }
+    let uses_rust_lld =
+        base.starts_with("wasm32") || base.starts_with("wasm64") || base.contains("-none");
+    if uses_rust_lld && linker.is_none() && !rust_lld_available(sysroot, host) {
+        needs.push(Need {
+            what: "rust-lld (links wasm32 and bare-metal targets)".into(),
+            install: LLD_INSTALL.into(),
+        });
+    }
+    if base.contains("-wasi") && !wasi_libc_available(sysroot, base) {
+        needs.push(Need {
+            what: "wasi-libc (WASI's C library)".into(),
+            install: "apt-get install wasi-libc".into(),
+        });
+    }
+    needs
+}
+
+/// How binaries built for `triple` run on this machine: cargo's `target.<T>.runner` when
+/// the workspace sets one (cargo uses it; `Ok(None)`), nothing for the host, qemu-user for
+/// foreign Linux binaries, wasmtime for WASI. `Err` says what is missing and how to get it.
+pub fn fallback_runner(
+    workspace_root: &Path,
+    triple: &str,
+    host: &str,
+) -> Result<Option<String>, String> {
+    let base = base_triple(triple);
+    if target_setting(workspace_root, triple, "runner").is_some() || base == host {
+        return Ok(None);
+    }
+    if base.contains("-linux-") {
+        let arch = base.split('-').next().unwrap_or_default();
+        let (qemu, sysroot, package) = match arch {
+            "aarch64" => (
+                "qemu-aarch64",
+                "/usr/aarch64-linux-gnu",
+                "libc6-arm64-cross",
+            ),
+            "riscv64gc" => (
+                "qemu-riscv64",
+                "/usr/riscv64-linux-gnu",
+                "libc6-riscv64-cross",
+            ),
+            arm if arm.starts_with("armv7") || arm.starts_with("thumbv7") => {
+                ("qemu-arm", "/usr/arm-linux-gnueabihf", "libc6-armhf-cross")
+            }
+            "powerpc64le" => (
+                "qemu-ppc64le",
+                "/usr/powerpc64le-linux-gnu",
+                "libc6-ppc64el-cross",
+            ),
+            "s390x" => ("qemu-s390x", "/usr/s390x-linux-gnu", "libc6-s390x-cross"),
+            _ => {
+                return Err(format!(
+                    "no runner known for {triple}: set target.{base}.runner"
+                ))
+            }
+        };
+        if find_on_path(qemu).is_none() {
+            return Err(format!(
+                "{qemu} is not installed: `apt-get install qemu-user {package}`"
+            ));
+        }
+        // musl binaries are static; glibc ones need the target's loader and libc.
+        if base.contains("-gnu") && !Path::new(sysroot).is_dir() {
+            return Err(format!(
+                "{sysroot} (the target's libc) is missing: `apt-get install {package}`"
+            ));
+        }
+        return Ok(Some(if base.contains("-gnu") {
+            format!("{qemu} -L {sysroot}")
+        } else {
+            qemu.to_string()
+        }));
+    }
+    if base.contains("-wasi") {
+        return match find_on_path("wasmtime") {
+            Some(_) => Ok(Some("wasmtime run".into())),
+            None => Err(
+                "no wasmtime CLI on PATH (pip's `wasmtime` is a Python library without \
+                 one): `curl https://wasmtime.dev/install.sh -sSf | bash`"
+                    .into(),
+            ),
+        };
+    }
+    Err(format!(
+        "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
+    ))
+}
+
+/// rustc's "linker `X` not found" in plain words, with the command that provides one.
+pub fn missing_linker_advice(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("linker `")?;
+    let (linker, tail) = rest.split_once('`')?;
+    if !tail.trim_start().starts_with("not found") {
+        return None;
+    }
+    let name = Path::new(linker)
+        .file_name()
+        .map_or(linker.to_string(), |name| {
+            name.to_string_lossy().into_owned()
+        });
+    Some(match name.as_str() {
+        "rust-lld" => format!(
+            "rust-lld, the linker for wasm32 and bare-metal targets, is missing (your rustc does \
+             not ship it): `{LLD_INSTALL}`"
+        ),
+        "cc" | "gcc" | "clang" => {
+            format!("no C toolchain to link with (`{linker}`): `apt-get install gcc`")
+        }
+        _ => format!(
+            "the configured linker `{linker}` is not installed: install it, or remove \
+             target.<triple>.linker and `{ZIG_INSTALL}` so Triplet builds with cargo-zigbuild"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glibc_suffixes() {
+        assert_eq!(
+            base_triple("aarch64-unknown-linux-gnu.2.17"),
+            "aarch64-unknown-linux-gnu"
+        );
+        assert_eq!(glibc_suffix("aarch64-unknown-linux-gnu.2.17"), Some("2.17"));
+        assert_eq!(
+            base_triple("armv7-unknown-linux-gnueabihf.2.28"),
+            "armv7-unknown-linux-gnueabihf"
+        );
+        assert_eq!(
+            base_triple("thumbv7em-none-eabihf"),
+            "thumbv7em-none-eabihf"
+        );
+        assert_eq!(glibc_suffix("aarch64-unknown-linux-gnu"), None);
+        assert_eq!(glibc_suffix("x.json"), None);
+    }
+
+    #[test]
+    fn missing_linkers_in_plain_words() {
+        let advice = missing_linker_advice("linker `rust-lld` not found").unwrap_or_default();
+        assert!(advice.contains("apt-get install lld"), "{advice}");
+        assert!(missing_linker_advice("linker `cc` not found")
+            .is_some_and(|advice| advice.contains("gcc")));
+        assert_eq!(missing_linker_advice("linking with `cc` failed"), None);
+    }
+
+    #[test]
+    fn zig_targets() {
+        assert!(is_zig_target("aarch64-unknown-linux-gnu.2.17"));
+        assert!(is_zig_target("x86_64-pc-windows-gnu"));
+        assert!(is_zig_target("aarch64-apple-darwin"));
+        assert!(!is_zig_target("aarch64-linux-android"));
+        assert!(!is_zig_target("wasm32-wasip1"));
+    }
+
+    #[test]
+    fn configured_linker_from_a_config_file() {
+        let dir = tempfile_dir();
+        let cargo = dir.join(".cargo");
+        let _ = std::fs::create_dir_all(&cargo);
+        let _ = std::fs::write(
+            cargo.join("config.toml"),
+            "[target.riscv64gc-unknown-linux-gnu]\nlinker = \"riscv64-linux-gnu-gcc\"\nrunner = [\"qemu-riscv64\", \"-L\", \"/usr/riscv64-linux-gnu\"]\n",
+        );
+        let linker = target_setting(&dir, "riscv64gc-unknown-linux-gnu", "linker");
+        assert_eq!(
+            linker.map(|setting| setting.value).as_deref(),
+            Some("riscv64-linux-gnu-gcc")
+        );
+        let runner = target_setting(&dir, "riscv64gc-unknown-linux-gnu", "runner");
+        assert_eq!(
+            runner.map(|setting| setting.value).as_deref(),
+            Some("qemu-riscv64 -L /usr/riscv64-linux-gnu")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("triplet-platform-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        dir
+    }
+}
