@@ -3,6 +3,7 @@
 //! crate itself from its buffers), and path resolution in them per target. T0008
 //! (`unavailable-on-target`) is built on this.
 
+mod prelude;
 pub mod references;
 pub mod selection;
 pub mod source;

@@ -229,9 +229,22 @@ fn collect_path(
     if node.parent().is_some_and(|p| p.kind() == SyntaxKind::PATH) {
         return;
     }
-    let Some((segments, segment_ranges)) = path_segments(path) else {
+    let Some((mut segments, mut segment_ranges)) = path_segments(path) else {
         return;
     };
+    // A macro's own name is not modelled (`#[macro_export]` puts it at the crate root,
+    // whatever its module): only the modules before it are judged (`log::error!` checks
+    // `log`).
+    if node
+        .parent()
+        .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL)
+    {
+        segments.pop();
+        segment_ranges.pop();
+        if segments.is_empty() {
+            return;
+        }
+    }
     let (value, local) = match segments.as_slice() {
         [name] => (
             node.parent()

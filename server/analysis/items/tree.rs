@@ -228,6 +228,14 @@ impl<'a> CrateSet<'a> {
         self.hidden = names;
     }
 
+    /// Whether crate `krate` links std on this target (its root's `#![no_std]` is off).
+    fn links_std(&self, krate: usize) -> bool {
+        let (Some(tree), Some(cfg)) = (self.crates.get(krate), self.cfgs.get(krate)) else {
+            return false;
+        };
+        !tree.root_no_std().iter().any(|gate| gate.is_on(cfg))
+    }
+
     /// A crate a path may start with from `krate` without an `extern crate` item.
     fn prelude_crate(&self, name: &str) -> Option<usize> {
         if self.hidden.iter().any(|h| h == name) {
@@ -557,11 +565,15 @@ impl<'a> CrateSet<'a> {
                         .root(krate)
                         .map_or(Resolution::Unknown, Resolution::Module);
                 }
-                // Declared here under another cfg: a real miss. Otherwise it may come from
-                // the prelude (or, on another target, from a gated glob).
-                if from.source().declares(name, position) {
+                // Nothing in scope here: a primitive type or the prelude may supply it (what
+                // a gated declaration or glob brings elsewhere only shadows it there).
+                if super::prelude::supplies(name, position, self.links_std(from.krate)) {
+                    Resolution::Item(ItemKind::Other)
+                } else if from.source().declares(name, position) {
+                    // Declared here under another cfg: a real miss.
                     Resolution::Absent { at: 0 }
                 } else {
+                    // It may come from the prelude (or, on another target, a gated glob).
                     Resolution::Undeclared
                 }
             }
@@ -867,11 +879,16 @@ mod tests {
             verdict(&on_thumb, "std", "std::sync::atomic::AtomicU32"),
             "present"
         );
-        // A name no declaration mentions may come from the prelude: undeclared, not absent.
+        // A name no declaration mentions may come from the prelude: undeclared, not absent;
+        // a name the prelude has (`Vec` where std is linked) exists.
         let root = on_linux.root(0);
+        assert!(root.clone().is_some_and(|root| matches!(
+            on_linux.resolve(&root, &segments("Sponge")),
+            Resolution::Undeclared
+        )));
         assert!(root.is_some_and(|root| matches!(
             on_linux.resolve(&root, &segments("Vec")),
-            Resolution::Undeclared
+            Resolution::Item(_)
         )));
     }
 

@@ -38,6 +38,9 @@ fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
     ast::HasAttrs::attrs(owner)
         .filter(|attr| attr.excl_token().is_some() == is_file)
         .filter_map(|attr| {
+            if crate::analysis::syntax::extract::is_test_attribute(&attr) {
+                return CfgExpr::parse("test").ok();
+            }
             let text = attr.meta()?.syntax().text().to_string();
             let inner = text.trim().strip_prefix("cfg")?.trim_start();
             let inner = inner.strip_prefix('(')?.strip_suffix(')')?;

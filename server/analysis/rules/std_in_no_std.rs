@@ -213,12 +213,13 @@ fn check_file(context: &FileContext<'_>, out: &mut FindingSet) {
     // the rewrite fits every entry of the group.
     let mut groups: BTreeMap<(usize, usize), Vec<Vec<String>>> = BTreeMap::new();
     for entry in &file.syntax.uses {
-        let Some(resolved) = resolver.resolve_use(entry) else {
-            continue;
-        };
+        // Any import of the name shadows std's macro (`use crate::alloc::vec;` too).
         if let Some(bound) = &entry.binds {
             imported_macros.insert(bound.clone());
         }
+        let Some(resolved) = resolver.resolve_use(entry) else {
+            continue;
+        };
         if resolved.krate() != "std" || !resolved.direct {
             continue;
         }

@@ -362,6 +362,11 @@ pub(crate) fn gate_with(node: &SyntaxNode, cache: &mut OwnCfgs) -> Gate {
 pub(crate) fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
     let mut predicates = Vec::new();
     for attr in ast::HasAttrs::attrs(owner) {
+        // `#[test]` items exist only when compiling tests: as `#[cfg(test)]`.
+        if is_test_attribute(&attr) {
+            predicates.extend(CfgExpr::parse("test").ok());
+            continue;
+        }
         // Rendering an attribute's text costs an allocation: look at
         // the first token (`cfg`, `inline`, `cfg_attr`…) before rendering anything.
         if !starts_with_cfg(&attr) {
@@ -381,6 +386,22 @@ pub(crate) fn own_cfgs(owner: &ast::AnyHasAttrs) -> Vec<CfgExpr> {
         }
     }
     predicates
+}
+
+/// `#[test]`, `#[bench]`, or a test harness's `#[tokio::test]`-style attribute: the item is
+/// compiled only for tests.
+pub(crate) fn is_test_attribute(attr: &ast::Attr) -> bool {
+    let Some(path) = attr.meta().and_then(|meta| meta.path()) else {
+        return false;
+    };
+    let Some(last) = path.segment().and_then(|segment| segment.name_ref()) else {
+        return false;
+    };
+    match &*last.text() {
+        "test" => true,
+        "bench" => path.qualifier().is_none(),
+        _ => false,
+    }
 }
 
 /// Whether the attribute's first token is `cfg` (it may be `cfg(…)`; nothing else can).
