@@ -397,7 +397,7 @@ pub(crate) fn is_test_attribute(attr: &ast::Attr) -> bool {
     let Some(last) = path.segment().and_then(|segment| segment.name_ref()) else {
         return false;
     };
-    match &*last.text() {
+    match last.text() {
         "test" => true,
         "bench" => path.qualifier().is_none(),
         _ => false,
