@@ -30,12 +30,7 @@ pub struct DiskCrate {
     pub summaries: Option<Summaries>,
 }
 
-fn disk_crate(
-    name: &str,
-    root: PathBuf,
-    features: Vec<String>,
-    only_on: Option<Vec<String>>,
-) -> DiskCrate {
+fn disk_crate(name: &str, root: PathBuf, features: Vec<String>, build_script: bool) -> DiskCrate {
     let (summaries, kept) = match Summaries::open(&root) {
         Some((summaries, kept)) => (Some(summaries), kept),
         None => (None, Default::default()),
@@ -43,10 +38,11 @@ fn disk_crate(
     let provider: Arc<dyn SourceProvider> = Arc::new(DiskProvider);
     DiskCrate {
         krate: ExternalCrate {
-            tree: Arc::new(CrateTree::with_modules(
-                name, root, features, provider, kept,
-            )),
-            only_on,
+            tree: Arc::new(
+                CrateTree::with_modules(name, root, features, provider, kept)
+                    .with_build_script(build_script),
+            ),
+            only_on: None,
             in_extern_prelude: name != "alloc",
         },
         summaries,
@@ -61,17 +57,20 @@ pub fn sysroot_crates(library: &Path) -> Option<Vec<DiskCrate>> {
         if !root.is_file() {
             return None;
         }
-        crates.push(disk_crate(name, root, Vec::new(), None));
+        // std's build script sets nothing its users' gates test: its cfgs are known
+        // (`Toolchain::std_cfg`).
+        crates.push(disk_crate(name, root, Vec::new(), false));
     }
     Some(crates)
 }
 
-/// A dependency's library crate, named as code names it (`-` becomes `_`).
+/// A dependency's library crate, named as code names it (`-` becomes `_`);
+/// `build_script`: it has one, so cfgs it may set are unknown in it.
 pub fn dependency_crate(
     lib_name: &str,
     root: PathBuf,
     features: Vec<String>,
-    only_on: Option<Vec<String>>,
+    build_script: bool,
 ) -> DiskCrate {
-    disk_crate(&lib_name.replace('-', "_"), root, features, only_on)
+    disk_crate(&lib_name.replace('-', "_"), root, features, build_script)
 }

@@ -667,6 +667,7 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
             build_cfgs: &[],
             prepared: &[],
             judge: &[],
+            build_script: false,
         },
         &mut out,
     );
