@@ -53,7 +53,8 @@ impl Engine {
         let toolchain = toolchain()?;
         let cargo_answered = AtomicBool::new(false);
         let (loaded, read_ahead) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| super::read_ahead::read_ahead(&manifest, &cargo_answered));
+            let reading = super::read_ahead::enabled()
+                .then(|| scope.spawn(|| super::read_ahead::read_ahead(&manifest, &cargo_answered)));
             let loaded = metadata::load_metadata(
                 &manifest,
                 &options.features,
@@ -62,7 +63,8 @@ impl Engine {
             );
             cargo_answered.store(true, Ordering::Relaxed);
             // A read-ahead that panicked read nothing the check needs.
-            (loaded, reading.join().unwrap_or_default())
+            let read = reading.map(|reading| reading.join().unwrap_or_default());
+            (loaded, read.unwrap_or_default())
         });
         let (root, packages, load_problems) = match loaded {
             Ok(metadata) => {
