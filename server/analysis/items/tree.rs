@@ -902,14 +902,22 @@ mod tests {
                  #[cfg(all(unix, has_thing))] pub fn unix_thing() {}\n\
                  pub mod sys;",
             ),
-            ("/dep/sys.rs", "#[cfg(has_thing)] pub use crate::m::*;\npub fn always() {}"),
+            (
+                "/dep/sys.rs",
+                "#[cfg(has_thing)] pub use crate::m::*;\npub fn always() {}",
+            ),
         ];
         let with_script = tree("dep", files).with_build_script(true);
         let without = tree("dep", files);
         let linux = cfg(&["unix"]);
         let windows = cfg(&["windows"]);
         let scripted = CrateSet::new(vec![&with_script], &linux);
-        for path in ["dep::thing", "dep::m::inside", "dep::fallback", "dep::unix_thing"] {
+        for path in [
+            "dep::thing",
+            "dep::m::inside",
+            "dep::fallback",
+            "dep::unix_thing",
+        ] {
             assert_eq!(verdict(&scripted, "dep", path), "unknown", "{path}");
         }
         // A glob under such a cfg may bring a name; what it surely does not bring is absent.
@@ -917,7 +925,10 @@ mod tests {
         assert_eq!(verdict(&scripted, "dep", "dep::sys::always"), "present");
         // `all(unix, …)` is false where `unix` is, whatever the script sets.
         let scripted_windows = CrateSet::new(vec![&with_script], &windows);
-        assert_eq!(verdict(&scripted_windows, "dep", "dep::unix_thing"), "absent");
+        assert_eq!(
+            verdict(&scripted_windows, "dep", "dep::unix_thing"),
+            "absent"
+        );
         // Without a build script nobody sets `has_thing`: false, as rustc has it.
         let plain = CrateSet::new(vec![&without], &linux);
         assert_eq!(verdict(&plain, "dep", "dep::thing"), "absent");
