@@ -60,7 +60,9 @@ local binding or a generic parameter, where the crate is `no_std` and the path n
 (T0001), where a macro might define the name (an unexpanded item-level macro whose tokens
 name it; macros with a fixed body such as libc's `prelude!()` are read), where a glob import
 in scope might bring a trait, or where the index cannot tell (a module file is missing, a
-glob cannot be followed). A name missing on every selected target that no declaration
+glob cannot be followed), or where the gate is a cfg a build script may set
+(`cargo:rustc-cfg=…`: in a crate with a build script, a cfg rustc and cargo do not set
+themselves is unknown, never false). A name missing on every selected target that no declaration
 mentions is left to rustc. Without rust-src, std paths are not checked and one info finding
 says so (`rustup component add rust-src`); the crate's own items and dependencies still are.
 
