@@ -2,6 +2,8 @@
 //!
 //! Semantics follow rustc: a name or `key = "value"` pair is true when the set holds it,
 //! `all()` is true, `any()` is false, and anything unknown is simply absent (false).
+//! `eval_open` is the three-valued reading for a crate with a build script, where a name
+//! rustc and cargo do not set may be set by the script: unknown, never false.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -74,6 +76,41 @@ impl CfgSet {
     }
 }
 
+/// Whether rustc or cargo decide the cfg `name` themselves (so a build script cannot make
+/// it true): the target's and the compiler's own names (`rustc --print check-cfg`), plus
+/// cargo's `feature` and `test`. Any other name may come from a build script.
+pub fn set_by_rustc_or_cargo(name: &str) -> bool {
+    const NAMES: [&str; 25] = [
+        "unix",
+        "windows",
+        "feature",
+        "test",
+        "debug_assertions",
+        "panic",
+        "overflow_checks",
+        "relocation_model",
+        "sanitize",
+        "sanitizer_cfi_generalize_pointers",
+        "sanitizer_cfi_normalize_integers",
+        "fmt_debug",
+        "ub_checks",
+        "contract_checks",
+        "doc",
+        "doctest",
+        "miri",
+        "proc_macro",
+        "clippy",
+        "rustfmt",
+        "emscripten_wasm_eh",
+        "bootstrap",
+        "target_thread_local",
+        "target_feature",
+        "target_has_atomic",
+    ];
+    // `target_os`, `target_has_atomic_load_store`, `target_has_reliable_f16`…: all rustc's.
+    name.starts_with("target_") || NAMES.contains(&name)
+}
+
 fn parse_print_cfg_line(line: &str) -> Option<CfgAtom> {
     if line.is_empty() {
         return None;
@@ -120,6 +157,46 @@ impl CfgExpr {
             CfgExpr::Any(items) => items.iter().any(|item| item.eval(cfg)),
             CfgExpr::Not(inner) => !inner.eval(cfg),
             CfgExpr::Literal(value) => *value,
+        }
+    }
+
+    /// The predicate on `cfg` for a crate whose build script may set cfgs (`open`): `None`
+    /// (unknown) where the answer turns on a name rustc and cargo do not set themselves and
+    /// `cfg` does not hold, since the build script may set it (`cargo:rustc-cfg=…`). Kleene
+    /// logic: `all` is false if any part is false, `any` true if any part is true.
+    pub fn eval_open(&self, cfg: &CfgSet, open: bool) -> Option<bool> {
+        match self {
+            CfgExpr::Atom(atom) if cfg.contains(atom) => Some(true),
+            CfgExpr::Atom(atom) => {
+                let name = match atom {
+                    CfgAtom::Name(name) | CfgAtom::KeyValue(name, _) => name,
+                };
+                (!open || set_by_rustc_or_cargo(name)).then_some(false)
+            }
+            CfgExpr::All(items) => {
+                let mut unknown = false;
+                for item in items {
+                    match item.eval_open(cfg, open) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            CfgExpr::Any(items) => {
+                let mut unknown = false;
+                for item in items {
+                    match item.eval_open(cfg, open) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            CfgExpr::Not(inner) => inner.eval_open(cfg, open).map(|value| !value),
+            CfgExpr::Literal(value) => Some(*value),
         }
     }
 
@@ -379,6 +456,25 @@ mod tests {
         assert!(!CfgExpr::parse("any()").unwrap().eval(&cfg));
         assert!(!CfgExpr::parse("getrandom_backend").unwrap().eval(&cfg));
         assert!(CfgExpr::parse("true").unwrap().eval(&cfg));
+    }
+
+    #[test]
+    fn names_a_build_script_may_set_are_unknown_in_its_crate() {
+        let cfg = wasm().with_features(["std"]);
+        let eval = |text: &str, open| CfgExpr::parse(text).ok()?.eval_open(&cfg, open);
+        // Without a build script, nothing is unknown: an absent name is false.
+        assert_eq!(eval("has_thing", false), Some(false));
+        assert_eq!(eval("has_thing", true), None);
+        assert_eq!(eval("not(has_thing)", true), None);
+        assert_eq!(eval(r#"has_kv = "yes""#, true), None);
+        // rustc's and cargo's own names stay known, and decide what they can.
+        assert_eq!(eval("unix", true), Some(false));
+        assert_eq!(eval(r#"feature = "alloc""#, true), Some(false));
+        assert_eq!(eval(r#"target_os = "unknown""#, true), Some(true));
+        assert_eq!(eval("all(unix, has_thing)", true), Some(false));
+        assert_eq!(eval("any(has_thing, not(unix))", true), Some(true));
+        assert_eq!(eval("all(not(unix), has_thing)", true), None);
+        assert_eq!(eval("any(unix, has_thing)", true), None);
     }
 
     #[test]

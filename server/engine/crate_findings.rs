@@ -177,6 +177,7 @@ impl Engine {
             krate.semantic = self.semantic.findings(
                 &self.toolchain,
                 &package.name,
+                package.build_script,
                 &package.dependency_sources,
                 &input.files,
                 targets,

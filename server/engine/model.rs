@@ -21,6 +21,8 @@ pub(super) struct PackageModel {
     pub(super) manifest_path: PathBuf,
     pub(super) has_lib: bool,
     pub(super) crate_roots: Vec<PathBuf>,
+    /// It has a build script, which may set cfgs (they are unknown in its crates).
+    pub(super) build_script: bool,
     pub(super) enabled_features: BTreeSet<String>,
     pub(super) dependencies: Vec<DependencyFacts>,
     pub(super) resolved: Vec<ResolvedCrate>,
@@ -56,7 +58,8 @@ impl Engine {
         let toolchain = toolchain()?;
         let cargo_answered = AtomicBool::new(false);
         let (loaded, read_ahead) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| super::read_ahead::read_ahead(&manifest, &cargo_answered));
+            let reading = super::read_ahead::enabled()
+                .then(|| scope.spawn(|| super::read_ahead::read_ahead(&manifest, &cargo_answered)));
             let loaded = metadata::load_metadata(
                 &manifest,
                 &options.features,
@@ -65,7 +68,8 @@ impl Engine {
             );
             cargo_answered.store(true, Ordering::Relaxed);
             // A read-ahead that panicked read nothing the check needs.
-            (loaded, reading.join().unwrap_or_default())
+            let read = reading.map(|reading| reading.join().unwrap_or_default());
+            (loaded, read.unwrap_or_default())
         });
         let (root, packages, load_problems) = match loaded {
             Ok(metadata) => {
@@ -127,6 +131,7 @@ fn degraded_model(
             manifest_path: member.manifest_path,
             has_lib: member.has_lib,
             crate_roots: member.crate_roots,
+            build_script: member.has_build_script,
             dependencies: Vec::new(),
             resolved: Vec::new(),
             dependency_sources: Vec::new(),
@@ -226,6 +231,7 @@ fn package_model(
         manifest_path: package.manifest_path.clone().into_std_path_buf(),
         has_lib: lib_target.is_some(),
         crate_roots,
+        build_script: has_build_script(package),
         enabled_features,
         dependencies,
         resolved,
@@ -289,6 +295,11 @@ fn derive_api_table(toolchain: &Toolchain, library: &Path) -> Result<TableFile, 
     }
 }
 
+/// Whether cargo sees a build script in `package` (a `custom-build` target).
+fn has_build_script(package: &cargo_metadata::Package) -> bool {
+    (package.targets.iter()).any(|t| t.kind.contains(&cargo_metadata::TargetKind::CustomBuild))
+}
+
 /// Each direct dependency's library root, named as the package's code names it.
 fn dependency_sources(
     package: &cargo_metadata::Package,
@@ -315,6 +326,7 @@ fn dependency_sources(
                     .unwrap_or_else(|| lib.name.clone())
                     .replace('-', "_"),
                 root: lib.src_path.clone().into_std_path_buf(),
+                build_script: has_build_script(target),
                 facts,
             })
         })

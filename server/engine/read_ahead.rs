@@ -10,6 +10,16 @@ use crate::workspace::DiskSources;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// `TRIPLET_READ_AHEAD=0` turns the read-ahead off: the check then reads every file itself.
+/// The findings are the same either way (tests/determinism.rs compares them); this is for
+/// telling a read-ahead problem from another.
+pub const READ_AHEAD_ENV: &str = "TRIPLET_READ_AHEAD";
+
+/// Whether the environment leaves the read-ahead on.
+pub(super) fn enabled() -> bool {
+    std::env::var(READ_AHEAD_ENV).map_or(true, |value| value.trim() != "0")
+}
+
 /// Text read ahead at most: kept trees cost several times their text until the first
 /// check lets go of them, and a workspace this large waits for cargo longer anyway.
 const READ_AHEAD_BYTES: usize = 8 << 20;

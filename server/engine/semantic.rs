@@ -29,6 +29,8 @@ pub(super) struct DependencySource {
     /// The name paths use: the rename, else the library target's name.
     pub code_name: String,
     pub root: PathBuf,
+    /// The dependency has a build script: cfgs it may set are unknown in its sources.
+    pub build_script: bool,
 }
 
 #[derive(Default)]
@@ -97,7 +99,7 @@ impl SemanticCrates {
                     &source.code_name,
                     source.root.clone(),
                     source.facts.resolved_features.clone(),
-                    None,
+                    source.build_script,
                 ))
             })
             .clone()
@@ -126,11 +128,13 @@ impl SemanticCrates {
         }
     }
 
-    /// T0008 for one crate of a package.
+    /// T0008 for one crate of a package (`build_script`: the package has one).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn findings(
         &self,
         toolchain: &Toolchain,
         package: &str,
+        build_script: bool,
         dependencies: &[DependencySource],
         files: &[CrateFile<'_>],
         targets: &[TargetView],
@@ -223,6 +227,7 @@ impl SemanticCrates {
             build_cfgs: &build_cfgs,
             prepared: &prepared,
             judge: &judge,
+            build_script,
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);

@@ -9,6 +9,7 @@
 
 use crate::analysis::items::source::ModuleSource;
 use crate::analysis::items::CrateTree;
+use crate::semantic::DiskProvider;
 use crate::targets::keyed_file;
 use crate::targets::rustc_cache::{cache_root, file_stamp, stable_hash};
 use serde::{Deserialize, Serialize};
@@ -34,22 +35,30 @@ struct KeptModuleRef<'a> {
 
 /// Where one crate's summaries are kept, and how many module files the tree had read when
 /// they were last kept.
-#[derive(Debug)]
 pub struct Summaries {
     file: PathBuf,
     writer: String,
     kept: usize,
+    /// The stamps of the modules read from the cache file, which this run did not read.
+    kept_stamps: HashMap<PathBuf, String>,
+    /// Reads the tree's files, with the stamp of each as it was read.
+    disk: Arc<DiskProvider>,
 }
 
 impl Summaries {
     /// The kept summaries of the crate rooted at `root` that still match their files.
-    pub fn open(root: &Path) -> Option<(Summaries, HashMap<PathBuf, Arc<ModuleSource>>)> {
-        Summaries::open_in(&cache_root()?, root)
+    /// `disk` is the provider the crate's tree reads its files with.
+    pub fn open(
+        root: &Path,
+        disk: Arc<DiskProvider>,
+    ) -> Option<(Summaries, HashMap<PathBuf, Arc<ModuleSource>>)> {
+        Summaries::open_in(&cache_root()?, root, disk)
     }
 
     fn open_in(
         cache: &Path,
         root: &Path,
+        disk: Arc<DiskProvider>,
     ) -> Option<(Summaries, HashMap<PathBuf, Arc<ModuleSource>>)> {
         let writer = file_stamp(&std::env::current_exe().ok()?)?;
         let name = format!(
@@ -57,17 +66,23 @@ impl Summaries {
             stable_hash(root.as_os_str().as_encoded_bytes())
         );
         let file = cache.join("summaries").join(name);
+        let mut kept_stamps = HashMap::new();
         let kept: HashMap<PathBuf, Arc<ModuleSource>> =
             keyed_file::read::<Vec<KeptModule>>(&file, &writer)
                 .into_iter()
                 .flatten()
                 .filter(|module| file_stamp(&module.path).as_ref() == Some(&module.stamp))
-                .map(|module| (module.path, Arc::new(module.source)))
+                .map(|module| {
+                    kept_stamps.insert(module.path.clone(), module.stamp);
+                    (module.path, Arc::new(module.source))
+                })
                 .collect();
         let summaries = Summaries {
             file,
             writer,
             kept: kept.len(),
+            kept_stamps,
+            disk,
         };
         Some((summaries, kept))
     }
@@ -82,16 +97,20 @@ impl Summaries {
         }
         self.kept = read;
         let modules = tree.modules_read();
-        let kept: Vec<KeptModuleRef<'_>> = modules
+        // Sorted, so that the same modules make the same file.
+        let mut kept: Vec<KeptModuleRef<'_>> = modules
             .iter()
             .filter_map(|(path, source)| {
+                let stamp = (self.disk.stamp_when_read(path))
+                    .or_else(|| self.kept_stamps.get(path).cloned())?;
                 Some(KeptModuleRef {
-                    stamp: file_stamp(path)?,
+                    stamp,
                     source: source.as_ref(),
                     path,
                 })
             })
             .collect();
+        kept.sort_by(|a, b| a.path.cmp(b.path));
         keyed_file::write(&self.file, &self.writer, &kept);
         true
     }
@@ -100,7 +119,6 @@ impl Summaries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantic::DiskProvider;
 
     #[test]
     fn modules_read_once_are_kept_until_their_file_changes() {
@@ -114,11 +132,13 @@ mod tests {
         );
         assert!(std::fs::write(&root, "pub mod child;\npub fn f() {}\n").is_ok());
         assert!(std::fs::write(&child, "pub struct S;\n").is_ok());
+        let disk = Arc::new(DiskProvider::default());
         let tree = |kept| {
-            CrateTree::with_modules("c", root.clone(), Vec::new(), Arc::new(DiskProvider), kept)
+            let provider: Arc<dyn crate::analysis::items::SourceProvider> = disk.clone();
+            CrateTree::with_modules("c", root.clone(), Vec::new(), provider, kept)
         };
 
-        let Some((mut summaries, kept)) = Summaries::open_in(&cache, &root) else {
+        let Some((mut summaries, kept)) = Summaries::open_in(&cache, &root, disk.clone()) else {
             return;
         };
         assert!(kept.is_empty());
@@ -127,7 +147,7 @@ mod tests {
         assert!(summaries.save(&first), "the root was read: written");
         assert!(!summaries.save(&first), "nothing new: not written again");
 
-        let Some((_, kept)) = Summaries::open_in(&cache, &root) else {
+        let Some((_, kept)) = Summaries::open_in(&cache, &root, disk.clone()) else {
             return;
         };
         assert_eq!(kept.len(), 1);
@@ -138,7 +158,7 @@ mod tests {
 
         // The root edited (another size): its summary no longer counts.
         assert!(std::fs::write(&root, "pub mod child;\npub fn f() {}\npub fn g() {}\n").is_ok());
-        let Some((_, kept)) = Summaries::open_in(&cache, &root) else {
+        let Some((_, kept)) = Summaries::open_in(&cache, &root, disk.clone()) else {
             return;
         };
         assert!(kept.is_empty());

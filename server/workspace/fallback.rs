@@ -15,6 +15,9 @@ pub struct ManifestOnlyPackage {
     pub has_lib: bool,
     pub crate_roots: Vec<PathBuf>,
     pub features: BTreeMap<String, Vec<String>>,
+    /// A build script by cargo's conventions (`build = "…"`, else a `build.rs` beside the
+    /// manifest, unless `build = false`): it may set cfgs.
+    pub has_build_script: bool,
 }
 
 /// The healthy members and the problems with the others.
@@ -154,7 +157,13 @@ fn package_from(manifest: &Path, table: &toml::Table) -> Result<ManifestOnlyPack
                 .collect()
         })
         .unwrap_or_default();
+    let has_build_script = match table.get("package").and_then(|p| p.get("build")) {
+        Some(toml::Value::Boolean(build)) => *build,
+        Some(toml::Value::String(_)) => true,
+        _ => dir.join("build.rs").is_file(),
+    };
     Ok(ManifestOnlyPackage {
+        has_build_script,
         name,
         manifest_path: manifest.to_path_buf(),
         has_lib: lib_path.is_some(),

@@ -481,7 +481,13 @@ pub fn reachable_crates<'m>(
     let node_of = |id: &PackageId| resolve.nodes.iter().find(|n| &n.id == id);
     let mut seen: BTreeSet<&PackageId> = BTreeSet::new();
     let mut queue: VecDeque<(&PackageId, String)> = VecDeque::new();
-    for (key, dep) in resolved_direct_deps(metadata, package) {
+    // By key: which direct dependency is said to reach a crate first must not depend on a
+    // hash seed.
+    let mut direct: Vec<(String, &Package)> = resolved_direct_deps(metadata, package)
+        .into_iter()
+        .collect();
+    direct.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, dep) in direct {
         queue.push_back((&dep.id, key));
     }
     let mut out = Vec::new();

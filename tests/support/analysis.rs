@@ -689,6 +689,7 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
             build_cfgs: &[],
             prepared: &[],
             judge: &[],
+            build_script: false,
         },
         &mut out,
     );

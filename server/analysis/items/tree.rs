@@ -23,6 +23,9 @@ pub struct CrateTree {
     pub name: String,
     pub root: PathBuf,
     pub features: Vec<String>,
+    /// The crate has a build script, which may set cfgs Triplet cannot see: a gate on a name
+    /// rustc and cargo do not set is unknown in it (`CfgExpr::eval_open`).
+    pub build_script: bool,
     provider: Arc<dyn SourceProvider>,
     files: Mutex<HashMap<PathBuf, Option<Arc<ModuleSource>>>>,
     /// `name!()` expansions read so far, by the file they are called in.
@@ -40,6 +43,7 @@ impl CrateTree {
             name: name.to_string(),
             root,
             features,
+            build_script: false,
             provider,
             files: Mutex::new(HashMap::new()),
             expansions: Mutex::new(HashMap::new()),
@@ -63,6 +67,12 @@ impl CrateTree {
             );
         }
         tree
+    }
+
+    /// The same tree, saying whether the crate has a build script.
+    pub fn with_build_script(mut self, build_script: bool) -> CrateTree {
+        self.build_script = build_script;
+        self
     }
 
     fn load(&self, path: &Path) -> Option<Arc<ModuleSource>> {
@@ -213,6 +223,23 @@ impl<'a> CrateSet<'a> {
     }
 
     /// Replaces a crate's cfg (the analysed crate: its target cfg with its own features).
+    /// A declaration's gate in crate `krate` on this target: `None` when it is unknown (a cfg
+    /// the crate's build script may set).
+    fn gate_state(&self, krate: usize, gate: &Gate) -> Option<bool> {
+        let open = self.crates.get(krate).is_some_and(|tree| tree.build_script);
+        gate.state(&self.cfgs[krate], open)
+    }
+
+    /// Whether a declaration of crate `krate` surely exists on this target.
+    pub fn surely_on(&self, krate: usize, gate: &Gate) -> bool {
+        self.gate_state(krate, gate) == Some(true)
+    }
+
+    /// Whether a declaration of crate `krate` may exist on this target (on, or unknown).
+    pub fn maybe_on(&self, krate: usize, gate: &Gate) -> bool {
+        self.gate_state(krate, gate) != Some(false)
+    }
+
     pub fn set_own_cfg(&mut self, krate: usize, cfg: &CfgSet) {
         if let Some(slot) = self.cfgs.get_mut(krate) {
             *slot = cfg.clone();
@@ -251,7 +278,6 @@ impl<'a> CrateSet<'a> {
         let Some(root) = self.root(krate) else {
             return found;
         };
-        let cfg = &self.cfgs[krate];
         let mut queue = vec![root];
         while let Some(module) = queue.pop() {
             if found.len() > 50_000 {
@@ -259,7 +285,7 @@ impl<'a> CrateSet<'a> {
             }
             let parent = Arc::new(module.clone());
             for (index, decl) in module.source().mods.iter().enumerate() {
-                if decl.gate.is_on(cfg) {
+                if self.surely_on(krate, &decl.gate) {
                     if let Some(child) = self.child(&parent, index, decl) {
                         queue.push(child);
                     }
@@ -276,14 +302,11 @@ impl<'a> CrateSet<'a> {
     pub fn inline_module(&self, module: &Module, names: &[String]) -> Option<Module> {
         let mut current = module.clone();
         for name in names {
-            let cfg = &self.cfgs[current.krate];
+            let krate = current.krate;
             let parent = Arc::new(current.clone());
-            let (index, decl) = current
-                .source()
-                .mods
-                .iter()
-                .enumerate()
-                .find(|(_, d)| &d.name == name && d.inline.is_some() && d.gate.is_on(cfg))?;
+            let (index, decl) = current.source().mods.iter().enumerate().find(|(_, d)| {
+                &d.name == name && d.inline.is_some() && self.surely_on(krate, &d.gate)
+            })?;
             let decl = decl.clone();
             current = self.child(&parent, index, &decl)?;
         }
@@ -302,12 +325,11 @@ impl<'a> CrateSet<'a> {
         if name == "core" {
             return false;
         }
-        let cfg = &self.cfgs[module.krate];
         let here = module
             .source()
             .extern_crates
             .iter()
-            .find(|(bound, _, gate)| bound == name && gate.is_on(cfg))
+            .find(|(bound, _, gate)| bound == name && self.surely_on(module.krate, gate))
             .map(|(_, real, _)| real == "core");
         here.unwrap_or_else(|| {
             self.root_extern_crate(module.krate, name)
@@ -331,11 +353,10 @@ impl<'a> CrateSet<'a> {
 
     fn root_extern_crate(&self, krate: usize, name: &str) -> Option<usize> {
         let root = self.root(krate)?;
-        let cfg = &self.cfgs[krate];
         root.source()
             .extern_crates
             .iter()
-            .find(|(bound, _, gate)| bound == name && gate.is_on(cfg))
+            .find(|(bound, _, gate)| bound == name && self.surely_on(krate, gate))
             .and_then(|(_, real, _)| self.crate_index(real))
     }
 
@@ -505,6 +526,8 @@ impl<'a> CrateSet<'a> {
         position: Position,
     ) -> Resolution {
         if depth > MAX_DEPTH {
+            // Cut short: not an answer to remember (see `lookup`).
+            self.tainted.set(true);
             return Resolution::Unknown;
         }
         let Some(first) = segments.first() else {
@@ -584,6 +607,10 @@ impl<'a> CrateSet<'a> {
     /// `name` inside `module` on this target.
     pub fn lookup(&self, module: &Module, name: &str, depth: usize) -> Resolution {
         if depth > MAX_DEPTH {
+            // Cut short by depth: like a cycle, nothing computed from it is remembered, so
+            // the same name asked at a shallower depth later is answered in full (else the
+            // verdict would depend on the order of the questions).
+            self.tainted.set(true);
             return Resolution::Unknown;
         }
         let module_key = module.key();
@@ -622,65 +649,107 @@ impl<'a> CrateSet<'a> {
         if module.source().unreadable {
             return Resolution::Unknown;
         }
-        let cfg = &self.cfgs[module.krate];
+        let krate = module.krate;
         let source = module.source();
         let parent = Arc::new(module.clone());
+        // A declaration whose gate is unknown here (a build-script cfg) may exist: the name
+        // is then unknown unless another declaration surely binds it.
+        let mut unknown = false;
         for (index, decl) in source.mods.iter().enumerate() {
-            if decl.name == name && decl.gate.is_on(cfg) {
-                return self
-                    .child(&parent, index, decl)
-                    .map_or(Resolution::Unknown, Resolution::Module);
+            if decl.name != name {
+                continue;
+            }
+            match self.gate_state(krate, &decl.gate) {
+                Some(true) => {
+                    return self
+                        .child(&parent, index, decl)
+                        .map_or(Resolution::Unknown, Resolution::Module)
+                }
+                None => unknown = true,
+                Some(false) => {}
             }
         }
-        if let Some(item) = source
-            .items
-            .iter()
-            .find(|item| item.name == name && item.gate.is_on(cfg))
-        {
-            return Resolution::Item(item.kind.clone());
+        for item in source.items.iter().filter(|item| item.name == name) {
+            match self.gate_state(krate, &item.gate) {
+                Some(true) => return Resolution::Item(item.kind.clone()),
+                None => unknown = true,
+                Some(false) => {}
+            }
         }
         for decl in source.uses.iter() {
-            if decl.binds.as_deref() == Some(name) && decl.gate.is_on(cfg) {
-                return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
-                    // A broken import is reported where it is written, not here.
-                    Resolution::Absent { .. } | Resolution::Undeclared => Resolution::Unknown,
-                    found => found,
-                };
+            if decl.binds.as_deref() != Some(name) {
+                continue;
+            }
+            match self.gate_state(krate, &decl.gate) {
+                Some(true) => {
+                    return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+                        // A broken import is reported where it is written, not here.
+                        Resolution::Absent { .. } | Resolution::Undeclared => Resolution::Unknown,
+                        found => found,
+                    };
+                }
+                None => unknown = true,
+                Some(false) => {}
             }
         }
-        for (bound, krate, gate) in &source.extern_crates {
-            if bound == name && gate.is_on(cfg) {
-                return self
-                    .crate_index(krate)
-                    .and_then(|k| self.root(k))
-                    .map_or(Resolution::Unknown, Resolution::Module);
+        for (bound, extern_crate, gate) in &source.extern_crates {
+            if bound != name {
+                continue;
+            }
+            match self.gate_state(krate, gate) {
+                Some(true) => {
+                    return self
+                        .crate_index(extern_crate)
+                        .and_then(|k| self.root(k))
+                        .map_or(Resolution::Unknown, Resolution::Module)
+                }
+                None => unknown = true,
+                Some(false) => {}
             }
         }
-        let mut unknown = false;
-        for decl in source.uses.iter().filter(|u| u.glob && u.gate.is_on(cfg)) {
-            match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+        for decl in source.uses.iter().filter(|u| u.glob) {
+            let surely = match self.gate_state(krate, &decl.gate) {
+                Some(false) => continue,
+                state => state == Some(true),
+            };
+            // What a glob of unknown gate brings is unknown; what it does not bring, absent.
+            let found = match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
                 Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {
-                    Resolution::Absent { .. } => {}
-                    Resolution::Unknown => unknown = true,
-                    found => return found,
+                    Resolution::Absent { .. } => continue,
+                    Resolution::Unknown => Resolution::Unknown,
+                    found => found,
                 },
-                Resolution::Absent { .. } => {}
+                Resolution::Absent { .. } => continue,
                 Resolution::Item(ItemKind::Enum { variants }) => {
-                    if variants.iter().any(|v| v == name) {
-                        return Resolution::Item(ItemKind::Other);
+                    if !variants.iter().any(|v| v == name) {
+                        continue;
                     }
+                    Resolution::Item(ItemKind::Other)
                 }
                 Resolution::Item(_) | Resolution::Unknown | Resolution::Undeclared => {
-                    unknown = true
+                    Resolution::Unknown
                 }
+            };
+            match found {
+                Resolution::Unknown => unknown = true,
+                found if surely => return found,
+                _ => unknown = true,
             }
         }
-        for call in source.macros.iter().filter(|m| m.gate.is_on(cfg)) {
+        for call in source.macros.iter() {
+            let surely = match self.gate_state(krate, &call.gate) {
+                Some(false) => continue,
+                state => state == Some(true),
+            };
             if call.idents.is_empty() {
                 if let Some(expanded) = self.expansion(module, &call.name) {
                     match self.lookup(&expanded, name, depth + 1) {
                         Resolution::Absent { .. } => continue,
-                        found => return found,
+                        found if surely => return found,
+                        _ => {
+                            unknown = true;
+                            continue;
+                        }
                     }
                 }
             }
@@ -688,7 +757,10 @@ impl<'a> CrateSet<'a> {
             // AtomicU64 }`). Only ever a positive claim, so a wrong guess hides a finding
             // rather than making one up.
             if call.idents.contains(name) {
-                return Resolution::Item(ItemKind::Other);
+                if surely {
+                    return Resolution::Item(ItemKind::Other);
+                }
+                unknown = true;
             }
             let in_body = source
                 .macro_bodies
@@ -829,6 +901,50 @@ mod tests {
             Resolution::Unknown | Resolution::Undeclared => "unknown",
             Resolution::Absent { .. } => "absent",
         }
+    }
+
+    #[test]
+    fn a_build_scripts_cfgs_are_unknown_in_its_crate_and_only_there() {
+        let files: &[(&str, &str)] = &[
+            (
+                "/dep/lib.rs",
+                "#[cfg(has_thing)] pub fn thing() {}\n\
+                 #[cfg(has_thing)] pub mod m { pub fn inside() {} }\n\
+                 #[cfg(not(has_thing))] pub fn fallback() {}\n\
+                 #[cfg(all(unix, has_thing))] pub fn unix_thing() {}\n\
+                 pub mod sys;",
+            ),
+            (
+                "/dep/sys.rs",
+                "#[cfg(has_thing)] pub use crate::m::*;\npub fn always() {}",
+            ),
+        ];
+        let with_script = tree("dep", files).with_build_script(true);
+        let without = tree("dep", files);
+        let linux = cfg(&["unix"]);
+        let windows = cfg(&["windows"]);
+        let scripted = CrateSet::new(vec![&with_script], &linux);
+        for path in [
+            "dep::thing",
+            "dep::m::inside",
+            "dep::fallback",
+            "dep::unix_thing",
+        ] {
+            assert_eq!(verdict(&scripted, "dep", path), "unknown", "{path}");
+        }
+        // A glob under such a cfg may bring a name; what it surely does not bring is absent.
+        assert_eq!(verdict(&scripted, "dep", "dep::sys::inside"), "unknown");
+        assert_eq!(verdict(&scripted, "dep", "dep::sys::always"), "present");
+        // `all(unix, …)` is false where `unix` is, whatever the script sets.
+        let scripted_windows = CrateSet::new(vec![&with_script], &windows);
+        assert_eq!(
+            verdict(&scripted_windows, "dep", "dep::unix_thing"),
+            "absent"
+        );
+        // Without a build script nobody sets `has_thing`: false, as rustc has it.
+        let plain = CrateSet::new(vec![&without], &linux);
+        assert_eq!(verdict(&plain, "dep", "dep::thing"), "absent");
+        assert_eq!(verdict(&plain, "dep", "dep::fallback"), "present");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
 use crate::analysis::items::source::{gate_expr, ItemKind, ModuleSource};
 use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
-use std::collections::HashMap;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -59,7 +60,9 @@ local binding or a generic parameter, where the crate is `no_std` and the path n
 (T0001), where a macro might define the name (an unexpanded item-level macro whose tokens
 name it; macros with a fixed body such as libc's `prelude!()` are read), where a glob import
 in scope might bring a trait, or where the index cannot tell (a module file is missing, a
-glob cannot be followed). A name missing on every selected target that no declaration
+glob cannot be followed), or where the gate is a cfg a build script may set
+(`cargo:rustc-cfg=…`: in a crate with a build script, a cfg rustc and cargo do not set
+themselves is unknown, never false). A name missing on every selected target that no declaration
 mentions is left to rustc. Without rust-src, std paths are not checked and one info finding
 says so (`rustup component add rust-src`); the crate's own items and dependencies still are.
 
@@ -116,6 +119,9 @@ pub struct SemanticInput<'a> {
     /// Which files' uses, paths and calls to judge (same order as `files`; empty: all). The
     /// others still count for what the crate declares.
     pub judge: &'a [bool],
+    /// The crate has a build script: a cfg it may set is unknown here, so code under such a
+    /// gate is not judged and an item under one is not missing.
+    pub build_script: bool,
 }
 
 /// One file of the crate as T0008 reads it: what it declares and what it refers to.
@@ -155,15 +161,17 @@ impl PreparedFile {
 /// The own crate's name inside a `CrateSet`: no path can spell it.
 const OWN: &str = "<crate>";
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Ordered by what a target's verdict says for sure, least first: where two references
+/// meet at one place (`same_place`), the surer one counts.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Verdict {
-    Works,
-    Fails,
+    /// Unknown, or the code is not compiled for this target.
+    Silent,
     /// Nothing declares the name here; a failure only where the path resolves on another
     /// target (a glob gated by cfg brings it there), else the prelude may supply it.
     FailsIfWorksElsewhere,
-    /// Unknown, or the code is not compiled for this target.
-    Silent,
+    Fails,
+    Works,
 }
 
 /// What one reference or call gives on each target.
@@ -227,10 +235,14 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         let file = input.files.get(file_index)?;
         let target = input.targets.get(target_index)?;
         let module = modules.get(target_index)?.get(file.path)?;
-        (file.is_on(&target.cfg) && judged(file_index)).then_some(module)
+        let open = input.build_script;
+        let compiled = file.module_gate.surely_on(&target.cfg, open)
+            && file.syntax.file_gate.surely_on(&target.cfg, open);
+        (compiled && judged(file_index)).then_some(module)
     };
     // Where each active reference sits, per target: (target, file, reference) → module.
-    let mut outcomes: HashMap<(usize, usize, usize), Judged> = HashMap::new();
+    // Ordered: the findings are built from it, and must not depend on a hash seed.
+    let mut outcomes: BTreeMap<(usize, usize, usize), Judged> = BTreeMap::new();
     // The members of each imported trait on the targets where it exists.
     let mut trait_imports: HashMap<(usize, usize), Vec<String>> = HashMap::new();
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
@@ -241,7 +253,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             // Consecutive references mostly sit in the same inline module: find it once.
             let mut inline: Option<(&[String], Option<Module>)> = None;
             for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
-                if !reference.gate.is_on(&target.cfg) {
+                if !reference.gate.surely_on(&target.cfg, input.build_script) {
                     continue;
                 }
                 let names = reference.inline_modules.as_slice();
@@ -287,7 +299,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                 continue;
             };
             for (call_index, call) in refs.method_calls.iter().enumerate() {
-                if !call.gate.is_on(&target.cfg) {
+                if !call.gate.surely_on(&target.cfg, input.build_script) {
                     continue;
                 }
                 let Some(from) = world.set.inline_module(module, &call.inline_modules) else {
@@ -305,15 +317,23 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             }
         }
     }
-    let mut outcomes: Vec<Outcome> = (outcomes.into_values())
-        .filter_map(|judged| {
-            let mut failure = judged.failure?;
-            failure.verdicts = judged.verdicts;
-            Some(failure)
-        })
-        .collect();
-    outcomes.sort_by_key(|o| (o.file, o.range.start));
-    for outcome in outcomes {
+    // The leaves of one `use` tree fail at the segment they share (`use rustix::fs::{a, b}`
+    // on Windows): one finding per place, from every leaf's verdicts, whatever their order.
+    let mut by_place: BTreeMap<(usize, usize, usize), Outcome> = BTreeMap::new();
+    for judged in outcomes.into_values() {
+        let Some(mut failure) = judged.failure else {
+            continue;
+        };
+        failure.verdicts = judged.verdicts;
+        let place = (failure.file, failure.range.start, failure.range.end);
+        match by_place.entry(place) {
+            Entry::Vacant(slot) => {
+                slot.insert(failure);
+            }
+            Entry::Occupied(mut slot) => same_place(slot.get_mut(), failure),
+        }
+    }
+    for outcome in by_place.into_values() {
         if let Some(finding) = finding_for(input, root, &outcome) {
             out.push(finding);
         }
@@ -334,8 +354,27 @@ struct Judged {
     failure: Option<Outcome>,
 }
 
+/// Folds `other` into `kept`, two references failing at the same place: a target where
+/// either says the name is there works (a leaf unknown further down says nothing about the
+/// shared segment), a fix gates the `use` only when neither leaf's name is used elsewhere.
+fn same_place(kept: &mut Outcome, other: Outcome) {
+    for (verdict, theirs) in kept.verdicts.iter_mut().zip(other.verdicts) {
+        *verdict = (*verdict).max(theirs);
+    }
+    for expr in other.declared_under {
+        if !kept.declared_under.contains(&expr) {
+            kept.declared_under.push(expr);
+        }
+    }
+    kept.needs_extern_alloc |= other.needs_extern_alloc;
+    kept.alloc_instead = kept.alloc_instead.take().or(other.alloc_instead);
+    if kept.slot != other.slot {
+        kept.slot = None;
+    }
+}
+
 fn record(
-    outcomes: &mut HashMap<(usize, usize, usize), Judged>,
+    outcomes: &mut BTreeMap<(usize, usize, usize), Judged>,
     key: (usize, usize, usize),
     outcome: Outcome,
     (target_index, verdict): (usize, Verdict),
@@ -386,6 +425,7 @@ fn own_tree(input: &SemanticInput<'_>, prepared: &[Arc<PreparedFile>]) -> CrateT
     // Every module file of the crate is among `files`: nothing else is read.
     let nothing_else = Arc::new(MemoryProvider(HashMap::new()));
     CrateTree::with_modules(OWN, root, features, nothing_else, read)
+        .with_build_script(input.build_script)
 }
 
 /// The crates visible from the analysed crate on one target.
@@ -405,18 +445,25 @@ impl<'a> World<'a> {
     ) -> World<'a> {
         let root_source = own.root_source();
         let target_cfg = build_cfg.unwrap_or_else(|| target.cfg.without_features());
-        let extern_on = |name: &str| {
+        let open = input.build_script;
+        // Under a gate a build script decides, std may be missing and alloc may be linked:
+        // each is taken the way that reports nothing.
+        let extern_on = |name: &str, surely: bool| {
             root_source.as_ref().is_some_and(|root| {
-                root.extern_crates
-                    .iter()
-                    .any(|(_, krate, gate)| krate == name && gate.is_on(&target.cfg))
+                root.extern_crates.iter().any(|(_, krate, gate)| {
+                    krate == name
+                        && match gate.state(&target.cfg, open) {
+                            Some(on) => on,
+                            None => !surely,
+                        }
+                })
             })
         };
-        let no_std = root_source
-            .as_ref()
-            .is_some_and(|root| root.no_std.iter().any(|gate| gate.is_on(&target.cfg)));
-        let std_available = target.has_std && (!no_std || extern_on("std"));
-        let alloc_linked = extern_on("alloc");
+        let no_std = root_source.as_ref().is_some_and(|root| {
+            (root.no_std.iter()).any(|gate| gate.state(&target.cfg, open) != Some(false))
+        });
+        let std_available = target.has_std && (!no_std || extern_on("std", true));
+        let alloc_linked = extern_on("alloc", false);
         let mut crates = vec![own];
         let mut hidden = Vec::new();
         for external in input.externals {
@@ -431,7 +478,7 @@ impl<'a> World<'a> {
             if name == "std" && !std_available {
                 continue;
             }
-            if !external.in_extern_prelude && !extern_on(name) {
+            if !external.in_extern_prelude && !extern_on(name, false) {
                 hidden.push(name.to_string());
             }
             crates.push(external.tree.as_ref());
@@ -548,7 +595,6 @@ impl<'a> World<'a> {
         call: &MethodCall,
         providers: &TraitProviders<'_>,
     ) -> Option<(Verdict, Outcome)> {
-        let cfg = self.set.own_cfg();
         let mut candidates = Vec::new();
         for (index, import) in providers.refs.uses() {
             let RefKind::Use { glob, .. } = import.kind else {
@@ -563,7 +609,7 @@ impl<'a> World<'a> {
                 continue;
             }
             // A glob may bring any trait: say nothing.
-            if glob && import.gate.is_on(cfg) {
+            if glob && self.set.maybe_on(0, &import.gate) {
                 return None;
             }
             let provides = providers
@@ -586,7 +632,7 @@ impl<'a> World<'a> {
             file: providers.file,
         };
         for import in &candidates {
-            if !import.gate.is_on(cfg) {
+            if !self.set.surely_on(0, &import.gate) {
                 continue;
             }
             match self.set.resolve(from, &import.segments) {

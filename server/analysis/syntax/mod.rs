@@ -26,6 +26,25 @@ impl Gate {
     pub fn is_on(&self, cfg: &CfgSet) -> bool {
         self.0.iter().all(|expr| expr.eval(cfg))
     }
+
+    /// The gate on `cfg`, `None` when unknown (see `CfgExpr::eval_open`: `open` says the
+    /// crate has a build script, which may set cfgs).
+    pub fn state(&self, cfg: &CfgSet, open: bool) -> Option<bool> {
+        let mut unknown = false;
+        for expr in &self.0 {
+            match expr.eval_open(cfg, open) {
+                Some(false) => return Some(false),
+                None => unknown = true,
+                Some(true) => {}
+            }
+        }
+        (!unknown).then_some(true)
+    }
+
+    /// Whether the code is compiled on `cfg` for sure (unknown counts as not: silent).
+    pub fn surely_on(&self, cfg: &CfgSet, open: bool) -> bool {
+        self.state(cfg, open) == Some(true)
+    }
 }
 
 pub type ScopeId = usize;
