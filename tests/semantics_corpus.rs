@@ -259,6 +259,21 @@ fn alloc_without_its_declaration_and_missing_atomics() {
     );
 }
 
+/// Errors rustc gives on some targets only that are not a missing path: `compile_error!`
+/// under a cfg (and in `cfg_if!` arms).
+#[test]
+fn compiler_gates() {
+    check_corpus_crate(
+        "compiler-gates",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-pc-windows-msvc",
+            "wasm32-unknown-unknown",
+        ],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

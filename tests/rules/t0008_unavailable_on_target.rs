@@ -165,3 +165,93 @@ pub struct Event {
         &[host(), windows()],
     );
 }
+
+/// `compile_error!` under a cfg is the compiler's error on the targets where its gate holds
+/// (directly or through a `cfg_if!` arm); a gate on a cfg only a build script sets is silent.
+#[test]
+fn compile_error_fires_where_its_gate_holds() {
+    check_items(
+        r#"#[cfg(not(any(unix, windows)))]
+    compile_error!("unsupported platform");
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: unsupported platform
+cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        pub fn f() {}
+    } else if #[cfg(target_arch = "wasm32")] {
+        compile_error!("no wasm");
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: no wasm
+    } else {
+        compile_error!(concat!("no ", "windows"));
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on x86_64-pc-windows-msvc: concat!("no ", "windows")
+    }
+}
+#[cfg(all(windows, feature = "never-enabled"))]
+compile_error!("off everywhere");
+#[cfg(not(has_atomics))]
+compile_error!("a build script's cfg: unknown");
+macro_rules! refuse { () => { compile_error!("in a macro body: not expanded here"); } }
+"#,
+        &[host(), wasm32(), windows()],
+    );
+}
+
+/// Where a `compile_error!` fires, rustc stops before resolving paths in code: imports
+/// and method calls are still reported there, `flush()` is not.
+#[test]
+fn compile_error_hides_unresolved_paths_in_code_on_its_targets() {
+    check_items(
+        r#"#[cfg(target_arch = "wasm32")]
+    compile_error!("no wasm");
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: no wasm
+use std::os::unix::process::CommandExt;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on wasm32-unknown-unknown and x86_64-pc-windows-msvc
+#[cfg(unix)]
+fn flush() {}
+pub fn done(mut command: std::process::Command) {
+    flush();
+//  ^^^^^ T0008 error: `flush` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    command.exec();
+//          ^^^^ T0008 error: method `exec` (from trait `std::os::unix::process::CommandExt`) does not exist on wasm32-unknown-unknown and x86_64-pc-windows-msvc
+}
+"#,
+        &[host(), wasm32(), windows()],
+    );
+    // A gate on a build script's cfg may hold anywhere: paths in code are not judged.
+    check_items(
+        "#[cfg(not(has_std))]\ncompile_error!(\"x\");\n#[cfg(unix)]\nfn flush() {}\npub fn done() {\n    flush();\n}\n",
+        &[host(), windows()],
+    );
+}
+
+/// A glob of a module missing on a target is the error there, and does not make the
+/// crate it names (`std`) unknown for the rest of the module.
+#[test]
+fn globs_of_missing_modules_fail_and_silence_nothing_else() {
+    check_items(
+        r#"use std::os::unix::process::*;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+pub fn run(mut command: std::process::Command) {
+    command.exec();
+    let _ = std::os::fd::AsRawFd::as_raw_fd;
+//                   ^^ T0008 error: `std::os::fd` does not exist on x86_64-pc-windows-msvc
+}
+"#,
+        &[host(), windows()],
+    );
+    // A glob that cannot bring a trait with the method does not silence the call.
+    check_items(
+        r#"use std::os::unix::process::CommandExt;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc
+use std::process::*;
+pub fn run(mut command: Command) {
+    command.exec();
+//          ^^^^ T0008 error: method `exec` (from trait `std::os::unix::process::CommandExt`) does not exist on x86_64-pc-windows-msvc
+}
+pub fn block() {
+    use std::process::*;
+    not_in_process();
+}
+"#,
+        &[host(), windows()],
+    );
+}

@@ -2,12 +2,13 @@
 //! every method call, with its `#[cfg]` gate and the inline module it sits in. A separate
 //! walk from `syntax::extract`, which keeps only std paths to stay fast on every keystroke.
 
+use super::selection::{arm_gates, selection_arms};
 use crate::analysis::syntax::extract::{
     gate_with, path_segments, statement_slot, to_range, OwnCfgs,
 };
 use crate::analysis::syntax::Gate;
 use ra_ap_syntax::ast::{self, HasName};
-use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
+use ra_ap_syntax::{AstNode, AstToken, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -43,10 +44,23 @@ pub struct MethodCall {
     pub slot: Option<(usize, String)>,
 }
 
+/// A `compile_error!` call the compiler expands wherever its gate holds (an item, a
+/// statement, or an arm of `cfg_if!`/`cfg_select!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// The literal's text, or the call's tokens when it is not one plain literal.
+    pub message: String,
+    /// The whole call, `compile_error!(…)`.
+    pub range: Range<usize>,
+    /// Its own `#[cfg]`s, the items' around it and the selection arms' it sits in.
+    pub gate: Gate,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReferences {
     pub references: Vec<Reference>,
     pub method_calls: Vec<MethodCall>,
+    pub compile_errors: Vec<CompileError>,
     /// Indices of the `use` leaves among `references`: a file names thousands of paths and
     /// imports tens, and scope questions ask only about the imports.
     use_indices: Vec<usize>,
@@ -110,6 +124,12 @@ impl FileReferences {
                         collect_path(&path, text, &modules, &mut cache, &mut locals, &mut out);
                     }
                 }
+                SyntaxKind::MACRO_CALL if skipped == 0 => {
+                    if let Some(call) = ast::MacroCall::cast(node.clone()) {
+                        let gate = gate_with(&node, &mut cache);
+                        collect_compile_errors(&call, 0, gate, &mut out.compile_errors);
+                    }
+                }
                 SyntaxKind::METHOD_CALL_EXPR if skipped == 0 => {
                     let Some(call) = ast::MethodCallExpr::cast(node.clone()) else {
                         continue;
@@ -139,6 +159,92 @@ impl FileReferences {
     pub fn uses(&self) -> impl Iterator<Item = (usize, &Reference)> {
         (self.use_indices.iter()).filter_map(|&index| Some((index, self.references.get(index)?)))
     }
+}
+
+/// `compile_error!(…)` itself, or the ones in the arms of a selection macro (nested too),
+/// each arm's gate added. `offset`: where the text `call` was parsed from starts in the file.
+fn collect_compile_errors(
+    call: &ast::MacroCall,
+    offset: usize,
+    gate: Gate,
+    out: &mut Vec<CompileError>,
+) {
+    let Some(name) = call
+        .path()
+        .and_then(|p| p.segment())
+        .and_then(|s| s.name_ref())
+        .map(|n| n.text().to_string())
+    else {
+        return;
+    };
+    let Some(tree) = call.token_tree() else {
+        return;
+    };
+    if name == "compile_error" {
+        // From the path to the closing delimiter: no attributes, no `;`.
+        let start = call
+            .path()
+            .map_or(call.syntax().text_range(), |p| p.syntax().text_range());
+        let range = to_range(start.cover(tree.syntax().text_range()));
+        out.push(CompileError {
+            message: compile_error_text(&tree),
+            range: range.start + offset..range.end + offset,
+            gate,
+        });
+        return;
+    }
+    let tree_text = tree.syntax().text().to_string();
+    let Some(arms) = selection_arms(&name, &tree_text) else {
+        return;
+    };
+    let tree_start = offset + usize::from(tree.syntax().text_range().start());
+    for (arm, arm_gate) in arms.iter().zip(arm_gates(&arms)) {
+        let parsed = SourceFile::parse(&arm.body, Edition::Edition2021).tree();
+        let mut cache = OwnCfgs::new();
+        for inner in parsed
+            .syntax()
+            .descendants()
+            .filter_map(ast::MacroCall::cast)
+        {
+            let mut inner_gate = gate.clone();
+            inner_gate.0.extend(arm_gate.iter().cloned());
+            inner_gate.0.extend(gate_with(inner.syntax(), &mut cache).0);
+            collect_compile_errors(&inner, tree_start + arm.body_offset, inner_gate, out);
+        }
+    }
+}
+
+/// What rustc prints for `compile_error!("text")`: the literal's value; anything else
+/// (`concat!(…)`) as written.
+fn compile_error_text(tree: &ast::TokenTree) -> String {
+    let tokens: Vec<_> = tree
+        .syntax()
+        .children_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter(|token| !token.kind().is_trivia())
+        .filter(|token| {
+            !matches!(
+                token.kind(),
+                SyntaxKind::L_PAREN
+                    | SyntaxKind::R_PAREN
+                    | SyntaxKind::L_BRACK
+                    | SyntaxKind::R_BRACK
+                    | SyntaxKind::L_CURLY
+                    | SyntaxKind::R_CURLY
+                    | SyntaxKind::COMMA
+            )
+        })
+        .collect();
+    if let [token] = tokens.as_slice() {
+        if let Some(value) =
+            ast::String::cast(token.clone()).and_then(|s| s.value().ok().map(|v| v.to_string()))
+        {
+            return value;
+        }
+    }
+    let text = tree.syntax().text().to_string();
+    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or(&text);
+    inner.trim().to_string()
 }
 
 fn collect_use(

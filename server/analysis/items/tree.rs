@@ -646,7 +646,12 @@ impl<'a> CrateSet<'a> {
         }
         let mut unknown = false;
         for decl in source.uses.iter().filter(|u| u.glob && u.gate.is_on(cfg)) {
-            match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+            let base = if decl.path.first().map(String::as_str) == Some(name) {
+                self.glob_base_through_crate(module, &decl.path, depth)
+            } else {
+                self.resolve_at(module, &decl.path, depth + 1, Position::Any)
+            };
+            match base {
                 Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {
                     Resolution::Absent { .. } => {}
                     Resolution::Unknown => unknown = true,
@@ -691,6 +696,61 @@ impl<'a> CrateSet<'a> {
         } else {
             Resolution::Absent { at: 0 }
         }
+    }
+
+    /// The module `use name::…::*` names when `name` itself is being looked up in the
+    /// glob's module: not through the glob (an import's path does not resolve through that
+    /// import, and asking would end in a cycle that makes `name` unknown), so the crate
+    /// `name` when there is one (`use std::os::unix::prelude::*;` and then `std::…`).
+    fn glob_base_through_crate(
+        &self,
+        module: &Module,
+        path: &[String],
+        depth: usize,
+    ) -> Resolution {
+        let Some(name) = path.first() else {
+            return Resolution::Unknown;
+        };
+        let krate = self
+            .root_extern_crate(module.krate, name)
+            .or_else(|| self.prelude_crate(name));
+        let Some(root) = krate.and_then(|k| self.root(k)) else {
+            return Resolution::Unknown;
+        };
+        let mut from_root = vec!["self".to_string()];
+        from_root.extend(path[1..].iter().cloned());
+        self.resolve_at(&root, &from_root, depth + 1, Position::Any)
+    }
+
+    /// Whether a glob import of `base` may bring into scope a trait that has `member`
+    /// (for a method or associated function call): a trait with it, an import of one, a
+    /// glob that may, or anything unknown (an item-level macro, an unreadable file).
+    pub fn glob_may_bring_member(&self, base: &Module, member: &str, depth: usize) -> bool {
+        if depth > 4 || base.source().unreadable {
+            return true;
+        }
+        let cfg = &self.cfgs[base.krate];
+        let source = base.source();
+        if source.macros.iter().any(|m| m.gate.is_on(cfg)) {
+            return true;
+        }
+        let has_member = |kind: &ItemKind| matches!(kind, ItemKind::Trait { members } if members.iter().any(|m| m == member));
+        if (source.items.iter()).any(|i| i.gate.is_on(cfg) && has_member(&i.kind)) {
+            return true;
+        }
+        for decl in source.uses.iter().filter(|u| u.gate.is_on(cfg)) {
+            match self.resolve_at(base, &decl.path, depth + 1, Position::Any) {
+                Resolution::Module(inner) if decl.glob => {
+                    if self.glob_may_bring_member(&inner, member, depth + 1) {
+                        return true;
+                    }
+                }
+                Resolution::Item(kind) if !decl.glob && has_member(&kind) => return true,
+                Resolution::Module(_) | Resolution::Item(_) | Resolution::Absent { .. } => {}
+                Resolution::Unknown | Resolution::Undeclared => return true,
+            }
+        }
+        false
     }
 
     /// `name!()` in `module`, read as the items of the macro's fixed body, when the crate

@@ -229,6 +229,9 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         let module = modules.get(target_index)?.get(file.path)?;
         (file.is_on(&target.cfg) && judged(file_index)).then_some(module)
     };
+    // rustc stops before resolving paths in code where a `compile_error!` fires: only
+    // imports (resolved while expanding) and type checking are still reported there.
+    let expansion_stops = compile_errors(input, &parsed, &active, out);
     // Where each active reference sits, per target: (target, file, reference) → module.
     let mut outcomes: HashMap<(usize, usize, usize), Judged> = HashMap::new();
     // The members of each imported trait on the targets where it exists.
@@ -242,6 +245,10 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             let mut inline: Option<(&[String], Option<Module>)> = None;
             for (ref_index, reference) in parsed[file_index].references.iter().enumerate() {
                 if !reference.gate.is_on(&target.cfg) {
+                    continue;
+                }
+                let in_code = matches!(reference.kind, RefKind::Path { .. });
+                if in_code && expansion_stops.get(target_index).copied().unwrap_or(false) {
                     continue;
                 }
                 let names = reference.inline_modules.as_slice();
@@ -317,6 +324,89 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         if let Some(finding) = finding_for(input, root, &outcome) {
             out.push(finding);
         }
+    }
+}
+
+/// `compile_error!` under a gate: an error on each target where the file is compiled and
+/// the gate holds, with the macro's own text. A gate naming a cfg rustc does not set by
+/// itself (a build script's, `--cfg`) could hold anywhere: silent. Returns, per target,
+/// whether a call may fire there (known or not).
+fn compile_errors<'m>(
+    input: &SemanticInput<'_>,
+    parsed: &[&FileReferences],
+    active: &dyn Fn(usize, usize) -> Option<&'m Module>,
+    out: &mut FindingSet,
+) -> Vec<bool> {
+    let mut stops = vec![false; input.targets.len()];
+    for (file_index, refs) in parsed.iter().enumerate() {
+        let Some(file) = input.files.get(file_index) else {
+            continue;
+        };
+        for call in &refs.compile_errors {
+            let known = call.gate.0.iter().all(well_known);
+            let mut failing = Vec::new();
+            for (target_index, target) in input.targets.iter().enumerate() {
+                // Not judged (unchanged): still stops expansion where it fires.
+                let compiled = input
+                    .files
+                    .get(file_index)
+                    .is_some_and(|f| f.is_on(&target.cfg));
+                if !known {
+                    stops[target_index] |= compiled;
+                    continue;
+                }
+                if compiled && call.gate.is_on(&target.cfg) {
+                    stops[target_index] = true;
+                    if active(target_index, file_index).is_some() {
+                        failing.push(target.triple.clone());
+                    }
+                }
+            }
+            if failing.is_empty() {
+                continue;
+            }
+            out.push(Finding {
+                code: RuleCode::T0008,
+                severity: RuleCode::T0008.default_severity(),
+                message: format!(
+                    "`compile_error!` on {}: {}",
+                    format_targets(&failing),
+                    call.message
+                ),
+                package: input.package.to_string(),
+                targets: failing,
+                file: file.path.to_path_buf(),
+                range: call.range.clone(),
+                fixes: Vec::new(),
+                api: None,
+            });
+        }
+    }
+    stops
+}
+
+/// Whether every cfg `expr` tests is one rustc or cargo sets from the target and the
+/// features alone, so a target's cfg set decides it.
+fn well_known(expr: &CfgExpr) -> bool {
+    const NAMES: [&str; 9] = [
+        "unix",
+        "windows",
+        "test",
+        "doc",
+        "doctest",
+        "miri",
+        "debug_assertions",
+        "proc_macro",
+        "overflow_checks",
+    ];
+    match expr {
+        CfgExpr::Atom(CfgAtom::Name(name)) => NAMES.contains(&name.as_str()),
+        CfgExpr::Atom(CfgAtom::KeyValue(key, _)) => {
+            key == "feature" || key == "panic" || key.starts_with("target_")
+        }
+        CfgExpr::All(items) | CfgExpr::Any(items) => items.iter().all(well_known),
+        CfgExpr::Not(inner) => well_known(inner),
+        CfgExpr::Literal(_) => true,
     }
 }
 
@@ -493,9 +583,13 @@ impl<'a> World<'a> {
                 // A `use` inside a function body binds it there (not modelled by the index).
                 let at = reference.segment_ranges.first()?.start;
                 let bound_in_block = refs.uses().any(|(_, r)| {
-                    matches!(&r.kind, RefKind::Use { binds, glob }
-                        if *glob || binds.as_deref() == Some(first.as_str()))
-                        && r.block.as_ref().is_some_and(|block| block.contains(&at))
+                    let in_block = r.block.as_ref().is_some_and(|block| block.contains(&at));
+                    in_block
+                        && match &r.kind {
+                            RefKind::Use { glob: true, .. } => self.glob_may_bring(from, r, first),
+                            RefKind::Use { binds, .. } => binds.as_deref() == Some(first.as_str()),
+                            RefKind::Path { .. } => false,
+                        }
                 });
                 if bound_in_block {
                     return None;
@@ -541,6 +635,19 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Whether the glob import `glob` (in a block of `from`) may bring `name` here: not when
+    /// what it names is missing here or is a module without it.
+    fn glob_may_bring(&self, from: &Module, glob: &Reference, name: &str) -> bool {
+        match self.set.resolve(from, &glob.segments) {
+            Resolution::Module(base) => {
+                !matches!(self.set.lookup(&base, name, 0), Resolution::Absent { .. })
+            }
+            Resolution::Absent { .. } => false,
+            Resolution::Item(ItemKind::Enum { variants }) => variants.iter().any(|v| v == name),
+            _ => true,
+        }
+    }
+
     /// `.name()` where the only traits in scope that provide `name` are missing here.
     fn judge_call(
         &self,
@@ -562,9 +669,15 @@ impl<'a> World<'a> {
             if !in_scope {
                 continue;
             }
-            // A glob may bring any trait: say nothing.
+            // A glob may bring a trait with this method: say nothing, unless what it names
+            // here cannot (missing here, an enum, a module with no such trait).
             if glob && import.gate.is_on(cfg) {
-                return None;
+                match self.set.resolve(from, &import.segments) {
+                    Resolution::Module(base)
+                        if !self.set.glob_may_bring_member(&base, &call.name, 0) => {}
+                    Resolution::Absent { .. } | Resolution::Item(ItemKind::Enum { .. }) => {}
+                    _ => return None,
+                }
             }
             let provides = providers
                 .members
