@@ -274,6 +274,17 @@ fn compiler_gates() {
     );
 }
 
+/// A glob of a platform module (`use std::os::unix::prelude::*;`) and platform traits'
+/// associated functions through a type (`OsStr::from_bytes`, `std::fs::File::from_raw_fd`).
+#[test]
+fn globs_and_trait_functions() {
+    check_corpus_crate(
+        "globs-and-trait-functions",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

@@ -232,8 +232,10 @@ fn globs_of_missing_modules_fail_and_silence_nothing_else() {
 //           ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
 pub fn run(mut command: std::process::Command) {
     command.exec();
+//          ^^^^ T0008 error: method `exec` (from a trait `use std::os::unix::process::*` brings) does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
     let _ = std::os::fd::AsRawFd::as_raw_fd;
 //                   ^^ T0008 error: `std::os::fd` does not exist on x86_64-pc-windows-msvc
+    command.not_from_any_trait();
 }
 "#,
         &[host(), windows()],
@@ -250,6 +252,39 @@ pub fn run(mut command: Command) {
 pub fn block() {
     use std::process::*;
     not_in_process();
+}
+"#,
+        &[host(), windows()],
+    );
+}
+
+/// A type's associated function that only an imported platform trait provides
+/// (`File::from_raw_fd`), through the type's name or its full path: E0599 where the trait
+/// does not exist; nothing where no import provides it or the owner is not a type.
+#[test]
+fn associated_functions_of_platform_traits_through_a_type_path() {
+    check_items(
+        r#"use std::fs::File;
+use std::os::fd::FromRawFd;
+//           ^^ T0008 error: `std::os::fd` does not exist on x86_64-pc-windows-msvc
+pub unsafe fn open(fd: i32) -> (File, File) {
+    (File::from_raw_fd(fd), std::fs::File::from_raw_fd(fd))
+//         ^^^^^^^^^^^ T0008 error: associated function `from_raw_fd` (from trait `std::os::fd::FromRawFd`) does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+//                                         ^^^^^^^^^^^ T0008 error: associated function `from_raw_fd` (from trait `std::os::fd::FromRawFd`) does not exist on x86_64-pc-windows-msvc
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items(
+        r#"use std::fs::File;
+#[cfg(unix)]
+use std::os::fd::FromRawFd;
+#[cfg(unix)]
+pub unsafe fn open(fd: i32) -> File {
+    File::from_raw_fd(fd)
+}
+pub fn other() -> Option<File> {
+    File::open()
 }
 "#,
         &[host(), windows()],

@@ -594,7 +594,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
     use triplet::analysis::items::{CrateTree, MemoryProvider};
     use triplet::analysis::rules::unavailable_on_target::ExternalCrate;
     let files: &[(&str, &str)] = &[
-        ("/std/lib.rs", "pub mod os;\npub mod process;\npub use core::sync;"),
+        ("/std/lib.rs", "pub mod os;\npub mod process;\npub mod fs;\npub use core::sync;"),
         ("/std/process.rs", "pub struct Command;"),
         (
             "/std/os/mod.rs",
@@ -608,7 +608,12 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
         ),
         ("/std/os/windows/mod.rs", "pub mod process;"),
         ("/std/os/windows/process.rs", "pub trait CommandExt { fn creation_flags(&mut self, f: u32); }"),
-        ("/std/os/fd.rs", "pub trait AsRawFd { fn as_raw_fd(&self) -> i32; }"),
+        (
+            "/std/os/fd.rs",
+            "pub trait AsRawFd { fn as_raw_fd(&self) -> i32; }\n\
+             pub trait FromRawFd { unsafe fn from_raw_fd(fd: i32) -> Self; }",
+        ),
+        ("/std/fs.rs", "pub struct File;"),
         ("/core/lib.rs", "pub mod sync;"),
         ("/core/sync/mod.rs", "pub mod atomic;"),
         (

@@ -62,6 +62,14 @@ pub struct UseDecl {
     pub binds: Option<String>,
     pub glob: bool,
     pub gate: Gate,
+    /// Has a visibility (`pub`, `pub(crate)`…): what another crate's glob may bring. Kept
+    /// summaries from before this field read as public, the answer that hides nothing.
+    #[serde(default = "public_by_default")]
+    pub public: bool,
+}
+
+fn public_by_default() -> bool {
+    true
 }
 
 /// An item-level macro call that is not a cfg selection: it may define items, but only
@@ -251,9 +259,8 @@ impl ModuleSource {
                 });
             }
             ast::Item::Use(it) => {
-                let _ = it.visibility();
                 if let Some(tree) = it.use_tree() {
-                    self.collect_use_tree(&tree, &gate);
+                    self.collect_use_tree(&tree, &gate, it.visibility().is_some());
                 }
             }
             ast::Item::MacroCall(call) => self.collect_macro_call(&call, gate),
@@ -261,7 +268,7 @@ impl ModuleSource {
         }
     }
 
-    fn collect_use_tree(&mut self, tree: &ast::UseTree, gate: &Gate) {
+    fn collect_use_tree(&mut self, tree: &ast::UseTree, gate: &Gate, public: bool) {
         let mut leaves = Vec::new();
         flatten(tree, &[], &[], &mut leaves);
         for (path, _, binds, glob) in leaves {
@@ -270,6 +277,7 @@ impl ModuleSource {
                 binds,
                 glob,
                 gate: gate.clone(),
+                public,
             });
         }
     }

@@ -160,6 +160,19 @@ impl Module {
     pub fn file(&self) -> &Path {
         &self.file
     }
+
+    /// The crate it belongs to, as an index in its `CrateSet`.
+    pub fn krate_index(&self) -> usize {
+        self.krate
+    }
+}
+
+/// Whether a glob brings something into scope, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Brings {
+    No,
+    Maybe,
+    Yes,
 }
 
 /// What a path names on one target.
@@ -722,35 +735,52 @@ impl<'a> CrateSet<'a> {
         self.resolve_at(&root, &from_root, depth + 1, Position::Any)
     }
 
-    /// Whether a glob import of `base` may bring into scope a trait that has `member`
-    /// (for a method or associated function call): a trait with it, an import of one, a
-    /// glob that may, or anything unknown (an item-level macro, an unreadable file).
-    pub fn glob_may_bring_member(&self, base: &Module, member: &str, depth: usize) -> bool {
+    /// Whether a glob import of `base` brings into scope a trait that has `member` (for a
+    /// method or associated function call): `Yes` for a trait with it or an import of one,
+    /// `Maybe` where something is unknown (an item-level macro, an unreadable file, an
+    /// import that cannot be followed), else `No`.
+    pub fn glob_brings_member(
+        &self,
+        from_krate: usize,
+        base: &Module,
+        member: &str,
+        depth: usize,
+    ) -> Brings {
         if depth > 4 || base.source().unreadable {
-            return true;
+            return Brings::Maybe;
         }
         let cfg = &self.cfgs[base.krate];
         let source = base.source();
-        if source.macros.iter().any(|m| m.gate.is_on(cfg)) {
-            return true;
-        }
         let has_member = |kind: &ItemKind| matches!(kind, ItemKind::Trait { members } if members.iter().any(|m| m == member));
         if (source.items.iter()).any(|i| i.gate.is_on(cfg) && has_member(&i.kind)) {
-            return true;
+            return Brings::Yes;
         }
-        for decl in source.uses.iter().filter(|u| u.gate.is_on(cfg)) {
-            match self.resolve_at(base, &decl.path, depth + 1, Position::Any) {
+        let mut answer = if source.macros.iter().any(|m| m.gate.is_on(cfg)) {
+            Brings::Maybe
+        } else {
+            Brings::No
+        };
+        // Another crate's glob brings only its public imports; the crate's own, all of them.
+        let cross_crate = base.krate != from_krate;
+        let imports =
+            (source.uses.iter()).filter(|u| u.gate.is_on(cfg) && (u.public || !cross_crate));
+        for decl in imports {
+            let found = match self.resolve_at(base, &decl.path, depth + 1, Position::Any) {
                 Resolution::Module(inner) if decl.glob => {
-                    if self.glob_may_bring_member(&inner, member, depth + 1) {
-                        return true;
-                    }
+                    self.glob_brings_member(from_krate, &inner, member, depth + 1)
                 }
-                Resolution::Item(kind) if !decl.glob && has_member(&kind) => return true,
-                Resolution::Module(_) | Resolution::Item(_) | Resolution::Absent { .. } => {}
-                Resolution::Unknown | Resolution::Undeclared => return true,
+                Resolution::Item(kind) if !decl.glob && has_member(&kind) => Brings::Yes,
+                Resolution::Module(_) | Resolution::Item(_) | Resolution::Absent { .. } => {
+                    Brings::No
+                }
+                Resolution::Unknown | Resolution::Undeclared => Brings::Maybe,
+            };
+            answer = answer.max(found);
+            if answer == Brings::Yes {
+                break;
             }
         }
-        false
+        answer
     }
 
     /// `name!()` in `module`, read as the items of the macro's fixed body, when the crate

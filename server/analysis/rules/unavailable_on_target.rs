@@ -14,7 +14,7 @@ use crate::analysis::context::{CrateFile, TargetView};
 use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
 use crate::analysis::items::source::{gate_expr, ItemKind, ModuleSource};
-use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
+use crate::analysis::items::{Brings, CrateSet, CrateTree, MemoryProvider, Module, Resolution};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -310,6 +310,36 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     record(&mut outcomes, key, outcome, (target_index, verdict), input);
                 }
             }
+            // `OsStr::from_bytes(b)`, `std::fs::File::from_raw_fd(fd)`: a type's associated
+            // function that only an imported trait provides, judged as a method call is.
+            for (ref_index, reference) in refs.references.iter().enumerate() {
+                let Some(call) = associated_call(reference, &target.cfg) else {
+                    continue;
+                };
+                let Some(from) = world.set.inline_module(module, &call.inline_modules) else {
+                    continue;
+                };
+                let owner = &reference.segments[..reference.segments.len() - 1];
+                let is_type = matches!(
+                    world.set.resolve_in_code(&from, owner, false),
+                    Resolution::Item(ItemKind::Other | ItemKind::Enum { .. })
+                );
+                if !is_type {
+                    continue;
+                }
+                let providers = TraitProviders {
+                    refs,
+                    file: file_index,
+                    members: &trait_imports,
+                };
+                if let Some((verdict, mut outcome)) = world.judge_call(&from, &call, &providers) {
+                    if let Some(rest) = outcome.what.strip_prefix("method ") {
+                        outcome.what = format!("associated function {rest}");
+                    }
+                    let key = (file_index, 2, ref_index);
+                    record(&mut outcomes, key, outcome, (target_index, verdict), input);
+                }
+            }
         }
     }
     let mut outcomes: Vec<Outcome> = (outcomes.into_values())
@@ -408,6 +438,23 @@ fn well_known(expr: &CfgExpr) -> bool {
         CfgExpr::Not(inner) => well_known(inner),
         CfgExpr::Literal(_) => true,
     }
+}
+
+/// A path in code `Type::name` (two segments or more) compiled here, as the call of `name`.
+fn associated_call(reference: &Reference, cfg: &CfgSet) -> Option<MethodCall> {
+    if !matches!(reference.kind, RefKind::Path { .. }) || reference.segments.len() < 2 {
+        return None;
+    }
+    if !reference.gate.is_on(cfg) {
+        return None;
+    }
+    Some(MethodCall {
+        name: reference.segments.last()?.clone(),
+        range: reference.segment_ranges.last()?.clone(),
+        gate: reference.gate.clone(),
+        inline_modules: reference.inline_modules.clone(),
+        slot: reference.slot.clone(),
+    })
 }
 
 /// The trait imports of one file, with the members each has where it exists.
@@ -657,6 +704,9 @@ impl<'a> World<'a> {
     ) -> Option<(Verdict, Outcome)> {
         let cfg = self.set.own_cfg();
         let mut candidates = Vec::new();
+        // Globs in scope: what the ones compiled here bring, and the ones missing here.
+        let mut brought = Brings::No;
+        let mut missing_globs = Vec::new();
         for (index, import) in providers.refs.uses() {
             let RefKind::Use { glob, .. } = import.kind else {
                 continue;
@@ -669,15 +719,20 @@ impl<'a> World<'a> {
             if !in_scope {
                 continue;
             }
-            // A glob may bring a trait with this method: say nothing, unless what it names
-            // here cannot (missing here, an enum, a module with no such trait).
             if glob && import.gate.is_on(cfg) {
-                match self.set.resolve(from, &import.segments) {
-                    Resolution::Module(base)
-                        if !self.set.glob_may_bring_member(&base, &call.name, 0) => {}
-                    Resolution::Absent { .. } | Resolution::Item(ItemKind::Enum { .. }) => {}
-                    _ => return None,
-                }
+                let brings = match self.set.resolve(from, &import.segments) {
+                    Resolution::Module(base) => {
+                        self.set
+                            .glob_brings_member(from.krate_index(), &base, &call.name, 0)
+                    }
+                    Resolution::Absent { .. } => {
+                        missing_globs.push(import);
+                        Brings::No
+                    }
+                    Resolution::Item(ItemKind::Enum { .. }) => Brings::No,
+                    _ => Brings::Maybe,
+                };
+                brought = brought.max(brings);
             }
             let provides = providers
                 .members
@@ -687,7 +742,6 @@ impl<'a> World<'a> {
                 candidates.push(import);
             }
         }
-        let first = candidates.first()?;
         let mut outcome = Outcome {
             verdicts: Vec::new(),
             declared_under: Vec::new(),
@@ -710,12 +764,28 @@ impl<'a> World<'a> {
                 _ => return None,
             }
         }
+        match brought {
+            Brings::Yes => return Some((Verdict::Works, outcome)),
+            Brings::Maybe => return None,
+            Brings::No => {}
+        }
+        if let Some(first) = candidates.first() {
+            outcome.what = format!(
+                "method `{}` (from trait `{}`)",
+                call.name,
+                first.segments.join("::")
+            );
+            return Some((Verdict::Fails, outcome));
+        }
+        // No import names a trait with it: a failure only where a glob that is missing
+        // here brings one on another target (else it may be inherent).
+        let glob = missing_globs.first()?;
         outcome.what = format!(
-            "method `{}` (from trait `{}`)",
+            "method `{}` (from a trait `use {}::*` brings)",
             call.name,
-            first.segments.join("::")
+            glob.segments.join("::")
         );
-        Some((Verdict::Fails, outcome))
+        Some((Verdict::FailsIfWorksElsewhere, outcome))
     }
 }
 
