@@ -285,6 +285,17 @@ fn globs_and_trait_functions() {
     );
 }
 
+/// `extern crate libc;` where libc is a `[target.'cfg(unix)'.dependencies]` entry: E0463 on
+/// Windows (and nothing for the paths through it there, as rustc).
+#[test]
+fn extern_crate_of_a_target_dependency() {
+    check_corpus_crate(
+        "target-dependencies",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

@@ -290,3 +290,105 @@ pub fn other() -> Option<File> {
         &[host(), windows()],
     );
 }
+
+/// `extern crate` of a dependency cargo passes only on some targets (`nix` here is a
+/// `[target.'cfg(unix)'.dependencies]` entry): E0463 elsewhere; gated, or a crate the
+/// index does not know, nothing.
+#[test]
+fn extern_crate_of_a_target_specific_dependency() {
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`: it is not a dependency on wasm32-unknown-unknown and x86_64-pc-windows-msvc (declared under a `[target.…]` table); it is one on x86_64-unknown-linux-gnu
+#[cfg(unix)]
+extern crate nix as unix_only;
+extern crate proc_macro;
+extern crate libc;
+"#,
+        &[host(), wasm32(), windows()],
+    );
+    // A path names it: gating the item alone would not build, no fix. Where the crate
+    // cannot be loaded rustc reports no path in code and no method call (`flush()`).
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`
+#[cfg(unix)]
+fn flush() {}
+pub fn f() -> i32 {
+    flush();
+    nix::getpid()
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items_fix(
+        "extern crate nix;\n",
+        "#[cfg(unix)]\nextern crate nix;\n",
+        &[host(), windows()],
+    );
+}
+
+/// `extern crate` of a dependency cargo passes only on some targets (`nix` here is a
+/// `[target.'cfg(unix)'.dependencies]` entry): E0463 elsewhere; gated, or a crate the
+/// index does not know, nothing.
+#[test]
+fn extern_crate_of_a_target_specific_dependency() {
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`: it is not a dependency on wasm32-unknown-unknown and x86_64-pc-windows-msvc (declared under a `[target.…]` table); it is one on x86_64-unknown-linux-gnu
+#[cfg(unix)]
+extern crate nix as unix_only;
+extern crate proc_macro;
+extern crate libc;
+"#,
+        &[host(), wasm32(), windows()],
+    );
+    // A path names it: gating the item alone would not build, no fix. Where the crate
+    // cannot be loaded rustc reports no path in code and no method call (`flush()`).
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`
+#[cfg(unix)]
+fn flush() {}
+pub fn f() -> i32 {
+    flush();
+    nix::getpid()
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items_fix(
+        "extern crate nix;\n",
+        "#[cfg(unix)]\nextern crate nix;\n",
+        &[host(), windows()],
+    );
+}
+
+/// A module alias at the root (`use core::sync::atomic;`) is followed from other modules
+/// (`crate::atomic::AtomicU64`), and of one name imported under exclusive cfgs only the
+/// active import is judged.
+#[test]
+fn module_aliases_and_imports_under_exclusive_cfgs() {
+    check_items(
+        r#"#![no_std]
+use core::sync::atomic;
+mod counters {
+    use crate::atomic::AtomicU64;
+//                     ^^^^^^^^^ T0008 error: `crate::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf; it exists on x86_64-unknown-linux-gnu
+    use super::atomic::AtomicU32;
+    pub fn read(_: &AtomicU32) {}
+}
+#[cfg(feature = "portable")]
+use portable_atomic::AtomicU64 as Wide;
+#[cfg(not(feature = "portable"))]
+use core::sync::atomic::AtomicU64 as Wide;
+//                      ^^^^^^^^^ T0008 error: `core::sync::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf
+pub fn wide(_: &Wide) {}
+#[cfg(target_has_atomic = "64")]
+use core::sync::atomic::AtomicU64 as Counter;
+#[cfg(not(target_has_atomic = "64"))]
+use core::sync::atomic::AtomicU32 as Counter;
+pub fn counter(_: &Counter) {}
+"#,
+        &[linux_with_atomics(), thumbv7em()],
+    );
+}

@@ -628,6 +628,8 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
         ),
         ("/libc/unix.rs", "extern \"C\" { pub fn kill(pid: i32, sig: i32) -> i32; }\npub const SIGTERM: i32 = 15;"),
         ("/libc/windows.rs", "pub const SIGTERM: i32 = 15;"),
+        // A `[target.'cfg(unix)'.dependencies]` entry: passed on the Linux host only.
+        ("/nix/lib.rs", "pub fn getpid() -> i32 { 0 }"),
     ];
     let provider: Arc<MemoryProvider> = Arc::new(MemoryProvider(
         files
@@ -635,7 +637,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
             .map(|(path, text)| (std::path::PathBuf::from(path), Arc::from(*text)))
             .collect(),
     ));
-    ["std", "core", "alloc", "libc"]
+    ["std", "core", "alloc", "libc", "nix"]
         .into_iter()
         .map(|name| ExternalCrate {
             tree: Arc::new(CrateTree::new(
@@ -644,7 +646,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
                 Vec::new(),
                 provider.clone(),
             )),
-            only_on: None,
+            only_on: (name == "nix").then(|| vec!["x86_64-unknown-linux-gnu".to_string()]),
             in_extern_prelude: name != "alloc",
         })
         .collect()

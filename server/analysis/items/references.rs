@@ -56,11 +56,24 @@ pub struct CompileError {
     pub gate: Gate,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternCrateRef {
+    pub name: String,
+    /// The name it binds (the alias of `as alias`).
+    pub binds: String,
+    pub range: Range<usize>,
+    pub gate: Gate,
+    pub slot: Option<(usize, String)>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReferences {
     pub references: Vec<Reference>,
     pub method_calls: Vec<MethodCall>,
     pub compile_errors: Vec<CompileError>,
+    /// `extern crate name [as alias];` items: the crate's name, its range, the item's gate
+    /// and where `#[cfg(…)]` would go before the item.
+    pub extern_crates: Vec<ExternCrateRef>,
     /// Indices of the `use` leaves among `references`: a file names thousands of paths and
     /// imports tens, and scope questions ask only about the imports.
     use_indices: Vec<usize>,
@@ -128,6 +141,22 @@ impl FileReferences {
                     if let Some(call) = ast::MacroCall::cast(node.clone()) {
                         let gate = gate_with(&node, &mut cache);
                         collect_compile_errors(&call, 0, gate, &mut out.compile_errors);
+                    }
+                }
+                SyntaxKind::EXTERN_CRATE if skipped == 0 => {
+                    let item = ast::ExternCrate::cast(node.clone());
+                    let alias = (item.as_ref())
+                        .and_then(|e| e.rename())
+                        .and_then(|r| r.name())
+                        .map(|n| n.text().to_string());
+                    if let Some(name) = item.and_then(|e| e.name_ref()) {
+                        out.extern_crates.push(ExternCrateRef {
+                            binds: alias.unwrap_or_else(|| name.text().to_string()),
+                            name: name.text().to_string(),
+                            range: to_range(name.syntax().text_range()),
+                            gate: gate_with(&node, &mut cache),
+                            slot: item_slot(&node, text),
+                        });
                     }
                 }
                 SyntaxKind::METHOD_CALL_EXPR if skipped == 0 => {

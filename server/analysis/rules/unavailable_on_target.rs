@@ -231,7 +231,13 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
     };
     // rustc stops before resolving paths in code where a `compile_error!` fires: only
     // imports (resolved while expanding) and type checking are still reported there.
-    let expansion_stops = compile_errors(input, &parsed, &active, out);
+    let mut expansion_stops = compile_errors(input, &parsed, &active, out);
+    // A crate that cannot be loaded stops rustc before type checking too: method calls
+    // are not reported there either.
+    let crate_missing = extern_crates_not_selected(input, &parsed, &active, out);
+    for (stops, missing) in expansion_stops.iter_mut().zip(&crate_missing) {
+        *stops |= *missing;
+    }
     // Where each active reference sits, per target: (target, file, reference) → module.
     let mut outcomes: HashMap<(usize, usize, usize), Judged> = HashMap::new();
     // The members of each imported trait on the targets where it exists.
@@ -289,6 +295,9 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         }
     }
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
+        if crate_missing.get(target_index).copied().unwrap_or(false) {
+            continue;
+        }
         for (file_index, refs) in parsed.iter().copied().enumerate() {
             let Some(module) = active(target_index, file_index) else {
                 continue;
@@ -413,6 +422,107 @@ fn compile_errors<'m>(
         }
     }
     stops
+}
+
+/// `extern crate x;` of a dependency cargo passes only on some targets (a `[target.'cfg(…)'
+/// .dependencies]` entry): E0463 where it is not passed. A crate the index does not know
+/// (`proc_macro`, `test`, a disabled optional dependency) is left alone.
+/// Returns, per target, whether such an item fails there.
+fn extern_crates_not_selected<'m>(
+    input: &SemanticInput<'_>,
+    parsed: &[&FileReferences],
+    active: &dyn Fn(usize, usize) -> Option<&'m Module>,
+    out: &mut FindingSet,
+) -> Vec<bool> {
+    let mut missing = vec![false; input.targets.len()];
+    let passed_on = |name: &str, triple: &str| -> Option<bool> {
+        let mut entries = input
+            .externals
+            .iter()
+            .filter(|e| e.tree.name == name)
+            .peekable();
+        entries.peek()?;
+        Some(entries.any(|e| {
+            e.only_on
+                .as_ref()
+                .is_none_or(|on| on.iter().any(|t| t == triple))
+        }))
+    };
+    // Gating the item is the whole fix only when no path names the crate.
+    let named = |name: &str| {
+        parsed.iter().any(|refs| {
+            (refs.references.iter()).any(|r| r.segments.first().is_some_and(|s| s == name))
+        })
+    };
+    for (file_index, refs) in parsed.iter().enumerate() {
+        let Some(file) = input.files.get(file_index) else {
+            continue;
+        };
+        for item in &refs.extern_crates {
+            let mut failing = Vec::new();
+            let mut working = Vec::new();
+            for (target_index, target) in input.targets.iter().enumerate() {
+                let compiled = input
+                    .files
+                    .get(file_index)
+                    .is_some_and(|f| f.is_on(&target.cfg));
+                if compiled && item.gate.is_on(&target.cfg) {
+                    if let Some(false) = passed_on(&item.name, &target.triple) {
+                        missing[target_index] = true;
+                    }
+                }
+                if active(target_index, file_index).is_none() || !item.gate.is_on(&target.cfg) {
+                    continue;
+                }
+                match passed_on(&item.name, &target.triple) {
+                    Some(false) => failing.push(target),
+                    Some(true) => working.push(target),
+                    None => {}
+                }
+            }
+            if failing.is_empty() {
+                continue;
+            }
+            let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
+            let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+            let where_it_is = if working.is_empty() {
+                String::new()
+            } else {
+                format!("; it is one on {}", format_targets(&working_names))
+            };
+            let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|t| &t.cfg).collect();
+            let working_cfgs: Vec<&CfgSet> = working.iter().map(|t| &t.cfg).collect();
+            let predicate = fix_predicate(&[], &failing_cfgs, &working_cfgs);
+            let fixes = match (predicate, &item.slot) {
+                (Some(predicate), Some((offset, indent))) if !named(&item.binds) => vec![Fix {
+                    title: format!("Declare it only where cargo passes it: #[cfg({predicate})]"),
+                    edits: vec![TextEdit {
+                        file: file.path.to_path_buf(),
+                        range: *offset..*offset,
+                        new_text: format!("#[cfg({predicate})]\n{indent}"),
+                    }],
+                    preferred: false,
+                }],
+                _ => Vec::new(),
+            };
+            out.push(Finding {
+                code: RuleCode::T0008,
+                severity: RuleCode::T0008.default_severity(),
+                message: format!(
+                    "can't find crate `{}`: it is not a dependency on {} (declared under a `[target.…]` table){where_it_is}",
+                    item.name,
+                    format_targets(&failing_names)
+                ),
+                package: input.package.to_string(),
+                targets: failing_names,
+                file: file.path.to_path_buf(),
+                range: item.range.clone(),
+                fixes,
+                api: None,
+            });
+        }
+    }
+    missing
 }
 
 /// Whether every cfg `expr` tests is one rustc or cargo sets from the target and the
