@@ -296,6 +296,17 @@ fn extern_crate_of_a_target_dependency() {
     );
 }
 
+/// A module alias at the crate root (`use core::sync::atomic;` then `crate::atomic::…`),
+/// and one name imported under exclusive cfgs: only the active import is judged.
+#[test]
+fn module_aliases_and_exclusive_imports() {
+    check_corpus_crate(
+        "module-aliases",
+        &["x86_64-unknown-linux-gnu", "thumbv7em-none-eabihf"],
+        "core,alloc",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

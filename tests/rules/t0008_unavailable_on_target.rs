@@ -326,3 +326,33 @@ pub fn f() -> i32 {
         &[host(), windows()],
     );
 }
+
+/// A module alias at the root (`use core::sync::atomic;`) is followed from other modules
+/// (`crate::atomic::AtomicU64`), and of one name imported under exclusive cfgs only the
+/// active import is judged.
+#[test]
+fn module_aliases_and_imports_under_exclusive_cfgs() {
+    check_items(
+        r#"#![no_std]
+use core::sync::atomic;
+mod counters {
+    use crate::atomic::AtomicU64;
+//                     ^^^^^^^^^ T0008 error: `crate::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf; it exists on x86_64-unknown-linux-gnu
+    use super::atomic::AtomicU32;
+    pub fn read(_: &AtomicU32) {}
+}
+#[cfg(feature = "portable")]
+use portable_atomic::AtomicU64 as Wide;
+#[cfg(not(feature = "portable"))]
+use core::sync::atomic::AtomicU64 as Wide;
+//                      ^^^^^^^^^ T0008 error: `core::sync::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf
+pub fn wide(_: &Wide) {}
+#[cfg(target_has_atomic = "64")]
+use core::sync::atomic::AtomicU64 as Counter;
+#[cfg(not(target_has_atomic = "64"))]
+use core::sync::atomic::AtomicU32 as Counter;
+pub fn counter(_: &Counter) {}
+"#,
+        &[linux_with_atomics(), thumbv7em()],
+    );
+}
