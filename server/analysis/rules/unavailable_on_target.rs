@@ -1110,3 +1110,151 @@ fn portable_alternative(what: &str) -> Option<&'static str> {
 pub fn declaration_predicate(gate: &crate::analysis::syntax::Gate) -> Option<CfgExpr> {
     gate_expr(gate).map(|expr| expr.assuming_off(&["doc", "test", "miri"]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::syntax::FileSyntax;
+    use std::path::Path;
+
+    fn target(triple: &str, cfg: &str) -> TargetView {
+        TargetView {
+            triple: triple.to_string(),
+            cfg: CfgSet::from_rustc_print_cfg(cfg),
+            has_std: true,
+        }
+    }
+
+    /// Over every split of four targets into failing and working ones and every pair of
+    /// declaration gates, the message never claims the item exists where it fails: a
+    /// predicate it names (`exists only where P`) is false on every failing target, the
+    /// targets it says the item exists on are working ones, and a fix's `#[cfg(P)]` holds on
+    /// every working target and no failing one.
+    #[test]
+    fn a_message_never_contradicts_itself() {
+        let targets = [
+            target(
+                "linux",
+                "unix\ntarget_os=\"linux\"\nfeature=\"x\"\ntarget_has_atomic=\"64\"",
+            ),
+            target(
+                "windows",
+                "windows\ntarget_os=\"windows\"\ntarget_has_atomic=\"64\"",
+            ),
+            target("wasm", "target_arch=\"wasm32\"\nfeature=\"x\""),
+            target("thumb", "target_os=\"none\""),
+        ];
+        let gates: Vec<CfgExpr> = [
+            "unix",
+            "windows",
+            "not(unix)",
+            "any(unix, windows)",
+            "target_os = \"linux\"",
+            "feature = \"x\"",
+            "all(unix, feature = \"x\")",
+            "target_has_atomic = \"64\"",
+            "any(doc, unix)",
+            "true",
+            "false",
+        ]
+        .iter()
+        .filter_map(|text| CfgExpr::parse(text).ok())
+        .collect();
+        let syntax = FileSyntax::parse("");
+        let gate = crate::analysis::syntax::Gate::default();
+        let file = CrateFile {
+            path: Path::new("/lib.rs"),
+            text: "",
+            syntax: &syntax,
+            module_gate: &gate,
+        };
+        let mut declared_sets: Vec<Vec<CfgExpr>> = vec![Vec::new()];
+        for a in &gates {
+            declared_sets.push(vec![a.clone()]);
+            for b in &gates {
+                declared_sets.push(vec![a.clone(), b.clone()]);
+            }
+        }
+        let mut checked = 0;
+        // Each target failing (1), working (2) or neither (0).
+        for split in 0..3usize.pow(targets.len() as u32) {
+            let role = |index: usize| (split / 3usize.pow(index as u32)) % 3;
+            let failing: Vec<&TargetView> = (0..targets.len())
+                .filter(|&i| role(i) == 1)
+                .map(|i| &targets[i])
+                .collect();
+            let working: Vec<&TargetView> = (0..targets.len())
+                .filter(|&i| role(i) == 2)
+                .map(|i| &targets[i])
+                .collect();
+            if failing.is_empty() {
+                continue;
+            }
+            let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
+            let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+            for declared in &declared_sets {
+                let outcome = Outcome {
+                    verdicts: Vec::new(),
+                    declared_under: declared
+                        .iter()
+                        .map(|e| e.assuming_off(&["doc", "test", "miri"]))
+                        .collect(),
+                    range: 0..1,
+                    what: "`item`".to_string(),
+                    needs_extern_alloc: false,
+                    alloc_instead: None,
+                    slot: Some((0, String::new())),
+                    file: 0,
+                };
+                let (message, fixes) = missing_item(
+                    &file,
+                    &outcome,
+                    &failing,
+                    &working,
+                    &failing_names,
+                    &working_names,
+                );
+                if let Some(rest) = message.split("exists only where `").nth(1) {
+                    let predicate = rest.split('`').next().unwrap_or_default();
+                    let parsed = CfgExpr::parse(predicate);
+                    assert!(parsed.is_ok(), "{message}");
+                    if let Ok(parsed) = parsed {
+                        for target in &failing {
+                            assert!(
+                                !parsed.eval(&target.cfg),
+                                "{message}: holds on {}",
+                                target.triple
+                            );
+                        }
+                    }
+                }
+                if let Some(rest) = message.split("; it exists on ").nth(1) {
+                    for target in &failing {
+                        assert!(!rest.contains(&target.triple), "{message}");
+                    }
+                }
+                for fix in &fixes {
+                    let text = &fix.edits[0].new_text;
+                    let predicate = text
+                        .strip_prefix("#[cfg(")
+                        .and_then(|t| t.split(")]\n").next())
+                        .unwrap_or_default();
+                    let parsed = CfgExpr::parse(predicate);
+                    assert!(parsed.is_ok(), "{text}");
+                    if let Ok(parsed) = parsed {
+                        assert!(
+                            working.iter().all(|t| parsed.eval(&t.cfg)),
+                            "{message}: {text}"
+                        );
+                        assert!(
+                            failing.iter().all(|t| !parsed.eval(&t.cfg)),
+                            "{message}: {text}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+    }
+}
