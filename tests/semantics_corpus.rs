@@ -307,6 +307,17 @@ fn module_aliases_and_exclusive_imports() {
     );
 }
 
+/// Inside function bodies: a block-level item under `#[cfg]`, one that shadows a gated
+/// module item, `#[cfg]` on `let`s and blocks.
+#[test]
+fn inside_function_bodies() {
+    check_corpus_crate(
+        "function-bodies",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

@@ -356,3 +356,39 @@ pub fn counter(_: &Counter) {}
         &[linux_with_atomics(), thumbv7em()],
     );
 }
+
+/// Inside function bodies: a block-level item shadows the module's name where it is
+/// compiled and fails where its `#[cfg]` leaves nothing; `#[cfg]` on statements and `let`s
+/// gates the paths in them.
+#[test]
+fn items_uses_and_statements_inside_function_bodies() {
+    check_items(
+        r#"#[cfg(unix)]
+fn helper() {}
+pub fn shadowed() {
+    fn helper() {}
+    helper();
+}
+pub fn block_only() {
+    #[cfg(unix)]
+    fn local_helper() {}
+    local_helper();
+//  ^^^^^^^^^^^^ T0008 error: `local_helper` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    #[cfg(unix)]
+    local_helper();
+    #[cfg(unix)]
+    let _x = helper();
+    {
+        use std::process::Command as helper;
+        let _ = helper;
+    }
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items_fix(
+        "pub fn f() {\n    #[cfg(unix)]\n    fn local_helper() {}\n    local_helper();\n}\n",
+        "pub fn f() {\n    #[cfg(unix)]\n    fn local_helper() {}\n    #[cfg(unix)]\n    local_helper();\n}\n",
+        &[host(), windows()],
+    );
+}

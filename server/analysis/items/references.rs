@@ -56,6 +56,15 @@ pub struct CompileError {
     pub gate: Gate,
 }
 
+/// An item declared in a block (`fn helper() {}` inside a function body), with its gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockItem {
+    pub name: String,
+    /// The block it is visible in (all of it, not only after the declaration).
+    pub block: Range<usize>,
+    pub gate: Gate,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternCrateRef {
     pub name: String,
@@ -74,6 +83,8 @@ pub struct FileReferences {
     /// `extern crate name [as alias];` items: the crate's name, its range, the item's gate
     /// and where `#[cfg(…)]` would go before the item.
     pub extern_crates: Vec<ExternCrateRef>,
+    /// Items declared inside a function body: they shadow the module's names in their block.
+    pub block_items: Vec<BlockItem>,
     /// Indices of the `use` leaves among `references`: a file names thousands of paths and
     /// imports tens, and scope questions ask only about the imports.
     use_indices: Vec<usize>,
@@ -115,6 +126,21 @@ impl FileReferences {
                     continue;
                 }
             };
+            if skipped == 0
+                && node
+                    .parent()
+                    .is_some_and(|p| p.kind() == SyntaxKind::STMT_LIST)
+            {
+                if let Some(name) = block_item_name(&node) {
+                    if let Some(block) = node.parent() {
+                        out.block_items.push(BlockItem {
+                            name,
+                            block: to_range(block.text_range()),
+                            gate: gate_with(&node, &mut cache),
+                        });
+                    }
+                }
+            }
             match node.kind() {
                 SyntaxKind::USE => {
                     if skipped == 0 {
@@ -188,6 +214,24 @@ impl FileReferences {
     pub fn uses(&self) -> impl Iterator<Item = (usize, &Reference)> {
         (self.use_indices.iter()).filter_map(|&index| Some((index, self.references.get(index)?)))
     }
+}
+
+/// The name a block-level item declares (not `use`: its leaves are references).
+fn block_item_name(node: &SyntaxNode) -> Option<String> {
+    let name = match ast::Item::cast(node.clone())? {
+        ast::Item::Fn(it) => it.name(),
+        ast::Item::Struct(it) => it.name(),
+        ast::Item::Enum(it) => it.name(),
+        ast::Item::Union(it) => it.name(),
+        ast::Item::Const(it) => it.name(),
+        ast::Item::Static(it) => it.name(),
+        ast::Item::TypeAlias(it) => it.name(),
+        ast::Item::Trait(it) => it.name(),
+        ast::Item::Module(it) => it.name(),
+        ast::Item::MacroRules(it) => it.name(),
+        _ => None,
+    };
+    name.map(|n| n.text().to_string())
 }
 
 /// `compile_error!(…)` itself, or the ones in the arms of a selection macro (nested too),

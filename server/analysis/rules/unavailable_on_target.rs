@@ -723,6 +723,38 @@ impl<'a> World<'a> {
         if first == "std" && !self.std_available && !self.set.binds_in_scope(from, "std") {
             return None; // T0001's finding
         }
+        // A name a block around declares (an item, a `use`) is the block's where that
+        // declaration is compiled; where it is not, the module's name is what rustc finds.
+        if let RefKind::Path { .. } = reference.kind {
+            let at = reference.segment_ranges.first()?.start;
+            let cfg = self.set.own_cfg();
+            let item_here = refs.block_items.iter().any(|item| {
+                item.name == *first && item.block.contains(&at) && item.gate.is_on(cfg)
+            });
+            if item_here {
+                return (reference.segments.len() == 1).then(|| {
+                    let range = reference
+                        .segment_ranges
+                        .first()
+                        .cloned()
+                        .unwrap_or_default();
+                    (Verdict::Works, shape(range, String::new()))
+                });
+            }
+            let use_here = refs.uses().any(|(_, r)| {
+                let in_block = r.block.as_ref().is_some_and(|block| block.contains(&at));
+                in_block
+                    && r.gate.is_on(cfg)
+                    && match &r.kind {
+                        RefKind::Use { glob: true, .. } => self.glob_may_bring(from, r, first),
+                        RefKind::Use { binds, .. } => binds.as_deref() == Some(first.as_str()),
+                        RefKind::Path { .. } => false,
+                    }
+            });
+            if use_here {
+                return None;
+            }
+        }
         let resolution = match reference.kind {
             RefKind::Path { local: true, .. } => return None,
             RefKind::Path { value, .. } => {
@@ -737,20 +769,6 @@ impl<'a> World<'a> {
             )),
             Resolution::Unknown => None,
             Resolution::Undeclared => {
-                // A `use` inside a function body binds it there (not modelled by the index).
-                let at = reference.segment_ranges.first()?.start;
-                let bound_in_block = refs.uses().any(|(_, r)| {
-                    let in_block = r.block.as_ref().is_some_and(|block| block.contains(&at));
-                    in_block
-                        && match &r.kind {
-                            RefKind::Use { glob: true, .. } => self.glob_may_bring(from, r, first),
-                            RefKind::Use { binds, .. } => binds.as_deref() == Some(first.as_str()),
-                            RefKind::Path { .. } => false,
-                        }
-                });
-                if bound_in_block {
-                    return None;
-                }
                 let range = reference.segment_ranges.first()?.clone();
                 Some((
                     Verdict::FailsIfWorksElsewhere,
