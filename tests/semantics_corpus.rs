@@ -318,6 +318,16 @@ fn inside_function_bodies() {
     );
 }
 
+/// Edition 2015: imports and `::a::b` paths start at the crate root in every module.
+#[test]
+fn edition_2015_paths() {
+    check_corpus_crate(
+        "edition-2015",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

@@ -178,6 +178,7 @@ impl Engine {
                 &self.toolchain,
                 &package.name,
                 &package.dependency_sources,
+                package.edition_2015,
                 &input.files,
                 targets,
                 &state.files,

@@ -26,6 +26,8 @@ pub(super) struct PackageModel {
     pub(super) resolved: Vec<ResolvedCrate>,
     /// Where each dependency's library sources are (for T0008).
     pub(super) dependency_sources: Vec<super::semantic::DependencySource>,
+    /// Edition 2015: `use` paths are relative to the crate root (T0008).
+    pub(super) edition_2015: bool,
 }
 
 impl Engine {
@@ -125,6 +127,8 @@ fn degraded_model(
             dependencies: Vec::new(),
             resolved: Vec::new(),
             dependency_sources: Vec::new(),
+            // Not known without cargo metadata: the later editions' reading judges less.
+            edition_2015: false,
         })
         .collect();
     if healthy.is_empty() {
@@ -209,6 +213,7 @@ fn package_model(
         dependencies,
         resolved,
         dependency_sources,
+        edition_2015: package.edition == cargo_metadata::Edition::E2015,
     }
 }
 

@@ -132,6 +132,7 @@ impl SemanticCrates {
         toolchain: &Toolchain,
         package: &str,
         dependencies: &[DependencySource],
+        edition_2015: bool,
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         parsed: &FileCache,
@@ -223,6 +224,7 @@ impl SemanticCrates {
             build_cfgs: &build_cfgs,
             prepared: &prepared,
             judge: &judge,
+            edition_2015,
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);

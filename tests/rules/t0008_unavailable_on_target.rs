@@ -392,3 +392,30 @@ pub fn block_only() {
         &[host(), windows()],
     );
 }
+
+/// Edition 2015: `use a::b` and `::a::b` start at the crate root in every module.
+#[test]
+fn edition_2015_paths_start_at_the_crate_root() {
+    let fixture = r#"mod platform {
+    #[cfg(unix)]
+    pub fn flush() {}
+}
+mod user {
+    use platform::flush;
+//                ^^^^^ T0008 error: `platform::flush` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    use std::os::unix::process::CommandExt;
+//               ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc
+    pub fn f() {
+        ::platform::flush();
+//                  ^^^^^ T0008 error: `platform::flush` does not exist on x86_64-pc-windows-msvc
+    }
+}
+"#;
+    check_items_2015(fixture, &[host(), windows()]);
+    // Read as a later edition, `platform` is not in scope in `user`: rustc's error
+    // everywhere, nothing per target.
+    check_items(
+        "mod platform {\n    #[cfg(unix)]\n    pub fn flush() {}\n}\nmod user {\n    use platform::flush;\n}\n",
+        &[host(), windows()],
+    );
+}

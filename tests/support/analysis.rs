@@ -654,6 +654,15 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
 
 /// T0008 over a one-file crate, against the small std, core and libc above.
 pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
+    analyze_items_in_edition(text, targets, false)
+}
+
+/// `analyze_items` for an edition 2015 crate (`edition_2015`) or a later one.
+pub fn analyze_items_in_edition(
+    text: &str,
+    targets: &[TargetView],
+    edition_2015: bool,
+) -> Vec<Finding> {
     use triplet::analysis::rules::unavailable_on_target::{check, SemanticInput};
     let syntax = FileSyntax::parse(text);
     let gate = Gate::default();
@@ -674,6 +683,7 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
             build_cfgs: &[],
             prepared: &[],
             judge: &[],
+            edition_2015,
         },
         &mut out,
     );
@@ -684,6 +694,14 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
 pub fn check_items(fixture: &str, targets: &[TargetView]) {
     let (text, expected) = parse_annotated(fixture);
     let findings = analyze_items(&text, targets);
+    assert_within(&text, &findings);
+    assert_annotations(&text, &expected, &findings);
+}
+
+/// `check` for T0008 in an edition 2015 crate.
+pub fn check_items_2015(fixture: &str, targets: &[TargetView]) {
+    let (text, expected) = parse_annotated(fixture);
+    let findings = analyze_items_in_edition(&text, targets, true);
     assert_within(&text, &findings);
     assert_annotations(&text, &expected, &findings);
 }

@@ -4,7 +4,7 @@
 
 use super::selection::{arm_gates, selection_arms};
 use crate::analysis::syntax::extract::{
-    gate_with, path_segments, statement_slot, to_range, OwnCfgs,
+    gate_with, path_has_leading_colons, path_segments, statement_slot, to_range, OwnCfgs,
 };
 use crate::analysis::syntax::Gate;
 use ra_ap_syntax::ast::{self, HasName};
@@ -18,7 +18,12 @@ pub enum RefKind {
     Use { binds: Option<String>, glob: bool },
     /// A path in an expression, type or pattern. `value`: one segment in an expression.
     /// `local`: one segment that a binding or generic parameter around it may name.
-    Path { value: bool, local: bool },
+    /// `rooted`: written with a leading `::`.
+    Path {
+        value: bool,
+        local: bool,
+        rooted: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -422,7 +427,11 @@ fn collect_path(
     out.references.push(Reference {
         segments,
         segment_ranges,
-        kind: RefKind::Path { value, local },
+        kind: RefKind::Path {
+            value,
+            local,
+            rooted: path_has_leading_colons(path),
+        },
         gate: gate_with(node, cache),
         inline_modules: modules.to_vec(),
         block: None,

@@ -204,6 +204,8 @@ pub struct CrateSet<'a> {
     tainted: Cell<bool>,
     /// Crates a path cannot start with unless `extern crate` names them (`alloc`).
     hidden: Vec<String>,
+    /// Per crate: edition 2015, where `use` paths start at the crate root.
+    root_relative_imports: Vec<bool>,
 }
 
 const MAX_DEPTH: usize = 24;
@@ -222,6 +224,7 @@ impl<'a> CrateSet<'a> {
             in_progress: RefCell::new(HashSet::new()),
             tainted: Cell::new(false),
             hidden: Vec::new(),
+            root_relative_imports: Vec::new(),
         }
     }
 
@@ -235,6 +238,39 @@ impl<'a> CrateSet<'a> {
     /// The cfg of the first crate of the set (the analysed one).
     pub fn own_cfg(&self) -> &CfgSet {
         &self.cfgs[0]
+    }
+
+    /// Marks crate `krate` as edition 2015 (`on`): its `use` paths start at its root.
+    pub fn set_root_relative_imports(&mut self, krate: usize, on: bool) {
+        if self.root_relative_imports.len() <= krate {
+            self.root_relative_imports.resize(krate + 1, false);
+        }
+        self.root_relative_imports[krate] = on;
+    }
+
+    /// Where an import's path `segments` written in `from` starts: the crate root in
+    /// edition 2015 (unless it starts with `self`, `super` or `crate`), else `from`.
+    pub fn import_base(&self, from: &Module, segments: &[String]) -> Module {
+        let root_relative = self
+            .root_relative_imports
+            .get(from.krate)
+            .copied()
+            .unwrap_or(false);
+        let explicit = matches!(
+            segments.first().map(String::as_str),
+            Some("self" | "super" | "crate")
+        );
+        if root_relative && !explicit {
+            if let Some(root) = self.root(from.krate) {
+                return root;
+            }
+        }
+        from.clone()
+    }
+
+    /// `resolve` for an import's path (see `import_base`).
+    pub fn resolve_use(&self, from: &Module, segments: &[String]) -> Resolution {
+        self.resolve(&self.import_base(from, segments), segments)
     }
 
     pub fn hide_from_extern_prelude(&mut self, names: Vec<String>) {
@@ -642,7 +678,8 @@ impl<'a> CrateSet<'a> {
         }
         for decl in source.uses.iter() {
             if decl.binds.as_deref() == Some(name) && decl.gate.is_on(cfg) {
-                return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+                let base = self.import_base(module, &decl.path);
+                return match self.resolve_at(&base, &decl.path, depth + 1, Position::Any) {
                     // A broken import is reported where it is written, not here.
                     Resolution::Absent { .. } | Resolution::Undeclared => Resolution::Unknown,
                     found => found,
@@ -662,7 +699,8 @@ impl<'a> CrateSet<'a> {
             let base = if decl.path.first().map(String::as_str) == Some(name) {
                 self.glob_base_through_crate(module, &decl.path, depth)
             } else {
-                self.resolve_at(module, &decl.path, depth + 1, Position::Any)
+                let base = self.import_base(module, &decl.path);
+                self.resolve_at(&base, &decl.path, depth + 1, Position::Any)
             };
             match base {
                 Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {

@@ -116,6 +116,8 @@ pub struct SemanticInput<'a> {
     /// Which files' uses, paths and calls to judge (same order as `files`; empty: all). The
     /// others still count for what the crate declares.
     pub judge: &'a [bool],
+    /// Edition 2015: `use` paths and `::a` paths in code start at the crate root.
+    pub edition_2015: bool,
 }
 
 /// One file of the crate as T0008 reads it: what it declares and what it refers to.
@@ -271,7 +273,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                 };
                 if let RefKind::Use { .. } = reference.kind {
                     if let Resolution::Item(ItemKind::Trait { members }) =
-                        world.set.resolve(&from, &reference.segments)
+                        world.set.resolve_use(&from, &reference.segments)
                     {
                         trait_imports.insert((file_index, ref_index), members);
                     }
@@ -686,6 +688,7 @@ impl<'a> World<'a> {
         let mut set = CrateSet::new(crates, &target_cfg);
         set.set_own_cfg(0, &target.cfg);
         set.hide_from_extern_prelude(hidden);
+        set.set_root_relative_imports(0, input.edition_2015);
         World {
             set,
             alloc_linked,
@@ -755,6 +758,12 @@ impl<'a> World<'a> {
                 return None;
             }
         }
+        // Edition 2015: imports, and `::a` in code, start at the crate root.
+        let from = &match reference.kind {
+            RefKind::Use { .. } => self.set.import_base(from, &reference.segments),
+            RefKind::Path { rooted: true, .. } => self.set.import_base(from, &reference.segments),
+            RefKind::Path { .. } => from.clone(),
+        };
         let resolution = match reference.kind {
             RefKind::Path { local: true, .. } => return None,
             RefKind::Path { value, .. } => {
@@ -813,7 +822,7 @@ impl<'a> World<'a> {
     /// Whether the glob import `glob` (in a block of `from`) may bring `name` here: not when
     /// what it names is missing here or is a module without it.
     fn glob_may_bring(&self, from: &Module, glob: &Reference, name: &str) -> bool {
-        match self.set.resolve(from, &glob.segments) {
+        match self.set.resolve_use(from, &glob.segments) {
             Resolution::Module(base) => {
                 !matches!(self.set.lookup(&base, name, 0), Resolution::Absent { .. })
             }
@@ -848,7 +857,7 @@ impl<'a> World<'a> {
                 continue;
             }
             if glob && import.gate.is_on(cfg) {
-                let brings = match self.set.resolve(from, &import.segments) {
+                let brings = match self.set.resolve_use(from, &import.segments) {
                     Resolution::Module(base) => {
                         self.set
                             .glob_brings_member(from.krate_index(), &base, &call.name, 0)
@@ -884,7 +893,7 @@ impl<'a> World<'a> {
             if !import.gate.is_on(cfg) {
                 continue;
             }
-            match self.set.resolve(from, &import.segments) {
+            match self.set.resolve_use(from, &import.segments) {
                 Resolution::Item(ItemKind::Trait { members }) if members.contains(&call.name) => {
                     return Some((Verdict::Works, outcome));
                 }
