@@ -176,9 +176,7 @@ impl Engine {
         if state.tier == Tier::Full {
             krate.semantic = self.semantic.findings(
                 &self.toolchain,
-                &package.name,
-                &package.dependency_sources,
-                package.edition_2015,
+                package,
                 &input.files,
                 targets,
                 &state.files,

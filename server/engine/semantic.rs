@@ -130,13 +130,14 @@ impl SemanticCrates {
     pub(super) fn findings(
         &self,
         toolchain: &Toolchain,
-        package: &str,
-        dependencies: &[DependencySource],
-        edition_2015: bool,
+        model: &super::model::PackageModel,
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         parsed: &FileCache,
     ) -> Vec<Finding> {
+        let package = model.name.as_str();
+        let dependencies = model.dependency_sources.as_slice();
+        let edition_2015 = model.edition_2015;
         let mut externals: Vec<ExternalCrate> = Vec::new();
         if let Some(sysroot) = self.sysroot(toolchain) {
             for tree in sysroot {

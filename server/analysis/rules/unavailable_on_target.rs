@@ -44,7 +44,16 @@ E0425, E0599), for every target at once:
 - dependencies' APIs under `#[cfg]`: `libc::kill`, `libc::sysconf` on Windows and
   wasm32-unknown-unknown;
 - `alloc::…` in a crate without `extern crate alloc;`, and under `extern crate core as std;`
-  a `std::…` path that core does not have.
+  a `std::…` path that core does not have;
+- `compile_error!` under a cfg (also in `cfg_if!` arms) on the targets where its gate holds,
+  with its own text;
+- `extern crate x;` of a dependency cargo passes only on some targets (a
+  `[target.'cfg(…)'.dependencies]` entry), E0463 where it is not;
+- a glob import of a platform module (`use std::os::unix::prelude::*;` on Windows), and
+  platform traits' associated functions through a type (`OsStr::from_bytes`,
+  `std::fs::File::from_raw_fd`) where the trait does not exist;
+- block-level items under `#[cfg]` called where they are not compiled; in edition 2015
+  crates, imports and `::a::b` paths read from the crate root.
 
 Every verdict is derived from the sources, not from a list: std, core and alloc from the
 toolchain's rust-src (evaluated with the cfg set std is compiled with, `RUSTC_BOOTSTRAP=1
@@ -58,7 +67,7 @@ those where it works.
 local binding or a generic parameter, where the crate is `no_std` and the path names `std`
 (T0001), where a macro might define the name (an unexpanded item-level macro whose tokens
 name it; macros with a fixed body such as libc's `prelude!()` are read), where a glob import
-in scope might bring a trait, or where the index cannot tell (a module file is missing, a
+in scope might bring the trait, or where the index cannot tell (a module file is missing, a
 glob cannot be followed). A name missing on every selected target that no declaration
 mentions is left to rustc. Without rust-src, std paths are not checked and one info finding
 says so (`rustup component add rust-src`); the crate's own items and dependencies still are.
