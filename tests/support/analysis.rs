@@ -613,7 +613,10 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
             "pub trait AsRawFd { fn as_raw_fd(&self) -> i32; }\n\
              pub trait FromRawFd { unsafe fn from_raw_fd(fd: i32) -> Self; }",
         ),
-        ("/std/fs.rs", "pub struct File;"),
+        (
+            "/std/fs.rs",
+            "pub struct File;\npub struct Owned;\nimpl Owned { pub fn from_raw_fd(fd: i32) -> Owned { Owned } }",
+        ),
         ("/core/lib.rs", "pub mod sync;"),
         ("/core/sync/mod.rs", "pub mod atomic;"),
         (

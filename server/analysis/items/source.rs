@@ -99,6 +99,10 @@ pub struct ModuleSource {
     pub no_std: Vec<Gate>,
     /// Not read (nested too deeply to parse safely): every lookup in it is unknown.
     pub unreadable: bool,
+    /// `impl Type { fn name… }` here: (the type's last path segment, its functions), so an
+    /// associated function a type has itself is not taken for a trait's.
+    #[serde(default)]
+    pub inherent: Vec<(String, Vec<String>)>,
 }
 
 impl ModuleSource {
@@ -264,7 +268,32 @@ impl ModuleSource {
                 }
             }
             ast::Item::MacroCall(call) => self.collect_macro_call(&call, gate),
-            ast::Item::Impl(_) | ast::Item::AsmExpr(_) => {}
+            ast::Item::Impl(it) => {
+                if it.trait_().is_some() {
+                    return;
+                }
+                let Some(ast::Type::PathType(ty)) = it.self_ty() else {
+                    return;
+                };
+                let Some(name) = (ty.path())
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.text().to_string())
+                else {
+                    return;
+                };
+                let fns: Vec<String> = (it.assoc_item_list().into_iter())
+                    .flat_map(|list| list.assoc_items())
+                    .filter_map(|assoc| match assoc {
+                        ast::AssocItem::Fn(f) => f.name().map(|n| n.text().to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                if !fns.is_empty() {
+                    self.inherent.push((name, fns));
+                }
+            }
+            ast::Item::AsmExpr(_) => {}
         }
     }
 

@@ -773,6 +773,70 @@ impl<'a> CrateSet<'a> {
         self.resolve_at(&root, &from_root, depth + 1, Position::Any)
     }
 
+    /// Whether the type `segments` names (as written in `from`) has an inherent function
+    /// `name` in the file that declares it (`Box::from_raw`): `None` when the declaration
+    /// cannot be followed.
+    pub fn has_inherent_fn(&self, from: &Module, segments: &[String], name: &str) -> Option<bool> {
+        let (last, parent) = segments.split_last()?;
+        let module = if parent.is_empty() {
+            from.clone()
+        } else {
+            match self.resolve_in_code(from, parent, false) {
+                Resolution::Module(module) => module,
+                _ => return None,
+            }
+        };
+        self.inherent_in(&module, last, name, 0)
+    }
+
+    fn inherent_in(&self, module: &Module, ty: &str, name: &str, depth: usize) -> Option<bool> {
+        if depth > 8 {
+            return None;
+        }
+        let cfg = &self.cfgs[module.krate];
+        let source = module.source();
+        if source
+            .items
+            .iter()
+            .any(|i| i.name == ty && i.gate.is_on(cfg))
+        {
+            return Some(
+                (source.inherent.iter()).any(|(t, fns)| t == ty && fns.iter().any(|f| f == name)),
+            );
+        }
+        for decl in source.uses.iter().filter(|u| u.gate.is_on(cfg)) {
+            let (parent, real) = match (decl.glob, decl.binds.as_deref()) {
+                (false, Some(bound)) if bound == ty => {
+                    let (real, parent) = decl.path.split_last()?;
+                    (parent.to_vec(), real.clone())
+                }
+                (true, _) => (decl.path.clone(), ty.to_string()),
+                _ => continue,
+            };
+            let base = self.import_base(module, &decl.path);
+            let target = if parent.is_empty() {
+                Some(base)
+            } else {
+                match self.resolve_at(&base, &parent, depth + 1, Position::Any) {
+                    Resolution::Module(m) => Some(m),
+                    _ => None,
+                }
+            };
+            let Some(target) = target else {
+                if decl.glob {
+                    continue;
+                }
+                return None;
+            };
+            match self.inherent_in(&target, &real, name, depth + 1) {
+                Some(found) => return Some(found),
+                None if decl.glob => continue,
+                None => return None,
+            }
+        }
+        None
+    }
+
     /// Whether a glob import of `base` brings into scope a trait that has `member` (for a
     /// method or associated function call): `Yes` for a trait with it or an import of one,
     /// `Maybe` where something is unknown (an item-level macro, an unreadable file, an

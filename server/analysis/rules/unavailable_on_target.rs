@@ -325,7 +325,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     file: file_index,
                     members: &trait_imports,
                 };
-                if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers) {
+                if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers, false) {
                     let key = (file_index, 1, call_index);
                     record(&mut outcomes, key, outcome, (target_index, verdict), input);
                 }
@@ -344,7 +344,10 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     world.set.resolve_in_code(&from, owner, false),
                     Resolution::Item(ItemKind::Other | ItemKind::Enum { .. })
                 );
-                if !is_type {
+                // Only a type whose declaration shows no inherent function of that name
+                // (`Box::from_raw` is `Box`'s own, whatever `ExitStatusExt` says).
+                let own_fn = world.set.has_inherent_fn(&from, owner, &call.name);
+                if !is_type || own_fn != Some(false) {
                     continue;
                 }
                 let providers = TraitProviders {
@@ -352,7 +355,9 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     file: file_index,
                     members: &trait_imports,
                 };
-                if let Some((verdict, mut outcome)) = world.judge_call(&from, &call, &providers) {
+                if let Some((verdict, mut outcome)) =
+                    world.judge_call(&from, &call, &providers, true)
+                {
                     if let Some(rest) = outcome.what.strip_prefix("method ") {
                         outcome.what = format!("associated function {rest}");
                     }
@@ -847,6 +852,7 @@ impl<'a> World<'a> {
         from: &Module,
         call: &MethodCall,
         providers: &TraitProviders<'_>,
+        call_through_type: bool,
     ) -> Option<(Verdict, Outcome)> {
         let cfg = self.set.own_cfg();
         let mut candidates = Vec::new();
@@ -924,7 +930,11 @@ impl<'a> World<'a> {
             return Some((Verdict::Fails, outcome));
         }
         // No import names a trait with it: a failure only where a glob that is missing
-        // here brings one on another target (else it may be inherent).
+        // here brings one on another target, and only for `Type::name` (a method's
+        // receiver is unknown: `"text".as_bytes()` is `str`'s, not `OsStrExt`'s).
+        if !call_through_type {
+            return None;
+        }
         let glob = missing_globs.first()?;
         outcome.what = format!(
             "method `{}` (from a trait `use {}::*` brings)",
