@@ -259,6 +259,75 @@ fn alloc_without_its_declaration_and_missing_atomics() {
     );
 }
 
+/// Errors rustc gives on some targets only that are not a missing path: `compile_error!`
+/// under a cfg (and in `cfg_if!` arms).
+#[test]
+fn compiler_gates() {
+    check_corpus_crate(
+        "compiler-gates",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-pc-windows-msvc",
+            "wasm32-unknown-unknown",
+        ],
+        "std,panic_abort",
+    );
+}
+
+/// A glob of a platform module (`use std::os::unix::prelude::*;`) and platform traits'
+/// associated functions through a type (`OsStr::from_bytes`, `std::fs::File::from_raw_fd`).
+#[test]
+fn globs_and_trait_functions() {
+    check_corpus_crate(
+        "globs-and-trait-functions",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
+/// `extern crate libc;` where libc is a `[target.'cfg(unix)'.dependencies]` entry: E0463 on
+/// Windows (and nothing for the paths through it there, as rustc).
+#[test]
+fn extern_crate_of_a_target_dependency() {
+    check_corpus_crate(
+        "target-dependencies",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
+/// A module alias at the crate root (`use core::sync::atomic;` then `crate::atomic::…`),
+/// and one name imported under exclusive cfgs: only the active import is judged.
+#[test]
+fn module_aliases_and_exclusive_imports() {
+    check_corpus_crate(
+        "module-aliases",
+        &["x86_64-unknown-linux-gnu", "thumbv7em-none-eabihf"],
+        "core,alloc",
+    );
+}
+
+/// Inside function bodies: a block-level item under `#[cfg]`, one that shadows a gated
+/// module item, `#[cfg]` on `let`s and blocks.
+#[test]
+fn inside_function_bodies() {
+    check_corpus_crate(
+        "function-bodies",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
+/// Edition 2015: imports and `::a::b` paths start at the crate root in every module.
+#[test]
+fn edition_2015_paths() {
+    check_corpus_crate(
+        "edition-2015",
+        &["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"],
+        "std,panic_abort",
+    );
+}
+
 /// A crate from crates.io, not written with the rule in mind: kqueue-sys 1.1.1 names its
 /// BSD/macOS types through `pub use self::darwin::*` under `#[cfg]`, so it does not build
 /// for Linux or Windows. rustc's errors there and Triplet's must be the same lines.

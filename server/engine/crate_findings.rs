@@ -176,9 +176,7 @@ impl Engine {
         if state.tier == Tier::Full {
             krate.semantic = self.semantic.findings(
                 &self.toolchain,
-                &package.name,
-                package.build_script,
-                &package.dependency_sources,
+                package,
                 &input.files,
                 targets,
                 &state.files,

@@ -33,6 +33,8 @@ pub(super) struct PackageModel {
     pub(super) dependents: Option<Vec<String>>,
     /// The library target's root file.
     pub(super) lib_root: Option<PathBuf>,
+    /// Edition 2015: `use` paths are relative to the crate root (T0008).
+    pub(super) edition_2015: bool,
 }
 
 impl Engine {
@@ -138,6 +140,8 @@ fn degraded_model(
             // Unknown without cargo: T0003 then stays silent for this member's library.
             dependents: None,
             lib_root: None,
+            // Not known without cargo metadata: the later editions' reading judges less.
+            edition_2015: false,
         })
         .collect();
     if healthy.is_empty() {
@@ -238,6 +242,7 @@ fn package_model(
         dependency_sources,
         dependents: Some(dependents),
         lib_root: lib_target.map(|t| t.src_path.clone().into_std_path_buf()),
+        edition_2015: package.edition == cargo_metadata::Edition::E2015,
     }
 }
 

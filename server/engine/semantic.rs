@@ -133,13 +133,15 @@ impl SemanticCrates {
     pub(super) fn findings(
         &self,
         toolchain: &Toolchain,
-        package: &str,
-        build_script: bool,
-        dependencies: &[DependencySource],
+        model: &super::model::PackageModel,
         files: &[CrateFile<'_>],
         targets: &[TargetView],
         parsed: &FileCache,
     ) -> Vec<Finding> {
+        let package = model.name.as_str();
+        let dependencies = model.dependency_sources.as_slice();
+        let edition_2015 = model.edition_2015;
+        let build_script = model.build_script;
         let mut externals: Vec<ExternalCrate> = Vec::new();
         if let Some(sysroot) = self.sysroot(toolchain) {
             for tree in sysroot {
@@ -228,6 +230,7 @@ impl SemanticCrates {
             prepared: &prepared,
             judge: &judge,
             build_script,
+            edition_2015,
         };
         let mut out = FindingSet::default();
         unavailable_on_target::check(&input, &mut out);

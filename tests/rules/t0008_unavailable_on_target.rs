@@ -165,3 +165,261 @@ pub struct Event {
         &[host(), windows()],
     );
 }
+
+/// `compile_error!` under a cfg is the compiler's error on the targets where its gate holds
+/// (directly or through a `cfg_if!` arm); a gate on a cfg only a build script sets is silent.
+#[test]
+fn compile_error_fires_where_its_gate_holds() {
+    check_items(
+        r#"#[cfg(not(any(unix, windows)))]
+    compile_error!("unsupported platform");
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: unsupported platform
+cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        pub fn f() {}
+    } else if #[cfg(target_arch = "wasm32")] {
+        compile_error!("no wasm");
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: no wasm
+    } else {
+        compile_error!(concat!("no ", "windows"));
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on x86_64-pc-windows-msvc: concat!("no ", "windows")
+    }
+}
+#[cfg(all(windows, feature = "never-enabled"))]
+compile_error!("off everywhere");
+#[cfg(not(has_atomics))]
+compile_error!("a build script's cfg: unknown");
+macro_rules! refuse { () => { compile_error!("in a macro body: not expanded here"); } }
+"#,
+        &[host(), wasm32(), windows()],
+    );
+}
+
+/// Where a `compile_error!` fires, rustc stops before resolving paths in code: imports
+/// and method calls are still reported there, `flush()` is not.
+#[test]
+fn compile_error_hides_unresolved_paths_in_code_on_its_targets() {
+    check_items(
+        r#"#[cfg(target_arch = "wasm32")]
+    compile_error!("no wasm");
+//  ^^^^^^^^^^^^^^^^^^^^^^^^^ T0008 error: `compile_error!` on wasm32-unknown-unknown: no wasm
+use std::os::unix::process::CommandExt;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on wasm32-unknown-unknown and x86_64-pc-windows-msvc
+#[cfg(unix)]
+fn flush() {}
+pub fn done(mut command: std::process::Command) {
+    flush();
+//  ^^^^^ T0008 error: `flush` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    command.exec();
+//          ^^^^ T0008 error: method `exec` (from trait `std::os::unix::process::CommandExt`) does not exist on wasm32-unknown-unknown and x86_64-pc-windows-msvc
+}
+"#,
+        &[host(), wasm32(), windows()],
+    );
+    // A gate on a build script's cfg may hold anywhere: paths in code are not judged.
+    check_items(
+        "#[cfg(not(has_std))]\ncompile_error!(\"x\");\n#[cfg(unix)]\nfn flush() {}\npub fn done() {\n    flush();\n}\n",
+        &[host(), windows()],
+    );
+}
+
+/// A glob of a module missing on a target is the error there, and does not make the
+/// crate it names (`std`) unknown for the rest of the module.
+#[test]
+fn globs_of_missing_modules_fail_and_silence_nothing_else() {
+    check_items(
+        r#"use std::os::unix::process::*;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+pub fn run(mut command: std::process::Command) {
+    // Only the missing glob provides it: the receiver could have an `exec` of its own.
+    command.exec();
+    let _ = std::os::fd::AsRawFd::as_raw_fd;
+//                   ^^ T0008 error: `std::os::fd` does not exist on x86_64-pc-windows-msvc
+    command.not_from_any_trait();
+}
+"#,
+        &[host(), windows()],
+    );
+    // A glob that cannot bring a trait with the method does not silence the call.
+    check_items(
+        r#"use std::os::unix::process::CommandExt;
+//           ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc
+use std::process::*;
+pub fn run(mut command: Command) {
+    command.exec();
+//          ^^^^ T0008 error: method `exec` (from trait `std::os::unix::process::CommandExt`) does not exist on x86_64-pc-windows-msvc
+}
+pub fn block() {
+    use std::process::*;
+    not_in_process();
+}
+"#,
+        &[host(), windows()],
+    );
+}
+
+/// A type's associated function that only an imported platform trait provides
+/// (`File::from_raw_fd`), through the type's name or its full path: E0599 where the trait
+/// does not exist; nothing where no import provides it or the owner is not a type.
+#[test]
+fn associated_functions_of_platform_traits_through_a_type_path() {
+    check_items(
+        r#"use std::fs::File;
+use std::os::fd::FromRawFd;
+//           ^^ T0008 error: `std::os::fd` does not exist on x86_64-pc-windows-msvc
+pub unsafe fn open(fd: i32) -> (File, File) {
+    (File::from_raw_fd(fd), std::fs::File::from_raw_fd(fd))
+//         ^^^^^^^^^^^ T0008 error: associated function `from_raw_fd` (from trait `std::os::fd::FromRawFd`) does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+//                                         ^^^^^^^^^^^ T0008 error: associated function `from_raw_fd` (from trait `std::os::fd::FromRawFd`) does not exist on x86_64-pc-windows-msvc
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items(
+        r#"use std::fs::File;
+#[cfg(unix)]
+use std::os::fd::FromRawFd;
+#[cfg(unix)]
+pub unsafe fn open(fd: i32) -> File {
+    File::from_raw_fd(fd)
+}
+// A function of the type's own, named like the trait's.
+pub fn own(fd: i32) -> std::fs::Owned {
+    std::fs::Owned::from_raw_fd(fd)
+}
+pub fn other() -> Option<File> {
+    File::open()
+}
+"#,
+        &[host(), windows()],
+    );
+}
+
+/// `extern crate` of a dependency cargo passes only on some targets (`nix` here is a
+/// `[target.'cfg(unix)'.dependencies]` entry): E0463 elsewhere; gated, or a crate the
+/// index does not know, nothing.
+#[test]
+fn extern_crate_of_a_target_specific_dependency() {
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`: it is not a dependency on wasm32-unknown-unknown and x86_64-pc-windows-msvc (declared under a `[target.…]` table); it is one on x86_64-unknown-linux-gnu
+#[cfg(unix)]
+extern crate nix as unix_only;
+extern crate proc_macro;
+extern crate libc;
+"#,
+        &[host(), wasm32(), windows()],
+    );
+    // A path names it: gating the item alone would not build, no fix. Where the crate
+    // cannot be loaded rustc reports no path in code and no method call (`flush()`).
+    check_items(
+        r#"extern crate nix;
+//           ^^^ T0008 error: can't find crate `nix`
+#[cfg(unix)]
+fn flush() {}
+pub fn f() -> i32 {
+    flush();
+    nix::getpid()
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items_fix(
+        "extern crate nix;\n",
+        "#[cfg(unix)]\nextern crate nix;\n",
+        &[host(), windows()],
+    );
+}
+
+/// A module alias at the root (`use core::sync::atomic;`) is followed from other modules
+/// (`crate::atomic::AtomicU64`), and of one name imported under exclusive cfgs only the
+/// active import is judged.
+#[test]
+fn module_aliases_and_imports_under_exclusive_cfgs() {
+    check_items(
+        r#"#![no_std]
+use core::sync::atomic;
+mod counters {
+    use crate::atomic::AtomicU64;
+//                     ^^^^^^^^^ T0008 error: `crate::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf; it exists on x86_64-unknown-linux-gnu
+    use super::atomic::AtomicU32;
+    pub fn read(_: &AtomicU32) {}
+}
+#[cfg(feature = "portable")]
+use portable_atomic::AtomicU64 as Wide;
+#[cfg(not(feature = "portable"))]
+use core::sync::atomic::AtomicU64 as Wide;
+//                      ^^^^^^^^^ T0008 error: `core::sync::atomic::AtomicU64` does not exist on thumbv7em-none-eabihf
+pub fn wide(_: &Wide) {}
+#[cfg(target_has_atomic = "64")]
+use core::sync::atomic::AtomicU64 as Counter;
+#[cfg(not(target_has_atomic = "64"))]
+use core::sync::atomic::AtomicU32 as Counter;
+pub fn counter(_: &Counter) {}
+"#,
+        &[linux_with_atomics(), thumbv7em()],
+    );
+}
+
+/// Inside function bodies: a block-level item shadows the module's name where it is
+/// compiled and fails where its `#[cfg]` leaves nothing; `#[cfg]` on statements and `let`s
+/// gates the paths in them.
+#[test]
+fn items_uses_and_statements_inside_function_bodies() {
+    check_items(
+        r#"#[cfg(unix)]
+fn helper() {}
+pub fn shadowed() {
+    fn helper() {}
+    helper();
+}
+pub fn block_only() {
+    #[cfg(unix)]
+    fn local_helper() {}
+    local_helper();
+//  ^^^^^^^^^^^^ T0008 error: `local_helper` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    #[cfg(unix)]
+    local_helper();
+    #[cfg(unix)]
+    let _x = helper();
+    {
+        use std::process::Command as helper;
+        let _ = helper;
+    }
+}
+"#,
+        &[host(), windows()],
+    );
+    check_items_fix(
+        "pub fn f() {\n    #[cfg(unix)]\n    fn local_helper() {}\n    local_helper();\n}\n",
+        "pub fn f() {\n    #[cfg(unix)]\n    fn local_helper() {}\n    #[cfg(unix)]\n    local_helper();\n}\n",
+        &[host(), windows()],
+    );
+}
+
+/// Edition 2015: `use a::b` and `::a::b` start at the crate root in every module.
+#[test]
+fn edition_2015_paths_start_at_the_crate_root() {
+    let fixture = r#"mod platform {
+    #[cfg(unix)]
+    pub fn flush() {}
+}
+mod user {
+    use platform::flush;
+//                ^^^^^ T0008 error: `platform::flush` does not exist on x86_64-pc-windows-msvc; it exists on x86_64-unknown-linux-gnu
+    use std::os::unix::process::CommandExt;
+//               ^^^^ T0008 error: `std::os::unix` does not exist on x86_64-pc-windows-msvc
+    pub fn f() {
+        ::platform::flush();
+//                  ^^^^^ T0008 error: `platform::flush` does not exist on x86_64-pc-windows-msvc
+    }
+}
+"#;
+    check_items_2015(fixture, &[host(), windows()]);
+    // Read as a later edition, `platform` is not in scope in `user`: rustc's error
+    // everywhere, nothing per target.
+    check_items(
+        "mod platform {\n    #[cfg(unix)]\n    pub fn flush() {}\n}\nmod user {\n    use platform::flush;\n}\n",
+        &[host(), windows()],
+    );
+}

@@ -616,7 +616,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
     use triplet::analysis::items::{CrateTree, MemoryProvider};
     use triplet::analysis::rules::unavailable_on_target::ExternalCrate;
     let files: &[(&str, &str)] = &[
-        ("/std/lib.rs", "pub mod os;\npub mod process;\npub use core::sync;"),
+        ("/std/lib.rs", "pub mod os;\npub mod process;\npub mod fs;\npub use core::sync;"),
         ("/std/process.rs", "pub struct Command;"),
         (
             "/std/os/mod.rs",
@@ -630,7 +630,15 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
         ),
         ("/std/os/windows/mod.rs", "pub mod process;"),
         ("/std/os/windows/process.rs", "pub trait CommandExt { fn creation_flags(&mut self, f: u32); }"),
-        ("/std/os/fd.rs", "pub trait AsRawFd { fn as_raw_fd(&self) -> i32; }"),
+        (
+            "/std/os/fd.rs",
+            "pub trait AsRawFd { fn as_raw_fd(&self) -> i32; }\n\
+             pub trait FromRawFd { unsafe fn from_raw_fd(fd: i32) -> Self; }",
+        ),
+        (
+            "/std/fs.rs",
+            "pub struct File;\npub struct Owned;\nimpl Owned { pub fn from_raw_fd(fd: i32) -> Owned { Owned } }",
+        ),
         ("/core/lib.rs", "pub mod sync;"),
         ("/core/sync/mod.rs", "pub mod atomic;"),
         (
@@ -645,6 +653,8 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
         ),
         ("/libc/unix.rs", "extern \"C\" { pub fn kill(pid: i32, sig: i32) -> i32; }\npub const SIGTERM: i32 = 15;"),
         ("/libc/windows.rs", "pub const SIGTERM: i32 = 15;"),
+        // A `[target.'cfg(unix)'.dependencies]` entry: passed on the Linux host only.
+        ("/nix/lib.rs", "pub fn getpid() -> i32 { 0 }"),
     ];
     let provider: Arc<MemoryProvider> = Arc::new(MemoryProvider(
         files
@@ -652,7 +662,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
             .map(|(path, text)| (std::path::PathBuf::from(path), Arc::from(*text)))
             .collect(),
     ));
-    ["std", "core", "alloc", "libc"]
+    ["std", "core", "alloc", "libc", "nix"]
         .into_iter()
         .map(|name| ExternalCrate {
             tree: Arc::new(CrateTree::new(
@@ -661,7 +671,7 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
                 Vec::new(),
                 provider.clone(),
             )),
-            only_on: None,
+            only_on: (name == "nix").then(|| vec!["x86_64-unknown-linux-gnu".to_string()]),
             in_extern_prelude: name != "alloc",
         })
         .collect()
@@ -669,6 +679,15 @@ fn fake_externals() -> Vec<triplet::analysis::rules::unavailable_on_target::Exte
 
 /// T0008 over a one-file crate, against the small std, core and libc above.
 pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
+    analyze_items_in_edition(text, targets, false)
+}
+
+/// `analyze_items` for an edition 2015 crate (`edition_2015`) or a later one.
+pub fn analyze_items_in_edition(
+    text: &str,
+    targets: &[TargetView],
+    edition_2015: bool,
+) -> Vec<Finding> {
     use triplet::analysis::rules::unavailable_on_target::{check, SemanticInput};
     let syntax = FileSyntax::parse(text);
     let gate = Gate::default();
@@ -690,6 +709,7 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
             prepared: &[],
             judge: &[],
             build_script: false,
+            edition_2015,
         },
         &mut out,
     );
@@ -700,6 +720,14 @@ pub fn analyze_items(text: &str, targets: &[TargetView]) -> Vec<Finding> {
 pub fn check_items(fixture: &str, targets: &[TargetView]) {
     let (text, expected) = parse_annotated(fixture);
     let findings = analyze_items(&text, targets);
+    assert_within(&text, &findings);
+    assert_annotations(&text, &expected, &findings);
+}
+
+/// `check` for T0008 in an edition 2015 crate.
+pub fn check_items_2015(fixture: &str, targets: &[TargetView]) {
+    let (text, expected) = parse_annotated(fixture);
+    let findings = analyze_items_in_edition(&text, targets, true);
     assert_within(&text, &findings);
     assert_annotations(&text, &expected, &findings);
 }

@@ -9,4 +9,4 @@ pub mod selection;
 pub mod source;
 pub mod tree;
 
-pub use tree::{CrateSet, CrateTree, MemoryProvider, Module, Resolution, SourceProvider};
+pub use tree::{Brings, CrateSet, CrateTree, MemoryProvider, Module, Resolution, SourceProvider};

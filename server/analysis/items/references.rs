@@ -2,12 +2,13 @@
 //! every method call, with its `#[cfg]` gate and the inline module it sits in. A separate
 //! walk from `syntax::extract`, which keeps only std paths to stay fast on every keystroke.
 
+use super::selection::{arm_gates, selection_arms};
 use crate::analysis::syntax::extract::{
-    gate_with, path_segments, statement_slot, to_range, OwnCfgs,
+    gate_with, path_has_leading_colons, path_segments, statement_slot, to_range, OwnCfgs,
 };
 use crate::analysis::syntax::Gate;
 use ra_ap_syntax::ast::{self, HasName};
-use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
+use ra_ap_syntax::{AstNode, AstToken, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -17,7 +18,12 @@ pub enum RefKind {
     Use { binds: Option<String>, glob: bool },
     /// A path in an expression, type or pattern. `value`: one segment in an expression.
     /// `local`: one segment that a binding or generic parameter around it may name.
-    Path { value: bool, local: bool },
+    /// `rooted`: written with a leading `::`.
+    Path {
+        value: bool,
+        local: bool,
+        rooted: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +49,47 @@ pub struct MethodCall {
     pub slot: Option<(usize, String)>,
 }
 
+/// A `compile_error!` call the compiler expands wherever its gate holds (an item, a
+/// statement, or an arm of `cfg_if!`/`cfg_select!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// The literal's text, or the call's tokens when it is not one plain literal.
+    pub message: String,
+    /// The whole call, `compile_error!(…)`.
+    pub range: Range<usize>,
+    /// Its own `#[cfg]`s, the items' around it and the selection arms' it sits in.
+    pub gate: Gate,
+}
+
+/// An item declared in a block (`fn helper() {}` inside a function body), with its gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockItem {
+    pub name: String,
+    /// The block it is visible in (all of it, not only after the declaration).
+    pub block: Range<usize>,
+    pub gate: Gate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternCrateRef {
+    pub name: String,
+    /// The name it binds (the alias of `as alias`).
+    pub binds: String,
+    pub range: Range<usize>,
+    pub gate: Gate,
+    pub slot: Option<(usize, String)>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReferences {
     pub references: Vec<Reference>,
     pub method_calls: Vec<MethodCall>,
+    pub compile_errors: Vec<CompileError>,
+    /// `extern crate name [as alias];` items: the crate's name, its range, the item's gate
+    /// and where `#[cfg(…)]` would go before the item.
+    pub extern_crates: Vec<ExternCrateRef>,
+    /// Items declared inside a function body: they shadow the module's names in their block.
+    pub block_items: Vec<BlockItem>,
     /// Indices of the `use` leaves among `references`: a file names thousands of paths and
     /// imports tens, and scope questions ask only about the imports.
     use_indices: Vec<usize>,
@@ -88,6 +131,21 @@ impl FileReferences {
                     continue;
                 }
             };
+            if skipped == 0
+                && node
+                    .parent()
+                    .is_some_and(|p| p.kind() == SyntaxKind::STMT_LIST)
+            {
+                if let Some(name) = block_item_name(&node) {
+                    if let Some(block) = node.parent() {
+                        out.block_items.push(BlockItem {
+                            name,
+                            block: to_range(block.text_range()),
+                            gate: gate_with(&node, &mut cache),
+                        });
+                    }
+                }
+            }
             match node.kind() {
                 SyntaxKind::USE => {
                     if skipped == 0 {
@@ -108,6 +166,28 @@ impl FileReferences {
                 SyntaxKind::PATH if skipped == 0 => {
                     if let Some(path) = ast::Path::cast(node.clone()) {
                         collect_path(&path, text, &modules, &mut cache, &mut locals, &mut out);
+                    }
+                }
+                SyntaxKind::MACRO_CALL if skipped == 0 => {
+                    if let Some(call) = ast::MacroCall::cast(node.clone()) {
+                        let gate = gate_with(&node, &mut cache);
+                        collect_compile_errors(&call, 0, gate, &mut out.compile_errors);
+                    }
+                }
+                SyntaxKind::EXTERN_CRATE if skipped == 0 => {
+                    let item = ast::ExternCrate::cast(node.clone());
+                    let alias = (item.as_ref())
+                        .and_then(|e| e.rename())
+                        .and_then(|r| r.name())
+                        .map(|n| n.text().to_string());
+                    if let Some(name) = item.and_then(|e| e.name_ref()) {
+                        out.extern_crates.push(ExternCrateRef {
+                            binds: alias.unwrap_or_else(|| name.text().to_string()),
+                            name: name.text().to_string(),
+                            range: to_range(name.syntax().text_range()),
+                            gate: gate_with(&node, &mut cache),
+                            slot: item_slot(&node, text),
+                        });
                     }
                 }
                 SyntaxKind::METHOD_CALL_EXPR if skipped == 0 => {
@@ -139,6 +219,110 @@ impl FileReferences {
     pub fn uses(&self) -> impl Iterator<Item = (usize, &Reference)> {
         (self.use_indices.iter()).filter_map(|&index| Some((index, self.references.get(index)?)))
     }
+}
+
+/// The name a block-level item declares (not `use`: its leaves are references).
+fn block_item_name(node: &SyntaxNode) -> Option<String> {
+    let name = match ast::Item::cast(node.clone())? {
+        ast::Item::Fn(it) => it.name(),
+        ast::Item::Struct(it) => it.name(),
+        ast::Item::Enum(it) => it.name(),
+        ast::Item::Union(it) => it.name(),
+        ast::Item::Const(it) => it.name(),
+        ast::Item::Static(it) => it.name(),
+        ast::Item::TypeAlias(it) => it.name(),
+        ast::Item::Trait(it) => it.name(),
+        ast::Item::Module(it) => it.name(),
+        ast::Item::MacroRules(it) => it.name(),
+        _ => None,
+    };
+    name.map(|n| n.text().to_string())
+}
+
+/// `compile_error!(…)` itself, or the ones in the arms of a selection macro (nested too),
+/// each arm's gate added. `offset`: where the text `call` was parsed from starts in the file.
+fn collect_compile_errors(
+    call: &ast::MacroCall,
+    offset: usize,
+    gate: Gate,
+    out: &mut Vec<CompileError>,
+) {
+    let Some(name) = call
+        .path()
+        .and_then(|p| p.segment())
+        .and_then(|s| s.name_ref())
+        .map(|n| n.text().to_string())
+    else {
+        return;
+    };
+    let Some(tree) = call.token_tree() else {
+        return;
+    };
+    if name == "compile_error" {
+        // From the path to the closing delimiter: no attributes, no `;`.
+        let start = call
+            .path()
+            .map_or(call.syntax().text_range(), |p| p.syntax().text_range());
+        let range = to_range(start.cover(tree.syntax().text_range()));
+        out.push(CompileError {
+            message: compile_error_text(&tree),
+            range: range.start + offset..range.end + offset,
+            gate,
+        });
+        return;
+    }
+    let tree_text = tree.syntax().text().to_string();
+    let Some(arms) = selection_arms(&name, &tree_text) else {
+        return;
+    };
+    let tree_start = offset + usize::from(tree.syntax().text_range().start());
+    for (arm, arm_gate) in arms.iter().zip(arm_gates(&arms)) {
+        let parsed = SourceFile::parse(&arm.body, Edition::Edition2021).tree();
+        let mut cache = OwnCfgs::new();
+        for inner in parsed
+            .syntax()
+            .descendants()
+            .filter_map(ast::MacroCall::cast)
+        {
+            let mut inner_gate = gate.clone();
+            inner_gate.0.extend(arm_gate.iter().cloned());
+            inner_gate.0.extend(gate_with(inner.syntax(), &mut cache).0);
+            collect_compile_errors(&inner, tree_start + arm.body_offset, inner_gate, out);
+        }
+    }
+}
+
+/// What rustc prints for `compile_error!("text")`: the literal's value; anything else
+/// (`concat!(…)`) as written.
+fn compile_error_text(tree: &ast::TokenTree) -> String {
+    let tokens: Vec<_> = tree
+        .syntax()
+        .children_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter(|token| !token.kind().is_trivia())
+        .filter(|token| {
+            !matches!(
+                token.kind(),
+                SyntaxKind::L_PAREN
+                    | SyntaxKind::R_PAREN
+                    | SyntaxKind::L_BRACK
+                    | SyntaxKind::R_BRACK
+                    | SyntaxKind::L_CURLY
+                    | SyntaxKind::R_CURLY
+                    | SyntaxKind::COMMA
+            )
+        })
+        .collect();
+    if let [token] = tokens.as_slice() {
+        if let Some(value) =
+            ast::String::cast(token.clone()).and_then(|s| s.value().ok().map(|v| v.to_string()))
+        {
+            return value;
+        }
+    }
+    let text = tree.syntax().text().to_string();
+    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or(&text);
+    inner.trim().to_string()
 }
 
 fn collect_use(
@@ -256,7 +440,11 @@ fn collect_path(
     out.references.push(Reference {
         segments,
         segment_ranges,
-        kind: RefKind::Path { value, local },
+        kind: RefKind::Path {
+            value,
+            local,
+            rooted: path_has_leading_colons(path),
+        },
         gate: gate_with(node, cache),
         inline_modules: modules.to_vec(),
         block: None,

@@ -62,6 +62,14 @@ pub struct UseDecl {
     pub binds: Option<String>,
     pub glob: bool,
     pub gate: Gate,
+    /// Has a visibility (`pub`, `pub(crate)`…): what another crate's glob may bring. Kept
+    /// summaries from before this field read as public, the answer that hides nothing.
+    #[serde(default = "public_by_default")]
+    pub public: bool,
+}
+
+fn public_by_default() -> bool {
+    true
 }
 
 /// An item-level macro call that is not a cfg selection: it may define items, but only
@@ -91,6 +99,10 @@ pub struct ModuleSource {
     pub no_std: Vec<Gate>,
     /// Not read (nested too deeply to parse safely): every lookup in it is unknown.
     pub unreadable: bool,
+    /// `impl Type { fn name… }` here: (the type's last path segment, its functions), so an
+    /// associated function a type has itself is not taken for a trait's.
+    #[serde(default)]
+    pub inherent: Vec<(String, Vec<String>)>,
 }
 
 impl ModuleSource {
@@ -251,17 +263,41 @@ impl ModuleSource {
                 });
             }
             ast::Item::Use(it) => {
-                let _ = it.visibility();
                 if let Some(tree) = it.use_tree() {
-                    self.collect_use_tree(&tree, &gate);
+                    self.collect_use_tree(&tree, &gate, it.visibility().is_some());
                 }
             }
             ast::Item::MacroCall(call) => self.collect_macro_call(&call, gate),
-            ast::Item::Impl(_) | ast::Item::AsmExpr(_) => {}
+            ast::Item::Impl(it) => {
+                if it.trait_().is_some() {
+                    return;
+                }
+                let Some(ast::Type::PathType(ty)) = it.self_ty() else {
+                    return;
+                };
+                let Some(name) = (ty.path())
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.text().to_string())
+                else {
+                    return;
+                };
+                let fns: Vec<String> = (it.assoc_item_list().into_iter())
+                    .flat_map(|list| list.assoc_items())
+                    .filter_map(|assoc| match assoc {
+                        ast::AssocItem::Fn(f) => f.name().map(|n| n.text().to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                if !fns.is_empty() {
+                    self.inherent.push((name, fns));
+                }
+            }
+            ast::Item::AsmExpr(_) => {}
         }
     }
 
-    fn collect_use_tree(&mut self, tree: &ast::UseTree, gate: &Gate) {
+    fn collect_use_tree(&mut self, tree: &ast::UseTree, gate: &Gate, public: bool) {
         let mut leaves = Vec::new();
         flatten(tree, &[], &[], &mut leaves);
         for (path, _, binds, glob) in leaves {
@@ -270,6 +306,7 @@ impl ModuleSource {
                 binds,
                 glob,
                 gate: gate.clone(),
+                public,
             });
         }
     }

@@ -170,6 +170,19 @@ impl Module {
     pub fn file(&self) -> &Path {
         &self.file
     }
+
+    /// The crate it belongs to, as an index in its `CrateSet`.
+    pub fn krate_index(&self) -> usize {
+        self.krate
+    }
+}
+
+/// Whether a glob brings something into scope, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Brings {
+    No,
+    Maybe,
+    Yes,
 }
 
 /// What a path names on one target.
@@ -201,6 +214,8 @@ pub struct CrateSet<'a> {
     tainted: Cell<bool>,
     /// Crates a path cannot start with unless `extern crate` names them (`alloc`).
     hidden: Vec<String>,
+    /// Per crate: edition 2015, where `use` paths start at the crate root.
+    root_relative_imports: Vec<bool>,
 }
 
 const MAX_DEPTH: usize = 24;
@@ -219,6 +234,7 @@ impl<'a> CrateSet<'a> {
             in_progress: RefCell::new(HashSet::new()),
             tainted: Cell::new(false),
             hidden: Vec::new(),
+            root_relative_imports: Vec::new(),
         }
     }
 
@@ -249,6 +265,39 @@ impl<'a> CrateSet<'a> {
     /// The cfg of the first crate of the set (the analysed one).
     pub fn own_cfg(&self) -> &CfgSet {
         &self.cfgs[0]
+    }
+
+    /// Marks crate `krate` as edition 2015 (`on`): its `use` paths start at its root.
+    pub fn set_root_relative_imports(&mut self, krate: usize, on: bool) {
+        if self.root_relative_imports.len() <= krate {
+            self.root_relative_imports.resize(krate + 1, false);
+        }
+        self.root_relative_imports[krate] = on;
+    }
+
+    /// Where an import's path `segments` written in `from` starts: the crate root in
+    /// edition 2015 (unless it starts with `self`, `super` or `crate`), else `from`.
+    pub fn import_base(&self, from: &Module, segments: &[String]) -> Module {
+        let root_relative = self
+            .root_relative_imports
+            .get(from.krate)
+            .copied()
+            .unwrap_or(false);
+        let explicit = matches!(
+            segments.first().map(String::as_str),
+            Some("self" | "super" | "crate")
+        );
+        if root_relative && !explicit {
+            if let Some(root) = self.root(from.krate) {
+                return root;
+            }
+        }
+        from.clone()
+    }
+
+    /// `resolve` for an import's path (see `import_base`).
+    pub fn resolve_use(&self, from: &Module, segments: &[String]) -> Resolution {
+        self.resolve(&self.import_base(from, segments), segments)
     }
 
     pub fn hide_from_extern_prelude(&mut self, names: Vec<String>) {
@@ -682,7 +731,8 @@ impl<'a> CrateSet<'a> {
             }
             match self.gate_state(krate, &decl.gate) {
                 Some(true) => {
-                    return match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+                    let base = self.import_base(module, &decl.path);
+                    return match self.resolve_at(&base, &decl.path, depth + 1, Position::Any) {
                         // A broken import is reported where it is written, not here.
                         Resolution::Absent { .. } | Resolution::Undeclared => Resolution::Unknown,
                         found => found,
@@ -712,8 +762,14 @@ impl<'a> CrateSet<'a> {
                 Some(false) => continue,
                 state => state == Some(true),
             };
+            let base = if decl.path.first().map(String::as_str) == Some(name) {
+                self.glob_base_through_crate(module, &decl.path, depth)
+            } else {
+                let base = self.import_base(module, &decl.path);
+                self.resolve_at(&base, &decl.path, depth + 1, Position::Any)
+            };
             // What a glob of unknown gate brings is unknown; what it does not bring, absent.
-            let found = match self.resolve_at(module, &decl.path, depth + 1, Position::Any) {
+            let found = match base {
                 Resolution::Module(base) => match self.lookup(&base, name, depth + 1) {
                     Resolution::Absent { .. } => continue,
                     Resolution::Unknown => Resolution::Unknown,
@@ -775,6 +831,142 @@ impl<'a> CrateSet<'a> {
         } else {
             Resolution::Absent { at: 0 }
         }
+    }
+
+    /// The module `use name::…::*` names when `name` itself is being looked up in the
+    /// glob's module: not through the glob (an import's path does not resolve through that
+    /// import, and asking would end in a cycle that makes `name` unknown), so the crate
+    /// `name` when there is one (`use std::os::unix::prelude::*;` and then `std::…`).
+    fn glob_base_through_crate(
+        &self,
+        module: &Module,
+        path: &[String],
+        depth: usize,
+    ) -> Resolution {
+        let Some(name) = path.first() else {
+            return Resolution::Unknown;
+        };
+        let krate = self
+            .root_extern_crate(module.krate, name)
+            .or_else(|| self.prelude_crate(name));
+        let Some(root) = krate.and_then(|k| self.root(k)) else {
+            return Resolution::Unknown;
+        };
+        let mut from_root = vec!["self".to_string()];
+        from_root.extend(path[1..].iter().cloned());
+        self.resolve_at(&root, &from_root, depth + 1, Position::Any)
+    }
+
+    /// Whether the type `segments` names (as written in `from`) has an inherent function
+    /// `name` in the file that declares it (`Box::from_raw`): `None` when the declaration
+    /// cannot be followed.
+    pub fn has_inherent_fn(&self, from: &Module, segments: &[String], name: &str) -> Option<bool> {
+        let (last, parent) = segments.split_last()?;
+        let module = if parent.is_empty() {
+            from.clone()
+        } else {
+            match self.resolve_in_code(from, parent, false) {
+                Resolution::Module(module) => module,
+                _ => return None,
+            }
+        };
+        self.inherent_in(&module, last, name, 0)
+    }
+
+    fn inherent_in(&self, module: &Module, ty: &str, name: &str, depth: usize) -> Option<bool> {
+        if depth > 8 {
+            return None;
+        }
+        let cfg = &self.cfgs[module.krate];
+        let source = module.source();
+        if source
+            .items
+            .iter()
+            .any(|i| i.name == ty && i.gate.is_on(cfg))
+        {
+            return Some(
+                (source.inherent.iter()).any(|(t, fns)| t == ty && fns.iter().any(|f| f == name)),
+            );
+        }
+        for decl in source.uses.iter().filter(|u| u.gate.is_on(cfg)) {
+            let (parent, real) = match (decl.glob, decl.binds.as_deref()) {
+                (false, Some(bound)) if bound == ty => {
+                    let (real, parent) = decl.path.split_last()?;
+                    (parent.to_vec(), real.clone())
+                }
+                (true, _) => (decl.path.clone(), ty.to_string()),
+                _ => continue,
+            };
+            let base = self.import_base(module, &decl.path);
+            let target = if parent.is_empty() {
+                Some(base)
+            } else {
+                match self.resolve_at(&base, &parent, depth + 1, Position::Any) {
+                    Resolution::Module(m) => Some(m),
+                    _ => None,
+                }
+            };
+            let Some(target) = target else {
+                if decl.glob {
+                    continue;
+                }
+                return None;
+            };
+            match self.inherent_in(&target, &real, name, depth + 1) {
+                Some(found) => return Some(found),
+                None if decl.glob => continue,
+                None => return None,
+            }
+        }
+        None
+    }
+
+    /// Whether a glob import of `base` brings into scope a trait that has `member` (for a
+    /// method or associated function call): `Yes` for a trait with it or an import of one,
+    /// `Maybe` where something is unknown (an item-level macro, an unreadable file, an
+    /// import that cannot be followed), else `No`.
+    pub fn glob_brings_member(
+        &self,
+        from_krate: usize,
+        base: &Module,
+        member: &str,
+        depth: usize,
+    ) -> Brings {
+        if depth > 4 || base.source().unreadable {
+            return Brings::Maybe;
+        }
+        let cfg = &self.cfgs[base.krate];
+        let source = base.source();
+        let has_member = |kind: &ItemKind| matches!(kind, ItemKind::Trait { members } if members.iter().any(|m| m == member));
+        if (source.items.iter()).any(|i| i.gate.is_on(cfg) && has_member(&i.kind)) {
+            return Brings::Yes;
+        }
+        let mut answer = if source.macros.iter().any(|m| m.gate.is_on(cfg)) {
+            Brings::Maybe
+        } else {
+            Brings::No
+        };
+        // Another crate's glob brings only its public imports; the crate's own, all of them.
+        let cross_crate = base.krate != from_krate;
+        let imports =
+            (source.uses.iter()).filter(|u| u.gate.is_on(cfg) && (u.public || !cross_crate));
+        for decl in imports {
+            let found = match self.resolve_at(base, &decl.path, depth + 1, Position::Any) {
+                Resolution::Module(inner) if decl.glob => {
+                    self.glob_brings_member(from_krate, &inner, member, depth + 1)
+                }
+                Resolution::Item(kind) if !decl.glob && has_member(&kind) => Brings::Yes,
+                Resolution::Module(_) | Resolution::Item(_) | Resolution::Absent { .. } => {
+                    Brings::No
+                }
+                Resolution::Unknown | Resolution::Undeclared => Brings::Maybe,
+            };
+            answer = answer.max(found);
+            if answer == Brings::Yes {
+                break;
+            }
+        }
+        answer
     }
 
     /// `name!()` in `module`, read as the items of the macro's fixed body, when the crate

@@ -14,7 +14,7 @@ use crate::analysis::context::{CrateFile, TargetView};
 use crate::analysis::finding::{Finding, Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::items::references::{FileReferences, MethodCall, RefKind, Reference};
 use crate::analysis::items::source::{gate_expr, ItemKind, ModuleSource};
-use crate::analysis::items::{CrateSet, CrateTree, MemoryProvider, Module, Resolution};
+use crate::analysis::items::{Brings, CrateSet, CrateTree, MemoryProvider, Module, Resolution};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -45,7 +45,16 @@ E0425, E0599), for every target at once:
 - dependencies' APIs under `#[cfg]`: `libc::kill`, `libc::sysconf` on Windows and
   wasm32-unknown-unknown;
 - `alloc::…` in a crate without `extern crate alloc;`, and under `extern crate core as std;`
-  a `std::…` path that core does not have.
+  a `std::…` path that core does not have;
+- `compile_error!` under a cfg (also in `cfg_if!` arms) on the targets where its gate holds,
+  with its own text;
+- `extern crate x;` of a dependency cargo passes only on some targets (a
+  `[target.'cfg(…)'.dependencies]` entry), E0463 where it is not;
+- a glob import of a platform module (`use std::os::unix::prelude::*;` on Windows), and
+  platform traits' associated functions through a type (`OsStr::from_bytes`,
+  `std::fs::File::from_raw_fd`) where the trait does not exist;
+- block-level items under `#[cfg]` called where they are not compiled; in edition 2015
+  crates, imports and `::a::b` paths read from the crate root.
 
 Every verdict is derived from the sources, not from a list: std, core and alloc from the
 toolchain's rust-src (evaluated with the cfg set std is compiled with, `RUSTC_BOOTSTRAP=1
@@ -59,7 +68,7 @@ those where it works.
 local binding or a generic parameter, where the crate is `no_std` and the path names `std`
 (T0001), where a macro might define the name (an unexpanded item-level macro whose tokens
 name it; macros with a fixed body such as libc's `prelude!()` are read), where a glob import
-in scope might bring a trait, or where the index cannot tell (a module file is missing, a
+in scope might bring the trait, or where the index cannot tell (a module file is missing, a
 glob cannot be followed), or where the gate is a cfg a build script may set
 (`cargo:rustc-cfg=…`: in a crate with a build script, a cfg rustc and cargo do not set
 themselves is unknown, never false). A name missing on every selected target that no declaration
@@ -122,6 +131,8 @@ pub struct SemanticInput<'a> {
     /// The crate has a build script: a cfg it may set is unknown here, so code under such a
     /// gate is not judged and an item under one is not missing.
     pub build_script: bool,
+    /// Edition 2015: `use` paths and `::a` paths in code start at the crate root.
+    pub edition_2015: bool,
 }
 
 /// One file of the crate as T0008 reads it: what it declares and what it refers to.
@@ -240,6 +251,15 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             && file.syntax.file_gate.surely_on(&target.cfg, open);
         (compiled && judged(file_index)).then_some(module)
     };
+    // rustc stops before resolving paths in code where a `compile_error!` fires: only
+    // imports (resolved while expanding) and type checking are still reported there.
+    let mut expansion_stops = compile_errors(input, &parsed, &active, out);
+    // A crate that cannot be loaded stops rustc before type checking too: method calls
+    // are not reported there either.
+    let crate_missing = extern_crates_not_selected(input, &parsed, &active, out);
+    for (stops, missing) in expansion_stops.iter_mut().zip(&crate_missing) {
+        *stops |= *missing;
+    }
     // Where each active reference sits, per target: (target, file, reference) → module.
     // Ordered: the findings are built from it, and must not depend on a hash seed.
     let mut outcomes: BTreeMap<(usize, usize, usize), Judged> = BTreeMap::new();
@@ -256,6 +276,10 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                 if !reference.gate.surely_on(&target.cfg, input.build_script) {
                     continue;
                 }
+                let in_code = matches!(reference.kind, RefKind::Path { .. });
+                if in_code && expansion_stops.get(target_index).copied().unwrap_or(false) {
+                    continue;
+                }
                 let names = reference.inline_modules.as_slice();
                 let from = match &inline {
                     Some((known, from)) if *known == names => from.clone(),
@@ -270,7 +294,7 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                 };
                 if let RefKind::Use { .. } = reference.kind {
                     if let Resolution::Item(ItemKind::Trait { members }) =
-                        world.set.resolve(&from, &reference.segments)
+                        world.set.resolve_use(&from, &reference.segments)
                     {
                         trait_imports.insert((file_index, ref_index), members);
                     }
@@ -294,6 +318,9 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
         }
     }
     for (target_index, (target, world)) in input.targets.iter().zip(&worlds).enumerate() {
+        if crate_missing.get(target_index).copied().unwrap_or(false) {
+            continue;
+        }
         for (file_index, refs) in parsed.iter().copied().enumerate() {
             let Some(module) = active(target_index, file_index) else {
                 continue;
@@ -310,8 +337,43 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
                     file: file_index,
                     members: &trait_imports,
                 };
-                if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers) {
+                if let Some((verdict, outcome)) = world.judge_call(&from, call, &providers, false) {
                     let key = (file_index, 1, call_index);
+                    record(&mut outcomes, key, outcome, (target_index, verdict), input);
+                }
+            }
+            // `OsStr::from_bytes(b)`, `std::fs::File::from_raw_fd(fd)`: a type's associated
+            // function that only an imported trait provides, judged as a method call is.
+            for (ref_index, reference) in refs.references.iter().enumerate() {
+                let Some(call) = associated_call(reference, &target.cfg) else {
+                    continue;
+                };
+                let Some(from) = world.set.inline_module(module, &call.inline_modules) else {
+                    continue;
+                };
+                let owner = &reference.segments[..reference.segments.len() - 1];
+                let is_type = matches!(
+                    world.set.resolve_in_code(&from, owner, false),
+                    Resolution::Item(ItemKind::Other | ItemKind::Enum { .. })
+                );
+                // Only a type whose declaration shows no inherent function of that name
+                // (`Box::from_raw` is `Box`'s own, whatever `ExitStatusExt` says).
+                let own_fn = world.set.has_inherent_fn(&from, owner, &call.name);
+                if !is_type || own_fn != Some(false) {
+                    continue;
+                }
+                let providers = TraitProviders {
+                    refs,
+                    file: file_index,
+                    members: &trait_imports,
+                };
+                if let Some((verdict, mut outcome)) =
+                    world.judge_call(&from, &call, &providers, true)
+                {
+                    if let Some(rest) = outcome.what.strip_prefix("method ") {
+                        outcome.what = format!("associated function {rest}");
+                    }
+                    let key = (file_index, 2, ref_index);
                     record(&mut outcomes, key, outcome, (target_index, verdict), input);
                 }
             }
@@ -338,6 +400,207 @@ pub fn check(input: &SemanticInput<'_>, out: &mut FindingSet) {
             out.push(finding);
         }
     }
+}
+
+/// `compile_error!` under a gate: an error on each target where the file is compiled and
+/// the gate holds, with the macro's own text. A gate naming a cfg rustc does not set by
+/// itself (a build script's, `--cfg`) could hold anywhere: silent. Returns, per target,
+/// whether a call may fire there (known or not).
+fn compile_errors<'m>(
+    input: &SemanticInput<'_>,
+    parsed: &[&FileReferences],
+    active: &dyn Fn(usize, usize) -> Option<&'m Module>,
+    out: &mut FindingSet,
+) -> Vec<bool> {
+    let mut stops = vec![false; input.targets.len()];
+    for (file_index, refs) in parsed.iter().enumerate() {
+        let Some(file) = input.files.get(file_index) else {
+            continue;
+        };
+        for call in &refs.compile_errors {
+            let known = call.gate.0.iter().all(well_known);
+            let mut failing = Vec::new();
+            for (target_index, target) in input.targets.iter().enumerate() {
+                // Not judged (unchanged): still stops expansion where it fires.
+                let compiled = input
+                    .files
+                    .get(file_index)
+                    .is_some_and(|f| f.is_on(&target.cfg));
+                if !known {
+                    stops[target_index] |= compiled;
+                    continue;
+                }
+                if compiled && call.gate.is_on(&target.cfg) {
+                    stops[target_index] = true;
+                    if active(target_index, file_index).is_some() {
+                        failing.push(target.triple.clone());
+                    }
+                }
+            }
+            if failing.is_empty() {
+                continue;
+            }
+            out.push(Finding {
+                code: RuleCode::T0008,
+                severity: RuleCode::T0008.default_severity(),
+                message: format!(
+                    "`compile_error!` on {}: {}",
+                    format_targets(&failing),
+                    call.message
+                ),
+                package: input.package.to_string(),
+                targets: failing,
+                file: file.path.to_path_buf(),
+                range: call.range.clone(),
+                fixes: Vec::new(),
+                api: None,
+            });
+        }
+    }
+    stops
+}
+
+/// `extern crate x;` of a dependency cargo passes only on some targets (a `[target.'cfg(…)'
+/// .dependencies]` entry): E0463 where it is not passed. A crate the index does not know
+/// (`proc_macro`, `test`, a disabled optional dependency) is left alone.
+/// Returns, per target, whether such an item fails there.
+fn extern_crates_not_selected<'m>(
+    input: &SemanticInput<'_>,
+    parsed: &[&FileReferences],
+    active: &dyn Fn(usize, usize) -> Option<&'m Module>,
+    out: &mut FindingSet,
+) -> Vec<bool> {
+    let mut missing = vec![false; input.targets.len()];
+    let passed_on = |name: &str, triple: &str| -> Option<bool> {
+        let mut entries = input
+            .externals
+            .iter()
+            .filter(|e| e.tree.name == name)
+            .peekable();
+        entries.peek()?;
+        Some(entries.any(|e| {
+            e.only_on
+                .as_ref()
+                .is_none_or(|on| on.iter().any(|t| t == triple))
+        }))
+    };
+    // Gating the item is the whole fix only when no path names the crate.
+    let named = |name: &str| {
+        parsed.iter().any(|refs| {
+            (refs.references.iter()).any(|r| r.segments.first().is_some_and(|s| s == name))
+        })
+    };
+    for (file_index, refs) in parsed.iter().enumerate() {
+        let Some(file) = input.files.get(file_index) else {
+            continue;
+        };
+        for item in &refs.extern_crates {
+            let mut failing = Vec::new();
+            let mut working = Vec::new();
+            for (target_index, target) in input.targets.iter().enumerate() {
+                let compiled = input
+                    .files
+                    .get(file_index)
+                    .is_some_and(|f| f.is_on(&target.cfg));
+                if compiled && item.gate.is_on(&target.cfg) {
+                    if let Some(false) = passed_on(&item.name, &target.triple) {
+                        missing[target_index] = true;
+                    }
+                }
+                if active(target_index, file_index).is_none() || !item.gate.is_on(&target.cfg) {
+                    continue;
+                }
+                match passed_on(&item.name, &target.triple) {
+                    Some(false) => failing.push(target),
+                    Some(true) => working.push(target),
+                    None => {}
+                }
+            }
+            if failing.is_empty() {
+                continue;
+            }
+            let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
+            let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+            let where_it_is = if working.is_empty() {
+                String::new()
+            } else {
+                format!("; it is one on {}", format_targets(&working_names))
+            };
+            let failing_cfgs: Vec<&CfgSet> = failing.iter().map(|t| &t.cfg).collect();
+            let working_cfgs: Vec<&CfgSet> = working.iter().map(|t| &t.cfg).collect();
+            let predicate = fix_predicate(&[], &failing_cfgs, &working_cfgs);
+            let fixes = match (predicate, &item.slot) {
+                (Some(predicate), Some((offset, indent))) if !named(&item.binds) => vec![Fix {
+                    title: format!("Declare it only where cargo passes it: #[cfg({predicate})]"),
+                    edits: vec![TextEdit {
+                        file: file.path.to_path_buf(),
+                        range: *offset..*offset,
+                        new_text: format!("#[cfg({predicate})]\n{indent}"),
+                    }],
+                    preferred: false,
+                }],
+                _ => Vec::new(),
+            };
+            out.push(Finding {
+                code: RuleCode::T0008,
+                severity: RuleCode::T0008.default_severity(),
+                message: format!(
+                    "can't find crate `{}`: it is not a dependency on {} (declared under a `[target.…]` table){where_it_is}",
+                    item.name,
+                    format_targets(&failing_names)
+                ),
+                package: input.package.to_string(),
+                targets: failing_names,
+                file: file.path.to_path_buf(),
+                range: item.range.clone(),
+                fixes,
+                api: None,
+            });
+        }
+    }
+    missing
+}
+
+/// Whether every cfg `expr` tests is one rustc or cargo sets from the target and the
+/// features alone, so a target's cfg set decides it.
+fn well_known(expr: &CfgExpr) -> bool {
+    const NAMES: [&str; 9] = [
+        "unix",
+        "windows",
+        "test",
+        "doc",
+        "doctest",
+        "miri",
+        "debug_assertions",
+        "proc_macro",
+        "overflow_checks",
+    ];
+    match expr {
+        CfgExpr::Atom(CfgAtom::Name(name)) => NAMES.contains(&name.as_str()),
+        CfgExpr::Atom(CfgAtom::KeyValue(key, _)) => {
+            key == "feature" || key == "panic" || key.starts_with("target_")
+        }
+        CfgExpr::All(items) | CfgExpr::Any(items) => items.iter().all(well_known),
+        CfgExpr::Not(inner) => well_known(inner),
+        CfgExpr::Literal(_) => true,
+    }
+}
+
+/// A path in code `Type::name` (two segments or more) compiled here, as the call of `name`.
+fn associated_call(reference: &Reference, cfg: &CfgSet) -> Option<MethodCall> {
+    if !matches!(reference.kind, RefKind::Path { .. }) || reference.segments.len() < 2 {
+        return None;
+    }
+    if !reference.gate.is_on(cfg) {
+        return None;
+    }
+    Some(MethodCall {
+        name: reference.segments.last()?.clone(),
+        range: reference.segment_ranges.last()?.clone(),
+        gate: reference.gate.clone(),
+        inline_modules: reference.inline_modules.clone(),
+        slot: reference.slot.clone(),
+    })
 }
 
 /// The trait imports of one file, with the members each has where it exists.
@@ -486,6 +749,7 @@ impl<'a> World<'a> {
         let mut set = CrateSet::new(crates, &target_cfg);
         set.set_own_cfg(0, &target.cfg);
         set.hide_from_extern_prelude(hidden);
+        set.set_root_relative_imports(0, input.edition_2015);
         World {
             set,
             alloc_linked,
@@ -523,6 +787,44 @@ impl<'a> World<'a> {
         if first == "std" && !self.std_available && !self.set.binds_in_scope(from, "std") {
             return None; // T0001's finding
         }
+        // A name a block around declares (an item, a `use`) is the block's where that
+        // declaration is compiled; where it is not, the module's name is what rustc finds.
+        if let RefKind::Path { .. } = reference.kind {
+            let at = reference.segment_ranges.first()?.start;
+            let cfg = self.set.own_cfg();
+            let item_here = refs.block_items.iter().any(|item| {
+                item.name == *first && item.block.contains(&at) && item.gate.is_on(cfg)
+            });
+            if item_here {
+                return (reference.segments.len() == 1).then(|| {
+                    let range = reference
+                        .segment_ranges
+                        .first()
+                        .cloned()
+                        .unwrap_or_default();
+                    (Verdict::Works, shape(range, String::new()))
+                });
+            }
+            let use_here = refs.uses().any(|(_, r)| {
+                let in_block = r.block.as_ref().is_some_and(|block| block.contains(&at));
+                in_block
+                    && r.gate.is_on(cfg)
+                    && match &r.kind {
+                        RefKind::Use { glob: true, .. } => self.glob_may_bring(from, r, first),
+                        RefKind::Use { binds, .. } => binds.as_deref() == Some(first.as_str()),
+                        RefKind::Path { .. } => false,
+                    }
+            });
+            if use_here {
+                return None;
+            }
+        }
+        // Edition 2015: imports, and `::a` in code, start at the crate root.
+        let from = &match reference.kind {
+            RefKind::Use { .. } => self.set.import_base(from, &reference.segments),
+            RefKind::Path { rooted: true, .. } => self.set.import_base(from, &reference.segments),
+            RefKind::Path { .. } => from.clone(),
+        };
         let resolution = match reference.kind {
             RefKind::Path { local: true, .. } => return None,
             RefKind::Path { value, .. } => {
@@ -537,16 +839,6 @@ impl<'a> World<'a> {
             )),
             Resolution::Unknown => None,
             Resolution::Undeclared => {
-                // A `use` inside a function body binds it there (not modelled by the index).
-                let at = reference.segment_ranges.first()?.start;
-                let bound_in_block = refs.uses().any(|(_, r)| {
-                    matches!(&r.kind, RefKind::Use { binds, glob }
-                        if *glob || binds.as_deref() == Some(first.as_str()))
-                        && r.block.as_ref().is_some_and(|block| block.contains(&at))
-                });
-                if bound_in_block {
-                    return None;
-                }
                 let range = reference.segment_ranges.first()?.clone();
                 Some((
                     Verdict::FailsIfWorksElsewhere,
@@ -588,14 +880,31 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Whether the glob import `glob` (in a block of `from`) may bring `name` here: not when
+    /// what it names is missing here or is a module without it.
+    fn glob_may_bring(&self, from: &Module, glob: &Reference, name: &str) -> bool {
+        match self.set.resolve_use(from, &glob.segments) {
+            Resolution::Module(base) => {
+                !matches!(self.set.lookup(&base, name, 0), Resolution::Absent { .. })
+            }
+            Resolution::Absent { .. } => false,
+            Resolution::Item(ItemKind::Enum { variants }) => variants.iter().any(|v| v == name),
+            _ => true,
+        }
+    }
+
     /// `.name()` where the only traits in scope that provide `name` are missing here.
     fn judge_call(
         &self,
         from: &Module,
         call: &MethodCall,
         providers: &TraitProviders<'_>,
+        call_through_type: bool,
     ) -> Option<(Verdict, Outcome)> {
         let mut candidates = Vec::new();
+        // Globs in scope: what the ones compiled here bring, and the ones missing here.
+        let mut brought = Brings::No;
+        let mut missing_globs = Vec::new();
         for (index, import) in providers.refs.uses() {
             let RefKind::Use { glob, .. } = import.kind else {
                 continue;
@@ -608,9 +917,24 @@ impl<'a> World<'a> {
             if !in_scope {
                 continue;
             }
-            // A glob may bring any trait: say nothing.
-            if glob && self.set.maybe_on(0, &import.gate) {
-                return None;
+            // A glob under a gate a build script may set may bring any trait.
+            if glob && self.set.maybe_on(0, &import.gate) && !self.set.surely_on(0, &import.gate)
+            {
+                brought = brought.max(Brings::Maybe);
+            } else if glob && self.set.surely_on(0, &import.gate) {
+                let brings = match self.set.resolve_use(from, &import.segments) {
+                    Resolution::Module(base) => {
+                        self.set
+                            .glob_brings_member(from.krate_index(), &base, &call.name, 0)
+                    }
+                    Resolution::Absent { .. } => {
+                        missing_globs.push(import);
+                        Brings::No
+                    }
+                    Resolution::Item(ItemKind::Enum { .. }) => Brings::No,
+                    _ => Brings::Maybe,
+                };
+                brought = brought.max(brings);
             }
             let provides = providers
                 .members
@@ -620,7 +944,6 @@ impl<'a> World<'a> {
                 candidates.push(import);
             }
         }
-        let first = candidates.first()?;
         let mut outcome = Outcome {
             verdicts: Vec::new(),
             declared_under: Vec::new(),
@@ -635,7 +958,7 @@ impl<'a> World<'a> {
             if !self.set.surely_on(0, &import.gate) {
                 continue;
             }
-            match self.set.resolve(from, &import.segments) {
+            match self.set.resolve_use(from, &import.segments) {
                 Resolution::Item(ItemKind::Trait { members }) if members.contains(&call.name) => {
                     return Some((Verdict::Works, outcome));
                 }
@@ -643,12 +966,32 @@ impl<'a> World<'a> {
                 _ => return None,
             }
         }
+        match brought {
+            Brings::Yes => return Some((Verdict::Works, outcome)),
+            Brings::Maybe => return None,
+            Brings::No => {}
+        }
+        if let Some(first) = candidates.first() {
+            outcome.what = format!(
+                "method `{}` (from trait `{}`)",
+                call.name,
+                first.segments.join("::")
+            );
+            return Some((Verdict::Fails, outcome));
+        }
+        // No import names a trait with it: a failure only where a glob that is missing
+        // here brings one on another target, and only for `Type::name` (a method's
+        // receiver is unknown: `"text".as_bytes()` is `str`'s, not `OsStrExt`'s).
+        if !call_through_type {
+            return None;
+        }
+        let glob = missing_globs.first()?;
         outcome.what = format!(
-            "method `{}` (from trait `{}`)",
+            "method `{}` (from a trait `use {}::*` brings)",
             call.name,
-            first.segments.join("::")
+            glob.segments.join("::")
         );
-        Some((Verdict::Fails, outcome))
+        Some((Verdict::FailsIfWorksElsewhere, outcome))
     }
 }
 
@@ -862,4 +1205,152 @@ fn portable_alternative(what: &str) -> Option<&'static str> {
 /// A gate as a predicate with `doc`/`test` folded away (never set for a user's build).
 pub fn declaration_predicate(gate: &crate::analysis::syntax::Gate) -> Option<CfgExpr> {
     gate_expr(gate).map(|expr| expr.assuming_off(&["doc", "test", "miri"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::syntax::FileSyntax;
+    use std::path::Path;
+
+    fn target(triple: &str, cfg: &str) -> TargetView {
+        TargetView {
+            triple: triple.to_string(),
+            cfg: CfgSet::from_rustc_print_cfg(cfg),
+            has_std: true,
+        }
+    }
+
+    /// Over every split of four targets into failing and working ones and every pair of
+    /// declaration gates, the message never claims the item exists where it fails: a
+    /// predicate it names (`exists only where P`) is false on every failing target, the
+    /// targets it says the item exists on are working ones, and a fix's `#[cfg(P)]` holds on
+    /// every working target and no failing one.
+    #[test]
+    fn a_message_never_contradicts_itself() {
+        let targets = [
+            target(
+                "linux",
+                "unix\ntarget_os=\"linux\"\nfeature=\"x\"\ntarget_has_atomic=\"64\"",
+            ),
+            target(
+                "windows",
+                "windows\ntarget_os=\"windows\"\ntarget_has_atomic=\"64\"",
+            ),
+            target("wasm", "target_arch=\"wasm32\"\nfeature=\"x\""),
+            target("thumb", "target_os=\"none\""),
+        ];
+        let gates: Vec<CfgExpr> = [
+            "unix",
+            "windows",
+            "not(unix)",
+            "any(unix, windows)",
+            "target_os = \"linux\"",
+            "feature = \"x\"",
+            "all(unix, feature = \"x\")",
+            "target_has_atomic = \"64\"",
+            "any(doc, unix)",
+            "true",
+            "false",
+        ]
+        .iter()
+        .filter_map(|text| CfgExpr::parse(text).ok())
+        .collect();
+        let syntax = FileSyntax::parse("");
+        let gate = crate::analysis::syntax::Gate::default();
+        let file = CrateFile {
+            path: Path::new("/lib.rs"),
+            text: "",
+            syntax: &syntax,
+            module_gate: &gate,
+        };
+        let mut declared_sets: Vec<Vec<CfgExpr>> = vec![Vec::new()];
+        for a in &gates {
+            declared_sets.push(vec![a.clone()]);
+            for b in &gates {
+                declared_sets.push(vec![a.clone(), b.clone()]);
+            }
+        }
+        let mut checked = 0;
+        // Each target failing (1), working (2) or neither (0).
+        for split in 0..3usize.pow(targets.len() as u32) {
+            let role = |index: usize| (split / 3usize.pow(index as u32)) % 3;
+            let failing: Vec<&TargetView> = (0..targets.len())
+                .filter(|&i| role(i) == 1)
+                .map(|i| &targets[i])
+                .collect();
+            let working: Vec<&TargetView> = (0..targets.len())
+                .filter(|&i| role(i) == 2)
+                .map(|i| &targets[i])
+                .collect();
+            if failing.is_empty() {
+                continue;
+            }
+            let failing_names: Vec<String> = failing.iter().map(|t| t.triple.clone()).collect();
+            let working_names: Vec<String> = working.iter().map(|t| t.triple.clone()).collect();
+            for declared in &declared_sets {
+                let outcome = Outcome {
+                    verdicts: Vec::new(),
+                    declared_under: declared
+                        .iter()
+                        .map(|e| e.assuming_off(&["doc", "test", "miri"]))
+                        .collect(),
+                    range: 0..1,
+                    what: "`item`".to_string(),
+                    needs_extern_alloc: false,
+                    alloc_instead: None,
+                    slot: Some((0, String::new())),
+                    file: 0,
+                };
+                let (message, fixes) = missing_item(
+                    &file,
+                    &outcome,
+                    &failing,
+                    &working,
+                    &failing_names,
+                    &working_names,
+                );
+                if let Some(rest) = message.split("exists only where `").nth(1) {
+                    let predicate = rest.split('`').next().unwrap_or_default();
+                    let parsed = CfgExpr::parse(predicate);
+                    assert!(parsed.is_ok(), "{message}");
+                    if let Ok(parsed) = parsed {
+                        for target in &failing {
+                            assert!(
+                                !parsed.eval(&target.cfg),
+                                "{message}: holds on {}",
+                                target.triple
+                            );
+                        }
+                    }
+                }
+                if let Some(rest) = message.split("; it exists on ").nth(1) {
+                    for target in &failing {
+                        assert!(!rest.contains(&target.triple), "{message}");
+                    }
+                }
+                for fix in &fixes {
+                    let text = &fix.edits[0].new_text;
+                    let predicate = text
+                        .strip_prefix("#[cfg(")
+                        .and_then(|t| t.split(")]\n").next())
+                        .unwrap_or_default();
+                    let parsed = CfgExpr::parse(predicate);
+                    assert!(parsed.is_ok(), "{text}");
+                    if let Ok(parsed) = parsed {
+                        assert!(
+                            working.iter().all(|t| parsed.eval(&t.cfg)),
+                            "{message}: {text}"
+                        );
+                        assert!(
+                            failing.iter().all(|t| !parsed.eval(&t.cfg)),
+                            "{message}: {text}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+    }
 }
