@@ -91,6 +91,9 @@ pub struct ModuleSource {
     pub no_std: Vec<Gate>,
     /// Not read (nested too deeply to parse safely): every lookup in it is unknown.
     pub unreadable: bool,
+    /// Item-level `compile_error!("…")` calls (in `cfg_if!` arms too): gate and text.
+    #[serde(default)]
+    pub compile_errors: Vec<(Gate, String)>,
 }
 
 impl ModuleSource {
@@ -296,6 +299,10 @@ impl ModuleSource {
             }
             return;
         }
+        if name == "compile_error" {
+            self.compile_errors.push((gate, string_literals(tree.syntax())));
+            return;
+        }
         self.macros.push(OpaqueMacro {
             name,
             gate,
@@ -320,6 +327,18 @@ fn fixed_expansion(tree: &ast::TokenTree) -> Option<String> {
         return None;
     }
     Some(body.to_string())
+}
+
+/// The string literals of a macro call, joined (`compile_error!(concat!("a", "b"))`).
+fn string_literals(node: &ra_ap_syntax::SyntaxNode) -> String {
+    node.descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter_map(|token| {
+            use ra_ap_syntax::ast::AstToken;
+            let literal = ast::String::cast(token)?;
+            literal.value().ok().map(|value| value.to_string())
+        })
+        .collect()
 }
 
 fn idents_of(node: &ra_ap_syntax::SyntaxNode) -> HashSet<String> {
