@@ -17,16 +17,21 @@ rows=()
 for manifest in "$corpus"/*/Cargo.toml; do
     member="$(basename "$(dirname "$manifest")")"
     # The member's targets, as Triplet selects them ([package.metadata.triplet] targets).
+    # The member's targets as Triplet selects them: [package.metadata.triplet] targets,
+    # plus the host (Triplet adds it unless told otherwise).
     targets="$(sed -n 's/^targets = \[\(.*\)\]/\1/p' "$manifest" | tr -d '"' | tr ',' ' ')"
+    host="$("$RUSTC" -vV | sed -n 's/^host: //p')"
+    case " $targets " in *" $host "*) ;; *) targets="$targets $host" ;; esac
     for target in $targets; do
         case "$target" in
-            *-none*) std="core,alloc" ;;
-            *) std="std,panic_abort" ;;
+            "$host") build_std=() ;; # the toolchain ships the host's std
+            *-none*) build_std=(-Zbuild-std=core,alloc) ;;
+            *) build_std=(-Zbuild-std=std,panic_abort) ;;
         esac
         log="$(mktemp)"
         # --keep-going: every dependency that cannot build is named, not just the first.
         cargo check --manifest-path "$corpus/Cargo.toml" -p "$member" --target "$target" \
-            --keep-going -Zbuild-std="$std" --locked --message-format=json >"$log" 2>"$log.err" || true
+            --keep-going "${build_std[@]}" --locked --message-format=json >"$log" 2>"$log.err" || true
         # A crate fails when the compiler reports an error in it, or its build script fails.
         failing="$(jq -r -s --arg member "$member" '
             [ .[] | select(.reason == "compiler-message" and .message.level == "error")

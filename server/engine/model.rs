@@ -31,6 +31,8 @@ pub(super) struct PackageModel {
     pub(super) dependents: Option<Vec<String>>,
     /// The library target's root file.
     pub(super) lib_root: Option<PathBuf>,
+    /// The member's index in the engine's package graph (`None`: no metadata).
+    pub(super) graph_index: Option<usize>,
 }
 
 impl Engine {
@@ -67,21 +69,29 @@ impl Engine {
             // A read-ahead that panicked read nothing the check needs.
             (loaded, reading.join().unwrap_or_default())
         });
-        let (root, packages, load_problems) = match loaded {
+        let (root, packages, load_problems, graph) = match loaded {
             Ok(metadata) => {
+                let (graph, index_of) = metadata::package_graph(&metadata);
                 let packages = metadata
                     .workspace_packages()
                     .into_iter()
-                    .map(|package| package_model(&metadata, package, &options.features))
+                    .map(|package| {
+                        let mut model = package_model(&metadata, package, &options.features);
+                        model.graph_index = index_of.get(&package.id).copied();
+                        model
+                    })
                     .collect();
                 (
                     metadata.workspace_root.clone().into_std_path_buf(),
                     packages,
                     Vec::new(),
+                    Some(Arc::new(graph)),
                 )
             }
             Err(error) if options.partial_on_broken_member => {
-                degraded_model(&manifest, error, &options.features)?
+                let (root, packages, problems) =
+                    degraded_model(&manifest, error, &options.features)?;
+                (root, packages, problems, None)
             }
             Err(error) => return Err(error),
         };
@@ -103,6 +113,8 @@ impl Engine {
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
             semantic: super::semantic::SemanticCrates::default(),
+            graph,
+            verdicts: Default::default(),
         })
     }
 }
@@ -133,6 +145,7 @@ fn degraded_model(
             // Unknown without cargo: T0003 then stays silent for this member's library.
             dependents: None,
             lib_root: None,
+            graph_index: None,
         })
         .collect();
     if healthy.is_empty() {
@@ -232,6 +245,7 @@ fn package_model(
         dependency_sources,
         dependents: Some(dependents),
         lib_root: lib_target.map(|t| t.src_path.clone().into_std_path_buf()),
+        graph_index: None,
     }
 }
 

@@ -52,6 +52,9 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// The body of an inline module (`mod a { … }`).
     pub inline: Option<Box<ModuleSource>>,
+    /// `#[cfg_attr(p, path = "…")]`: which file it is depends on the target.
+    #[serde(default)]
+    pub path_under_cfg: bool,
 }
 
 /// One leaf of a `use` item.
@@ -251,6 +254,12 @@ impl ModuleSource {
                     gate,
                     path_attr: path_attribute(&it),
                     inline,
+                    path_under_cfg: it.attrs().any(|attr| {
+                        attr.meta().is_some_and(|meta| {
+                            let text = meta.syntax().text().to_string();
+                            text.starts_with("cfg_attr") && text.contains("path")
+                        })
+                    }),
                 });
             }
             ast::Item::Use(it) => {

@@ -2,6 +2,10 @@
 //! not to build for a target as configured: getrandom on wasm32-unknown-unknown without its
 //! JavaScript backend (version-aware), tokio features that do not exist on wasm32.
 
+mod generic;
+
+pub use generic::root_from_manifest;
+
 use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{ManifestInput, ResolvedCrate, TargetView};
 use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
@@ -80,17 +84,37 @@ fn getrandom_requirement(version: &str) -> (&'static str, bool) {
 }
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
+    // (direct dependency, target) where the hand-written getrandom check spoke: its fix
+    // (turn the backend feature on) is better than the generic one's.
+    let mut getrandom_said: Vec<(String, String)> = Vec::new();
     for target in input.targets {
         for krate in &input.resolved {
             match krate.name.as_str() {
                 "getrandom" if is_wasm_unknown(target) => {
-                    check_getrandom(input, spans, target, krate, out)
+                    if check_getrandom(input, spans, target, krate, out) {
+                        getrandom_said.push((krate.via.clone(), target.triple.clone()));
+                    }
                 }
-                "tokio" if target.cfg.value_of("target_arch") == Some("wasm32") => {
+                // The generic judgement reads tokio's (and mio's) own compile_error!s.
+                "tokio"
+                    if input.graph.is_none()
+                        && target.cfg.value_of("target_arch") == Some("wasm32") =>
+                {
                     check_tokio(input, spans, target, krate, out)
                 }
                 _ => {}
             }
+        }
+    }
+    if let Some(graph) = &input.graph {
+        let skip = |name: &str, direct: &str, triple: &str| {
+            name == "getrandom"
+                && getrandom_said
+                    .iter()
+                    .any(|(via, said_on)| via == direct && said_on == triple)
+        };
+        for finding in generic::check(input, graph, spans, &skip) {
+            out.combine(finding);
         }
     }
 }
@@ -110,7 +134,7 @@ fn check_getrandom(
     target: &TargetView,
     krate: &ResolvedCrate,
     out: &mut FindingSet,
-) {
+) -> bool {
     let (feature, needs_cfg) = getrandom_requirement(&krate.version);
     let has_feature = krate.features.iter().any(|f| f == feature);
     let has_cfg = !needs_cfg
@@ -121,10 +145,10 @@ fn check_getrandom(
                     .any(|f| f.replace(' ', "") == "getrandom_backend=\"wasm_js\"")
         });
     if has_feature && has_cfg {
-        return;
+        return false;
     }
     let Some(range) = via_range(input, spans, &krate.via) else {
-        return;
+        return false;
     };
     let mut needs = Vec::new();
     if !has_feature {
@@ -164,6 +188,7 @@ fn check_getrandom(
                 .collect()
         },
     );
+    true
 }
 
 /// Enables the backend feature: on the direct dependency when there is one, else through a
