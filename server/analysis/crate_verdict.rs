@@ -69,7 +69,11 @@ const RUSTC_KEYS: &[&str] = &[
 
 /// `Some(failure)` when the crate cannot build for the target with these features; `None`
 /// when it can or when Triplet cannot tell.
-pub fn judge(sources: &CrateSources, features: &[String], target: TargetFacts<'_>) -> Option<Failure> {
+pub fn judge(
+    sources: &CrateSources,
+    features: &[String],
+    target: TargetFacts<'_>,
+) -> Option<Failure> {
     let cfg = crate_cfg(target.cfg, features, target.rustflags_cfgs);
     let eval = |gate: &Gate| gate_value(gate, &cfg, target, sources);
     // A compile_error! that holds is what rustc prints first (and is the crate's own word).
@@ -78,12 +82,15 @@ pub fn judge(sources: &CrateSources, features: &[String], target: TargetFacts<'_
         .compile_errors
         .iter()
         .map(|(gate, message)| (&sources.root_path, Gate::default(), gate, message));
-    let module_errors = sources.modules.iter().flat_map(|(path, module_gate, module)| {
-        module
-            .compile_errors
-            .iter()
-            .map(move |(gate, message)| (path, module_gate.clone(), gate, message))
-    });
+    let module_errors = sources
+        .modules
+        .iter()
+        .flat_map(|(path, module_gate, module)| {
+            module
+                .compile_errors
+                .iter()
+                .map(move |(gate, message)| (path, module_gate.clone(), gate, message))
+        });
     for (file, module_gate, gate, message) in root_errors.chain(module_errors) {
         if eval(&module_gate) == Some(true) && eval(gate) == Some(true) {
             return Some(Failure::CompileError {
@@ -221,7 +228,9 @@ fn features_named(expr: &CfgExpr) -> Vec<String> {
         CfgExpr::Atom(CfgAtom::KeyValue(key, value)) if key == "feature" => vec![value.clone()],
         CfgExpr::Atom(_) | CfgExpr::Literal(_) => Vec::new(),
         CfgExpr::Not(inner) => features_named(inner),
-        CfgExpr::All(items) | CfgExpr::Any(items) => items.iter().flat_map(features_named).collect(),
+        CfgExpr::All(items) | CfgExpr::Any(items) => {
+            items.iter().flat_map(features_named).collect()
+        }
     }
 }
 
@@ -245,28 +254,52 @@ mod tests {
 
     #[test]
     fn std_is_needed_unless_no_std_holds_and_no_extern_std() {
-        let thumb = target("target_arch=\"arm\"\ntarget_os=\"none\"\npanic=\"abort\"", false);
-        let facts = TargetFacts { cfg: &thumb, has_std: false, rustflags_cfgs: &[] };
+        let thumb = target(
+            "target_arch=\"arm\"\ntarget_os=\"none\"\npanic=\"abort\"",
+            false,
+        );
+        let facts = TargetFacts {
+            cfg: &thumb,
+            has_std: false,
+            rustflags_cfgs: &[],
+        };
         let serde = sources("#![cfg_attr(not(feature = \"std\"), no_std)]\n", None);
         assert_eq!(judge(&serde, &[], facts), None);
         assert_eq!(
             judge(&serde, &["std".into()], facts),
-            Some(Failure::NeedsStd { root: "/r/lib.rs".into(), std_feature: Some("std".into()) })
+            Some(Failure::NeedsStd {
+                root: "/r/lib.rs".into(),
+                std_feature: Some("std".into())
+            })
         );
-        let json = sources("#![no_std]\n#[cfg(feature = \"std\")]\nextern crate std;\n", None);
+        let json = sources(
+            "#![no_std]\n#[cfg(feature = \"std\")]\nextern crate std;\n",
+            None,
+        );
         assert_eq!(judge(&json, &["alloc".into()], facts), None);
         assert!(judge(&json, &["std".into()], facts).is_some());
         let plain = sources("pub fn f() {}\n", None);
         assert!(judge(&plain, &[], facts).is_some());
         let host = target("unix\ntarget_os=\"linux\"", true);
-        let on_host = TargetFacts { cfg: &host, has_std: true, rustflags_cfgs: &[] };
+        let on_host = TargetFacts {
+            cfg: &host,
+            has_std: true,
+            rustflags_cfgs: &[],
+        };
         assert_eq!(judge(&plain, &[], on_host), None);
     }
 
     #[test]
     fn compile_errors_count_when_their_gate_holds_and_is_decidable() {
-        let wasm = target("target_arch=\"wasm32\"\ntarget_os=\"unknown\"\ntarget_family=\"wasm\"", true);
-        let facts = TargetFacts { cfg: &wasm, has_std: true, rustflags_cfgs: &[] };
+        let wasm = target(
+            "target_arch=\"wasm32\"\ntarget_os=\"unknown\"\ntarget_family=\"wasm\"",
+            true,
+        );
+        let facts = TargetFacts {
+            cfg: &wasm,
+            has_std: true,
+            rustflags_cfgs: &[],
+        };
         let text = r#"#![no_std]
 cfg_if::cfg_if! {
     if #[cfg(feature = "js")] { mod js; }
@@ -296,7 +329,10 @@ cfg_if::cfg_if! {
         assert!(judge(&unscripted, &[], facts).is_some());
         // Unless the config's rustflags set it.
         let flags = ["has_backend".to_string()];
-        let configured = TargetFacts { rustflags_cfgs: &flags, ..facts };
+        let configured = TargetFacts {
+            rustflags_cfgs: &flags,
+            ..facts
+        };
         assert_eq!(judge(&unscripted, &[], configured), None);
     }
 }

@@ -184,7 +184,11 @@ pub fn resolve(
         }
     }
     if !selection.no_default_features {
-        state.push(0, Request::Feature("default".into()), FeatureCause::Selected);
+        state.push(
+            0,
+            Request::Feature("default".into()),
+            FeatureCause::Selected,
+        );
     }
     for feature in selection
         .features
@@ -399,7 +403,8 @@ impl<'g> State<'g> {
         let asked: Vec<(String, FeatureCause)> = self.asked[unit]
             .iter()
             .filter(|(key, _, _, weak)| {
-                *key == dependency.key && (!weak || !dependency.optional || self.active[unit].contains(key))
+                *key == dependency.key
+                    && (!weak || !dependency.optional || self.active[unit].contains(key))
             })
             .map(|(_, feature, cause, _)| (feature.clone(), cause.clone()))
             .collect();
@@ -425,8 +430,7 @@ impl Resolution {
         let mut path = Vec::new();
         let mut at = unit;
         // A parent always has a smaller index: the walk ends.
-        while let Some((parent, key, feature)) = self.units.get(at).and_then(|u| u.parent.clone())
-        {
+        while let Some((parent, key, feature)) = self.units.get(at).and_then(|u| u.parent.clone()) {
             path.push((at, key, feature));
             if parent >= at {
                 break;
@@ -492,7 +496,11 @@ mod tests {
         }
     }
 
-    fn package(name: &str, features: &[(&str, &[&str])], deps: Vec<GraphDependency>) -> GraphPackage {
+    fn package(
+        name: &str,
+        features: &[(&str, &[&str])],
+        deps: Vec<GraphDependency>,
+    ) -> GraphPackage {
         GraphPackage {
             name: name.into(),
             version: "1.0.0".into(),
@@ -523,7 +531,11 @@ mod tests {
             packages: vec![
                 package(
                     "json",
-                    &[("default", &["std"]), ("std", &["serde/std", "memchr?/std"]), ("fast", &["dep:memchr"])],
+                    &[
+                        ("default", &["std"]),
+                        ("std", &["serde/std", "memchr?/std"]),
+                        ("fast", &["dep:memchr"]),
+                    ],
                     vec![serde, memchr, winapi],
                 ),
                 package("serde", &[("std", &[])], vec![]),
@@ -533,28 +545,51 @@ mod tests {
         };
         let root = package("app", &[], vec![dep("json", 0)]);
         let linux = cfg("unix\ntarget_os=\"linux\"");
-        let target = Platform { triple: "x86_64-unknown-linux-gnu", cfg: &linux };
+        let target = Platform {
+            triple: "x86_64-unknown-linux-gnu",
+            cfg: &linux,
+        };
         let resolution = resolve(&graph, &root, &RootFeatures::default(), target, target);
         let names: Vec<_> = resolution
             .target_units()
             .map(|(_, u)| graph.packages[u.package.unwrap_or(0)].name.as_str())
             .collect();
-        assert_eq!(names, ["json", "serde"], "memchr is optional and off; winapi is windows-only");
-        let serde_unit = resolution.target_units().find(|(_, u)| u.package == Some(1));
+        assert_eq!(
+            names,
+            ["json", "serde"],
+            "memchr is optional and off; winapi is windows-only"
+        );
+        let serde_unit = resolution
+            .target_units()
+            .find(|(_, u)| u.package == Some(1));
         let serde_unit = serde_unit.map(|(i, _)| i).unwrap_or(0);
         assert_eq!(resolution.features_of(serde_unit), ["std"]);
         let trail = resolution.feature_trail(serde_unit, "std");
-        assert_eq!(trail.len(), 4, "serde/std <- json std <- json default <- declaration: {trail:?}");
+        assert_eq!(
+            trail.len(),
+            4,
+            "serde/std <- json std <- json default <- declaration: {trail:?}"
+        );
 
         let mut fast = root.clone();
         fast.dependencies[0].features = vec!["fast".into()];
         let resolution = resolve(&graph, &fast, &RootFeatures::default(), target, target);
-        let memchr = resolution.target_units().find(|(_, u)| u.package == Some(2));
+        let memchr = resolution
+            .target_units()
+            .find(|(_, u)| u.package == Some(2));
         let memchr = memchr.map(|(i, _)| i).unwrap_or(0);
-        assert_eq!(resolution.features_of(memchr), ["std"], "the weak feature applies once on");
+        assert_eq!(
+            resolution.features_of(memchr),
+            ["std"],
+            "the weak feature applies once on"
+        );
         let path = resolution.path_to(memchr);
         assert_eq!(path.len(), 2);
-        assert_eq!(path[1].2.as_deref(), Some("fast"), "json's `fast` brought memchr");
+        assert_eq!(
+            path[1].2.as_deref(),
+            Some("fast"),
+            "json's `fast` brought memchr"
+        );
     }
 
     #[test]
@@ -573,11 +608,19 @@ mod tests {
         };
         let root = package("app", &[], vec![dep("lib", 0), normal]);
         let set = cfg("unix");
-        let platform = Platform { triple: "t", cfg: &set };
+        let platform = Platform {
+            triple: "t",
+            cfg: &set,
+        };
         let resolution = resolve(&graph, &root, &RootFeatures::default(), platform, platform);
-        let target_cc = resolution.target_units().find(|(_, u)| u.package == Some(1));
+        let target_cc = resolution
+            .target_units()
+            .find(|(_, u)| u.package == Some(1));
         assert!(target_cc.is_some_and(|(i, _)| resolution.features_of(i).is_empty()));
-        let host_cc = resolution.units.iter().position(|u| u.package == Some(1) && u.for_host);
+        let host_cc = resolution
+            .units
+            .iter()
+            .position(|u| u.package == Some(1) && u.for_host);
         assert!(host_cc.is_some_and(|i| resolution.features_of(i) == ["parallel"]));
     }
 }

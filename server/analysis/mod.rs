@@ -1,9 +1,9 @@
 //! Pure analysis: source text and facts in, findings out. No I/O, no LSP types.
 
 pub mod cfg;
+pub mod context;
 pub mod crate_verdict;
 pub mod dependency_graph;
-pub mod context;
 pub mod finding;
 pub mod items;
 pub mod local_types;

@@ -309,7 +309,8 @@ impl ModuleSource {
             return;
         }
         if name == "compile_error" {
-            self.compile_errors.push((gate, string_literals(tree.syntax())));
+            self.compile_errors
+                .push((gate, string_literals(tree.syntax())));
             return;
         }
         self.macros.push(OpaqueMacro {

@@ -84,16 +84,34 @@ fn getrandom_requirement(version: &str) -> (&'static str, bool) {
 }
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
-    // (direct dependency, target) where the hand-written getrandom check spoke: its fix
-    // (turn the backend feature on) is better than the generic one's.
-    let mut getrandom_said: Vec<(String, String)> = Vec::new();
+    // Every reached dependency, judged per member and target; getrandom's fix (turn its
+    // backend feature on) is better than switching features off, so it is offered there.
+    let mut generic_said: Vec<(String, String, String)> = Vec::new();
+    if let Some(graph) = &input.graph {
+        let getrandom_fix = |name: &str, version: &str, triple: &str| {
+            let target = input.targets.iter().find(|t| t.triple == triple)?;
+            if name != "getrandom" || !is_wasm_unknown(target) {
+                return None;
+            }
+            let (feature, _) = getrandom_requirement(version);
+            getrandom_fix(input, version, feature)
+        };
+        let (findings, said) = generic::check(input, graph, spans, &getrandom_fix);
+        generic_said = said;
+        for finding in findings {
+            out.combine(finding);
+        }
+    }
     for target in input.targets {
         for krate in &input.resolved {
+            let said = generic_said.iter().any(|(via, triple, name)| {
+                *via == krate.via && *triple == target.triple && *name == krate.name
+            });
             match krate.name.as_str() {
-                "getrandom" if is_wasm_unknown(target) => {
-                    if check_getrandom(input, spans, target, krate, out) {
-                        getrandom_said.push((krate.via.clone(), target.triple.clone()));
-                    }
+                // Kept for what the sources cannot say (0.3.0–0.3.3's rustflags cfg, a
+                // backend chosen by a build script), with the workspace's unified features.
+                "getrandom" if is_wasm_unknown(target) && !said => {
+                    check_getrandom(input, spans, target, krate, out);
                 }
                 // The generic judgement reads tokio's (and mio's) own compile_error!s.
                 "tokio"
@@ -104,17 +122,6 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
                 }
                 _ => {}
             }
-        }
-    }
-    if let Some(graph) = &input.graph {
-        let skip = |name: &str, direct: &str, triple: &str| {
-            name == "getrandom"
-                && getrandom_said
-                    .iter()
-                    .any(|(via, said_on)| via == direct && said_on == triple)
-        };
-        for finding in generic::check(input, graph, spans, &skip) {
-            out.combine(finding);
         }
     }
 }
@@ -134,7 +141,7 @@ fn check_getrandom(
     target: &TargetView,
     krate: &ResolvedCrate,
     out: &mut FindingSet,
-) -> bool {
+) {
     let (feature, needs_cfg) = getrandom_requirement(&krate.version);
     let has_feature = krate.features.iter().any(|f| f == feature);
     let has_cfg = !needs_cfg
@@ -145,10 +152,10 @@ fn check_getrandom(
                     .any(|f| f.replace(' ', "") == "getrandom_backend=\"wasm_js\"")
         });
     if has_feature && has_cfg {
-        return false;
+        return;
     }
     let Some(range) = via_range(input, spans, &krate.via) else {
-        return false;
+        return;
     };
     let mut needs = Vec::new();
     if !has_feature {
@@ -188,7 +195,6 @@ fn check_getrandom(
                 .collect()
         },
     );
-    true
 }
 
 /// Enables the backend feature: on the direct dependency when there is one, else through a

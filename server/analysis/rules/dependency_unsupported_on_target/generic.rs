@@ -28,14 +28,18 @@ struct DirectKey {
     platform: Option<String>,
 }
 
-/// Findings for every target; `skip(crate name, direct key, triple)` leaves out what a
-/// hand-written check already said better.
+/// What a crate's own knowledge offers as a fix: `better_fix(name, version, triple)`.
+pub(super) type BetterFix<'a> = dyn Fn(&str, &str, &str) -> Option<Fix> + 'a;
+
+/// Findings for every target, and (direct key, triple, crate name) of each crate named.
 pub(super) fn check(
     input: &ManifestInput<'_>,
     graph: &GraphInput<'_>,
     spans: &TomlSpans,
-    skip: &dyn Fn(&str, &str, &str) -> bool,
-) -> Vec<Finding> {
+    better_fix: &BetterFix<'_>,
+) -> (Vec<Finding>, Vec<(String, String, String)>) {
+    let mut said = Vec::new();
+    let mut better: BTreeMap<DirectKey, Fix> = BTreeMap::new();
     let root = root_from_manifest(input.text, graph.member).unwrap_or_else(|| graph.member.clone());
     // Per direct dependency: per target, what fails; and the fix that clears it all.
     let mut blamed: BTreeMap<DirectKey, Vec<(String, Vec<Blamed>)>> = BTreeMap::new();
@@ -51,25 +55,36 @@ pub(super) fn check(
             let Some(package) = package_of(graph.graph, &resolution, unit) else {
                 continue;
             };
-            if skip(&package.name, &direct, &target.triple) {
-                continue;
-            }
             let Some(declaration) = root.dependencies.iter().find(|d| {
                 d.key == direct
                     && d.kind == DependencyKind::Normal
-                    && Platform { triple: &target.triple, cfg: &target.cfg }
-                        .matches(d.platform.as_deref())
+                    && Platform {
+                        triple: &target.triple,
+                        cfg: &target.cfg,
+                    }
+                    .matches(d.platform.as_deref())
             }) else {
                 continue;
             };
             let key = DirectKey {
-                key: direct,
+                key: direct.clone(),
                 platform: declaration.platform.clone(),
             };
+            said.push((direct, target.triple.clone(), package.name.clone()));
+            if let Some(fix) = better_fix(&package.name, &package.version, &target.triple) {
+                better.insert(key.clone(), fix);
+            }
             by_direct.entry(key).or_default().push(Blamed {
                 krate: format!("{} {}", package.name, package.version),
                 chain: chain(graph.graph, &resolution, unit),
-                reason: reason(graph.graph, &resolution, unit, package, &failure, input.package),
+                reason: reason(
+                    graph.graph,
+                    &resolution,
+                    unit,
+                    package,
+                    &failure,
+                    input.package,
+                ),
             });
         }
         for (key, found) in by_direct {
@@ -78,7 +93,10 @@ pub(super) fn check(
                 .entry(key.clone())
                 .or_default()
                 .push((target.triple.clone(), candidate));
-            blamed.entry(key).or_default().push((target.triple.clone(), found));
+            blamed
+                .entry(key)
+                .or_default()
+                .push((target.triple.clone(), found));
         }
     }
     let mut findings = Vec::new();
@@ -115,7 +133,9 @@ pub(super) fn check(
             .first()
             .and_then(|(_, c)| c.clone())
             .filter(|first| candidates.iter().all(|(_, c)| c.as_ref() == Some(first)));
-        let fix = agreed.and_then(|candidate| fix_edit(input, &key, &candidate));
+        let fix = better
+            .remove(&key)
+            .or_else(|| agreed.and_then(|candidate| fix_edit(input, &key, &candidate)));
         let hint = match &fix {
             Some(fix) => format!("; fix: {}", fix.title),
             None => String::new(),
@@ -137,7 +157,7 @@ pub(super) fn check(
             api: None,
         });
     }
-    findings
+    (findings, said)
 }
 
 fn rustflags_for(input: &ManifestInput<'_>, triple: &str) -> Vec<String> {
@@ -250,7 +270,10 @@ fn reason(
                             }
                         })
                         .collect();
-                    format!("its `{feature}` feature is on ({}), and ", steps.join(" ← "))
+                    format!(
+                        "its `{feature}` feature is on ({}), and ",
+                        steps.join(" ← ")
+                    )
                 }
                 None => String::new(),
             };
@@ -294,10 +317,9 @@ fn fix_for(
     flags: &[String],
     key: &DirectKey,
 ) -> Candidate {
-    let declaration = root
-        .dependencies
-        .iter()
-        .find(|d| d.key == key.key && d.platform == key.platform && d.kind == DependencyKind::Normal)?;
+    let declaration = root.dependencies.iter().find(|d| {
+        d.key == key.key && d.platform == key.platform && d.kind == DependencyKind::Normal
+    })?;
     let mut changes: Vec<Change> = declaration
         .features
         .iter()
@@ -413,7 +435,11 @@ pub fn root_from_manifest(text: &str, base: &GraphPackage) -> Option<GraphPackag
         for (name, values) in features {
             let values = values
                 .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             root.features.insert(name.clone(), values);
         }
@@ -450,7 +476,11 @@ pub fn root_from_manifest(text: &str, base: &GraphPackage) -> Option<GraphPackag
             let package_name = field("package")
                 .and_then(|p| p.as_str())
                 .map(String::from)
-                .or_else(|| inherited.then(|| same_key.map(|d| d.package_name.clone())).flatten())
+                .or_else(|| {
+                    inherited
+                        .then(|| same_key.map(|d| d.package_name.clone()))
+                        .flatten()
+                })
                 .unwrap_or_else(|| key.clone());
             let resolved = base
                 .dependencies
@@ -466,7 +496,11 @@ pub fn root_from_manifest(text: &str, base: &GraphPackage) -> Option<GraphPackag
                 .and_then(|d| d.resolved);
             let mut features: Vec<String> = field("features")
                 .and_then(|f| f.as_array())
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut default_features = field("default-features")
                 .or_else(|| field("default_features"))
@@ -486,7 +520,11 @@ pub fn root_from_manifest(text: &str, base: &GraphPackage) -> Option<GraphPackag
                 platform: platform.clone(),
                 optional: field("optional").and_then(|o| o.as_bool()).unwrap_or(false),
                 default_features,
-                features: features.into_iter().collect::<BTreeSet<_>>().into_iter().collect(),
+                features: features
+                    .into_iter()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
                 resolved,
             });
         }
