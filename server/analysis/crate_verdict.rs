@@ -77,21 +77,17 @@ pub fn judge(
     let cfg = crate_cfg(target.cfg, features, target.rustflags_cfgs);
     let eval = |gate: &Gate| gate_value(gate, &cfg, target, sources);
     // A compile_error! that holds is what rustc prints first (and is the crate's own word).
-    let root_errors = sources
-        .root
-        .compile_errors
-        .iter()
-        .map(|(gate, message)| (&sources.root_path, Gate::default(), gate, message));
-    let module_errors = sources
-        .modules
-        .iter()
-        .flat_map(|(path, module_gate, module)| {
-            module
-                .compile_errors
-                .iter()
-                .map(move |(gate, message)| (path, module_gate.clone(), gate, message))
-        });
-    for (file, module_gate, gate, message) in root_errors.chain(module_errors) {
+    let mut errors = Vec::new();
+    compile_errors_in(
+        &sources.root_path,
+        &sources.root,
+        &Gate::default(),
+        &mut errors,
+    );
+    for (path, module_gate, module) in &sources.modules {
+        compile_errors_in(path, module, module_gate, &mut errors);
+    }
+    for (file, module_gate, gate, message) in errors {
         if eval(&module_gate) == Some(true) && eval(gate) == Some(true) {
             return Some(Failure::CompileError {
                 file: file.clone(),
@@ -135,6 +131,26 @@ pub fn judge(
         root: sources.root_path.clone(),
         std_feature,
     })
+}
+
+/// A module's `compile_error!`s with the gate of the modules around them, inline modules
+/// included (uuid's `mod imp { compile_error!(…) }`).
+fn compile_errors_in<'s>(
+    file: &'s PathBuf,
+    module: &'s ModuleSource,
+    outer: &Gate,
+    out: &mut Vec<(&'s PathBuf, Gate, &'s Gate, &'s String)>,
+) {
+    for (gate, message) in &module.compile_errors {
+        out.push((file, outer.clone(), gate, message));
+    }
+    for declaration in &module.mods {
+        if let Some(inline) = &declaration.inline {
+            let mut gate = outer.clone();
+            gate.0.extend(declaration.gate.0.iter().cloned());
+            compile_errors_in(file, inline, &gate, out);
+        }
+    }
 }
 
 fn or3(a: Option<bool>, b: Option<bool>) -> Option<bool> {

@@ -120,7 +120,13 @@ pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet)
         }
     }
     for target in input.targets {
-        for krate in &input.resolved {
+        // What this member builds for this target; the workspace's unified list only
+        // when there is no graph (a crate not in the target's graph is never blamed).
+        let reached = match &input.graph {
+            Some(graph) => generic::reached_crates(input, graph, target),
+            None => input.resolved.clone(),
+        };
+        for krate in &reached {
             let said = generic_said.iter().any(|(via, triple, name)| {
                 *via == krate.via && *triple == target.triple && *name == krate.name
             });

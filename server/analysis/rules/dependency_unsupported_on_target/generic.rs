@@ -160,6 +160,41 @@ pub(super) fn check(
     (findings, said)
 }
 
+/// The crates the member builds for `target` (its graph, not the workspace's), each with
+/// the member's direct dependency that brings it and its features there.
+pub(super) fn reached_crates(
+    input: &ManifestInput<'_>,
+    graph: &GraphInput<'_>,
+    target: &TargetView,
+) -> Vec<crate::analysis::context::ResolvedCrate> {
+    let root = root_from_manifest(input.text, graph.member).unwrap_or_else(|| graph.member.clone());
+    let resolution = resolve(
+        graph.graph,
+        &root,
+        graph.selection,
+        Platform {
+            triple: &target.triple,
+            cfg: &target.cfg,
+        },
+        Platform {
+            triple: &graph.host.triple,
+            cfg: &graph.host.cfg,
+        },
+    );
+    resolution
+        .target_units()
+        .filter_map(|(unit, _)| {
+            let package = package_of(graph.graph, &resolution, unit)?;
+            Some(crate::analysis::context::ResolvedCrate {
+                name: package.name.clone(),
+                version: package.version.clone(),
+                features: resolution.features_of(unit),
+                via: resolution.direct_key(unit)?,
+            })
+        })
+        .collect()
+}
+
 fn rustflags_for(input: &ManifestInput<'_>, triple: &str) -> Vec<String> {
     input
         .rustflags
