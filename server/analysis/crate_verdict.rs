@@ -176,6 +176,19 @@ fn crate_cfg(target: &CfgSet, features: &[String], rustflags_cfgs: &[String]) ->
     cfg.with_features(features.iter().map(String::as_str))
 }
 
+/// Three-valued `all`: false wins over unknown, unknown over true.
+fn and_all(values: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut value = Some(true);
+    for item in values {
+        value = match (value, item) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+    }
+    value
+}
+
 /// A gate's value, or `None` when it names a cfg only a build script could decide.
 fn gate_value(
     gate: &Gate,
@@ -183,15 +196,11 @@ fn gate_value(
     target: TargetFacts<'_>,
     sources: &CrateSources,
 ) -> Option<bool> {
-    let mut value = Some(true);
-    for expr in &gate.0 {
-        value = match (value, expr_value(expr, cfg, target, sources)) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
-        };
-    }
-    value
+    and_all(
+        gate.0
+            .iter()
+            .map(|expr| expr_value(expr, cfg, target, sources)),
+    )
 }
 
 fn expr_value(
@@ -203,16 +212,22 @@ fn expr_value(
     match expr {
         CfgExpr::Literal(value) => Some(*value),
         CfgExpr::Not(inner) => expr_value(inner, cfg, target, sources).map(|v| !v),
-        CfgExpr::All(items) => items.iter().fold(Some(true), |acc, item| {
-            match (acc, expr_value(item, cfg, target, sources)) {
-                (Some(false), _) | (_, Some(false)) => Some(false),
-                (Some(true), Some(true)) => Some(true),
-                _ => None,
+        CfgExpr::All(items) => {
+            let values = items
+                .iter()
+                .map(|item| expr_value(item, cfg, target, sources));
+            and_all(values)
+        }
+        CfgExpr::Any(items) => {
+            let values = items
+                .iter()
+                .map(|item| expr_value(item, cfg, target, sources));
+            let mut value = Some(false);
+            for item in values {
+                value = or3(value, item);
             }
-        }),
-        CfgExpr::Any(items) => items.iter().fold(Some(false), |acc, item| {
-            or3(acc, expr_value(item, cfg, target, sources))
-        }),
+            value
+        }
         CfgExpr::Atom(atom) => {
             if cfg.contains(atom) {
                 return Some(true);
