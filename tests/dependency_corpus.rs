@@ -133,3 +133,103 @@ fn the_offered_fixes_leave_nothing_to_report() {
         assert!(left.is_empty(), "{member} after the fix: {left:?}");
     }
 }
+
+/// The graph T0005 walks agrees with `cargo tree -p M --target T -e normal` (which resolves
+/// like `cargo check -p M`) on every crate built for the target and its features, for
+/// every member and target of the corpus. cargo tree resolves; it compiles nothing.
+#[test]
+fn the_graph_per_member_and_target_matches_cargo_tree() {
+    use triplet::analysis::cfg::CfgSet;
+    use triplet::analysis::dependency_graph::{resolve, Platform, RootFeatures};
+    let corpus = fixture("dependency-corpus");
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .manifest_path(corpus.join("Cargo.toml"))
+        .other_options(vec!["--locked".to_string()])
+        .exec()
+        .expect("cargo metadata on the corpus");
+    let (graph, index_of) = triplet::workspace::metadata::package_graph(&metadata);
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let cfg_of = |triple: &str| {
+        let out = std::process::Command::new(&rustc)
+            .args(["--print", "cfg", "--target", triple])
+            .output()
+            .expect("rustc --print cfg");
+        CfgSet::from_rustc_print_cfg(&String::from_utf8_lossy(&out.stdout))
+    };
+    let host = "x86_64-unknown-linux-gnu";
+    let host_cfg = cfg_of(host);
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(corpus.join("truth.json")).expect("truth.json"),
+    )
+    .expect("json");
+    let mut compared = 0;
+    for run in truth["runs"].as_array().expect("runs") {
+        let member = run["member"].as_str().unwrap_or_default();
+        let target = run["target"].as_str().unwrap_or_default();
+        let Some(package) = metadata.packages.iter().find(|p| p.name.as_str() == member) else {
+            panic!("{member} is not in the corpus");
+        };
+        let root = &graph.packages[index_of[&package.id]];
+        let target_cfg = cfg_of(target);
+        let resolution = resolve(
+            &graph,
+            root,
+            &RootFeatures::default(),
+            Platform {
+                triple: target,
+                cfg: &target_cfg,
+            },
+            Platform {
+                triple: host,
+                cfg: &host_cfg,
+            },
+        );
+        let ours: BTreeSet<String> = resolution
+            .target_units()
+            .filter_map(|(unit, u)| {
+                let p = &graph.packages[u.package?];
+                (!p.proc_macro).then(|| {
+                    format!(
+                        "{} v{}|{}",
+                        p.name,
+                        p.version,
+                        resolution.features_of(unit).join(",")
+                    )
+                })
+            })
+            .collect();
+        let tree = std::process::Command::new(env!("CARGO"))
+            .args([
+                "tree", "--locked", "-p", member, "--target", target, "-e", "normal",
+            ])
+            .args(["-f", "{p}|{f}", "--prefix", "depth"])
+            .current_dir(&corpus)
+            .output()
+            .expect("cargo tree");
+        // A proc-macro's subtree is built for the host: left out, as ours leaves it out.
+        let mut theirs = BTreeSet::new();
+        let mut host_below: Option<usize> = None;
+        for line in String::from_utf8_lossy(&tree.stdout).lines().skip(1) {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            let depth: usize = line[..digits].parse().unwrap_or(0);
+            let line = &line[digits..];
+            if host_below.is_some_and(|d| depth > d) {
+                continue;
+            }
+            host_below = None;
+            if line.contains("(proc-macro)") {
+                host_below = Some(depth);
+                continue;
+            }
+            let line = line.replace(" (*)", "");
+            theirs.insert(match line.split_once(" (") {
+                // `name vX (/path)|features` for path packages.
+                Some((head, rest)) => format!("{head}{}", &rest[rest.find('|').unwrap_or(0)..]),
+                None => line,
+            });
+        }
+        assert_eq!(ours, theirs, "{member} on {target}");
+        compared += 1;
+    }
+    assert!(compared >= 20, "compared {compared} runs");
+}

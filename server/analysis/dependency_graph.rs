@@ -341,14 +341,20 @@ impl<'g> State<'g> {
             .iter()
             .any(|d| d.optional && d.key == key);
         if !weak && optional {
-            // `dep/feat` turns the dependency on, and its implicit feature with it.
-            if package.features.contains_key(&key)
+            // `dep/feat` turns the dependency on, and its implicit feature with it, but only
+            // where the dependency is built (as cargo: tokio's `windows-sys/…` on wasm32).
+            let built_here = package.dependencies.iter().any(|d| {
+                d.optional
+                    && d.key == key
+                    && self.platform_of(unit, d).matches(d.platform.as_deref())
+            });
+            let implicit_feature = package.features.contains_key(&key)
                 || !package
                     .features
                     .values()
                     .flatten()
-                    .any(|v| v == &format!("dep:{key}"))
-            {
+                    .any(|v| v == &format!("dep:{key}"));
+            if built_here && implicit_feature {
                 self.push(unit, Request::Feature(key.clone()), cause.clone());
             }
             self.push(unit, Request::Dependency(key.clone()), cause.clone());
@@ -361,6 +367,16 @@ impl<'g> State<'g> {
             .collect();
         for child in children {
             self.push(child, Request::Feature(feature.clone()), cause.clone());
+        }
+    }
+
+    /// Where `dependency` of `unit` is built: the host for build dependencies and anything
+    /// under a host unit, else the target.
+    fn platform_of(&self, unit: usize, dependency: &GraphDependency) -> Platform<'g> {
+        if self.units[unit].for_host || dependency.kind == DependencyKind::Build {
+            self.host
+        } else {
+            self.target
         }
     }
 
