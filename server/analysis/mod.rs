@@ -53,29 +53,9 @@ pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
     rules::missing_crate_type::check(input, &spans, &mut out);
     rules::dependency_pulls_std::check(input, &spans, &mut out);
     rules::dependency_unsupported_on_target::check(input, &spans, &mut out);
-    without_t0004_where_t0005_says_more(out.into_vec())
-}
-
-/// T0005's error on a dependency line names the crate, the chain and a fix that is known to
-/// clear it; T0004's warning on the same line and target would repeat half of that.
-fn without_t0004_where_t0005_says_more(mut findings: Vec<Finding>) -> Vec<Finding> {
-    let errors: Vec<(std::ops::Range<usize>, Vec<String>)> = findings
-        .iter()
-        .filter(|f| f.code == finding::RuleCode::T0005)
-        .map(|f| (f.range.clone(), f.targets.clone()))
-        .collect();
-    for finding in findings
-        .iter_mut()
-        .filter(|f| f.code == finding::RuleCode::T0004)
-    {
-        for (range, targets) in &errors {
-            if *range == finding.range {
-                finding.targets.retain(|t| !targets.contains(t));
-            }
-        }
-    }
-    findings.retain(|f| !f.targets.is_empty());
-    findings
+    // T0004 (a direct dependency's default features turn std on: a warning with its one
+    // fix) stays beside T0005's error on the same line, which names the crates and the chain.
+    out.into_vec()
 }
 
 /// T0006 and T0007 over where a package's targets were selected.
