@@ -650,3 +650,48 @@ fn diagnostics_link_to_the_rule_page_under_the_docs_url_setting() {
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_dependency_feature_edited_in_the_buffer_shows_and_clears_t0005_and_its_fix_applies() {
+    let mut client = LspSession::fixture("dependency-corpus").utf8(true).start();
+    let manifest = client.file("tokio-net-wasm/Cargo.toml");
+    let uri = file_uri(&manifest);
+    let (text, _) = client.open_until_code(&manifest, "T0005");
+    // Unsaved: tokio without `net` builds for wasm32 (no mio in the graph).
+    let without_net = text.replace("features = [\"net\"]", "features = [\"rt\"]");
+    assert_ne!(without_net, text);
+    client.change_full(&manifest, 2, &without_net);
+    client.wait_for_diagnostics(&uri, |p| p["version"] == 2 && !has_code(p, "T0005"));
+    client.change_full(&manifest, 3, &text);
+    let published =
+        client.wait_for_diagnostics(&uri, |p| p["version"] == 3 && has_code(p, "T0005"));
+    let diagnostic = with_code(&published, "T0005")[0].clone();
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("tokio (feature \"net\") → mio")),
+        "{diagnostic:#}"
+    );
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                   "context": {"diagnostics": [diagnostic]}}),
+        )
+        .unwrap_or_default();
+    let fix = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("Remove feature `net`"))
+        })
+        .unwrap_or_else(|| panic!("no feature fix in {actions:#}"))
+        .clone();
+    let fixed = apply_edits(&client.encoding, &text, &edits_for(&fix["edit"], &uri));
+    client.change_full(&manifest, 4, &fixed);
+    client.wait_for_diagnostics(&uri, |p| p["version"] == 4 && !has_code(p, "T0005"));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -303,6 +303,16 @@ fn tokenize(text: &str) -> Result<Vec<Token>, CfgParseError> {
             c if c.is_whitespace() => {
                 chars.next();
             }
+            // Comments inside a predicate (getrandom explains its arms in them).
+            '/' if text[start..].starts_with("//") => {
+                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+            }
+            '/' if text[start..].starts_with("/*") => {
+                let end = text[start + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |e| start + 2 + e + 2);
+                while chars.next_if(|&(at, _)| at < end).is_some() {}
+            }
             '(' => {
                 chars.next();
                 tokens.push(Token::Open);
@@ -439,6 +449,13 @@ mod tests {
         CfgSet::from_rustc_print_cfg(
             "panic=\"abort\"\ntarget_arch=\"wasm32\"\ntarget_family=\"wasm\"\ntarget_os=\"unknown\"\n",
         )
+    }
+
+    #[test]
+    fn comments_inside_predicates_are_skipped() {
+        let text = "any(\n  // the old ones\n  target_os = \"linux\", /* and */ unix,\n)";
+        let parsed = CfgExpr::parse(text);
+        assert!(parsed.is_ok_and(|e| e.eval(&CfgSet::from_rustc_print_cfg("unix"))));
     }
 
     #[test]

@@ -174,6 +174,33 @@ pub struct ManifestInput<'a> {
     /// The library's root file as the editor or the disk has it (`None`: no library, or
     /// unreadable).
     pub lib_root_text: Option<&'a str>,
+    /// The resolved package graph, for T0005's judgement of every reached dependency
+    /// (`None`: `cargo metadata` failed).
+    pub graph: Option<GraphInput<'a>>,
+}
+
+/// The package graph and what is known of each package, for one member.
+#[derive(Clone, Copy)]
+pub struct GraphInput<'a> {
+    pub graph: &'a super::dependency_graph::PackageGraph,
+    /// The member as `cargo metadata` read it (its unsaved manifest may differ).
+    pub member: &'a super::dependency_graph::GraphPackage,
+    pub selection: &'a super::dependency_graph::RootFeatures,
+    /// The host, for build dependencies and proc-macros.
+    pub host: &'a TargetView,
+    pub verdicts: &'a dyn DependencyVerdicts,
+}
+
+/// Whether a package builds for a target with these features, as its sources say
+/// (`crate_verdict::judge` over sources the caller reads and caches).
+pub trait DependencyVerdicts {
+    fn verdict(
+        &self,
+        package: &super::dependency_graph::GraphPackage,
+        features: &[String],
+        triple: &str,
+        facts: super::crate_verdict::TargetFacts<'_>,
+    ) -> Option<super::crate_verdict::Failure>;
 }
 
 #[cfg(test)]

@@ -191,6 +191,23 @@ impl FindingSet {
         }
     }
 
+    /// Adds a finding; one already at its location (another check of the same rule) gains
+    /// its message, targets and fixes.
+    pub fn combine(&mut self, finding: Finding) {
+        match self.findings.get_mut(&Self::key(&finding)) {
+            Some(existing) => {
+                existing.message = format!("{}; {}", existing.message, finding.message);
+                for target in finding.targets {
+                    if !existing.targets.contains(&target) {
+                        existing.targets.push(target);
+                    }
+                }
+                existing.fixes.extend(finding.fixes);
+            }
+            None => self.push(finding),
+        }
+    }
+
     fn key(finding: &Finding) -> (PathBuf, usize, usize, RuleCode) {
         (
             finding.file.clone(),

@@ -2,6 +2,8 @@
 
 pub mod cfg;
 pub mod context;
+pub mod crate_verdict;
+pub mod dependency_graph;
 pub mod finding;
 pub mod items;
 pub mod local_types;
@@ -51,6 +53,8 @@ pub fn analyze_manifest(input: &ManifestInput<'_>) -> Vec<Finding> {
     rules::missing_crate_type::check(input, &spans, &mut out);
     rules::dependency_pulls_std::check(input, &spans, &mut out);
     rules::dependency_unsupported_on_target::check(input, &spans, &mut out);
+    // T0004 (a direct dependency's default features turn std on: a warning with its one
+    // fix) stays beside T0005's error on the same line, which names the crates and the chain.
     out.into_vec()
 }
 

@@ -9,6 +9,7 @@
 //! file holds the public surface and the check that ties them together.
 
 mod crate_findings;
+mod dependency_verdicts;
 mod file_cache;
 mod model;
 mod package_context;
@@ -80,6 +81,10 @@ pub struct Engine {
     semantic: semantic::SemanticCrates,
     /// Manifests that could not be read; the rest of the workspace is still checked.
     load_problems: Vec<LoadError>,
+    /// Every package `cargo metadata` listed, for T0005's graph per member and target.
+    graph: Option<Arc<crate::analysis::dependency_graph::PackageGraph>>,
+    /// Dependency verdicts per (crate, features, target), kept for the engine's life.
+    verdicts: dependency_verdicts::DiskVerdicts,
 }
 
 /// A check given up because its caller no longer wanted the result.

@@ -35,6 +35,8 @@ pub(super) struct PackageModel {
     pub(super) lib_root: Option<PathBuf>,
     /// Edition 2015: `use` paths are relative to the crate root (T0008).
     pub(super) edition_2015: bool,
+    /// The member's index in the engine's package graph (`None`: no metadata).
+    pub(super) graph_index: Option<usize>,
 }
 
 impl Engine {
@@ -73,21 +75,29 @@ impl Engine {
             let read = reading.map(|reading| reading.join().unwrap_or_default());
             (loaded, read.unwrap_or_default())
         });
-        let (root, packages, load_problems) = match loaded {
+        let (root, packages, load_problems, graph) = match loaded {
             Ok(metadata) => {
+                let (graph, index_of) = metadata::package_graph(&metadata);
                 let packages = metadata
                     .workspace_packages()
                     .into_iter()
-                    .map(|package| package_model(&metadata, package, &options.features))
+                    .map(|package| {
+                        let mut model = package_model(&metadata, package, &options.features);
+                        model.graph_index = index_of.get(&package.id).copied();
+                        model
+                    })
                     .collect();
                 (
                     metadata.workspace_root.clone().into_std_path_buf(),
                     packages,
                     Vec::new(),
+                    Some(Arc::new(graph)),
                 )
             }
             Err(error) if options.partial_on_broken_member => {
-                degraded_model(&manifest, error, &options.features)?
+                let (root, packages, problems) =
+                    degraded_model(&manifest, error, &options.features)?;
+                (root, packages, problems, None)
             }
             Err(error) => return Err(error),
         };
@@ -109,6 +119,8 @@ impl Engine {
             facts: Mutex::new(HashMap::new()),
             installed: OnceLock::new(),
             semantic: super::semantic::SemanticCrates::default(),
+            graph,
+            verdicts: Default::default(),
         })
     }
 }
@@ -142,6 +154,7 @@ fn degraded_model(
             lib_root: None,
             // Not known without cargo metadata: the later editions' reading judges less.
             edition_2015: false,
+            graph_index: None,
         })
         .collect();
     if healthy.is_empty() {
@@ -243,6 +256,7 @@ fn package_model(
         dependents: Some(dependents),
         lib_root: lib_target.map(|t| t.src_path.clone().into_std_path_buf()),
         edition_2015: package.edition == cargo_metadata::Edition::E2015,
+        graph_index: None,
     }
 }
 

@@ -6,7 +6,8 @@ use super::model::PackageModel;
 use super::rule_config::RuleConfig;
 use super::{CheckState, Engine, SourceProvider};
 use crate::analysis::cfg::CfgSet;
-use crate::analysis::context::{ManifestInput, TargetView};
+use crate::analysis::context::{GraphInput, ManifestInput, TargetView};
+use crate::analysis::dependency_graph::RootFeatures;
 use crate::analysis::finding::Finding;
 use crate::analysis::rules::target_not_installed::InstallFacts;
 use crate::targets::selection::{self, Selection, SelectionInputs};
@@ -159,6 +160,29 @@ impl Engine {
                     &targets,
                 ));
             }
+            let host = self.target_facts(&self.toolchain.host);
+            let host = TargetView {
+                cfg: host.cfg,
+                has_std: host.has_std,
+                triple: host.triple,
+            };
+            let selection = RootFeatures {
+                features: self.options.features.features.clone(),
+                all_features: self.options.features.all_features,
+                no_default_features: self.options.features.no_default_features,
+            };
+            let member = self
+                .graph
+                .as_deref()
+                .zip(package.graph_index)
+                .and_then(|(graph, index)| Some((graph, graph.packages.get(index)?)));
+            let graph = member.map(|(graph, member)| GraphInput {
+                graph,
+                member,
+                selection: &selection,
+                host: &host,
+                verdicts: &self.verdicts,
+            });
             findings.extend(crate::analysis::analyze_manifest(&ManifestInput {
                 package: &package.name,
                 path: &package.manifest_path,
@@ -171,6 +195,7 @@ impl Engine {
                 rustflags,
                 dependents: package.dependents.clone(),
                 lib_root_text: lib_root_text.as_deref(),
+                graph,
             }));
         }
         let installed = self.installed_targets();

@@ -516,3 +516,110 @@ pub fn reachable_crates<'m>(
     }
     out
 }
+
+/// Every package `cargo metadata` listed as the plain data T0005's graph walks, with each
+/// dependency resolved to the package the resolve graph chose for it (dev-dependencies
+/// left out: `cargo check` does not build them). Also: each package id's index.
+pub fn package_graph(
+    metadata: &Metadata,
+) -> (
+    crate::analysis::dependency_graph::PackageGraph,
+    HashMap<PackageId, usize>,
+) {
+    use crate::analysis::dependency_graph::{
+        DependencyKind as Kind, GraphDependency, GraphPackage, PackageGraph,
+    };
+    use cargo_metadata::TargetKind as K;
+    let index_of: HashMap<PackageId, usize> = metadata
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(index, package)| (package.id.clone(), index))
+        .collect();
+    let nodes: HashMap<&PackageId, &cargo_metadata::Node> = metadata
+        .resolve
+        .iter()
+        .flat_map(|resolve| resolve.nodes.iter())
+        .map(|node| (&node.id, node))
+        .collect();
+    let by_id: HashMap<&PackageId, &Package> =
+        metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let members: BTreeSet<&PackageId> = metadata.workspace_members.iter().collect();
+    let packages = metadata
+        .packages
+        .iter()
+        .map(|package| {
+            let node = nodes.get(&package.id);
+            let dependencies = package
+                .dependencies
+                .iter()
+                .filter_map(|dep| {
+                    let kind = match dep.kind {
+                        DependencyKind::Normal => Kind::Normal,
+                        DependencyKind::Build => Kind::Build,
+                        _ => return None,
+                    };
+                    let platform = dep.target.as_ref().map(|p| p.to_string());
+                    let extern_name = dep_key(dep).replace('-', "_");
+                    // The resolve node's entry for this declaration: same package name,
+                    // kind and platform (its `name` is the extern name, renames included).
+                    let resolved = node.and_then(|node| {
+                        node.deps
+                            .iter()
+                            .filter(|entry| {
+                                by_id
+                                    .get(&entry.pkg)
+                                    .is_some_and(|p| p.name.as_str() == dep.name)
+                                    && entry.dep_kinds.iter().any(|k| {
+                                        k.kind == dep.kind
+                                            && k.target.as_ref().map(|t| t.to_string()) == platform
+                                    })
+                            })
+                            .min_by_key(|entry| entry.name != extern_name)
+                            .and_then(|entry| index_of.get(&entry.pkg).copied())
+                    });
+                    Some(GraphDependency {
+                        key: dep_key(dep),
+                        package_name: dep.name.clone(),
+                        kind,
+                        platform,
+                        optional: dep.optional,
+                        default_features: dep.uses_default_features,
+                        features: dep.features.clone(),
+                        resolved,
+                    })
+                })
+                .collect();
+            let target_of = |wanted: &dyn Fn(&K) -> bool| {
+                package
+                    .targets
+                    .iter()
+                    .find(|t| t.kind.iter().any(wanted))
+                    .map(|t| t.src_path.clone().into_std_path_buf())
+            };
+            GraphPackage {
+                name: package.name.to_string(),
+                version: package.version.to_string(),
+                features: package
+                    .features
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                dependencies,
+                proc_macro: package
+                    .targets
+                    .iter()
+                    .any(|t| t.kind.contains(&K::ProcMacro)),
+                lib_root: target_of(&|k| {
+                    matches!(
+                        k,
+                        K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::ProcMacro
+                    )
+                }),
+                build_script: target_of(&|k| matches!(k, K::CustomBuild)),
+                workspace_member: members.contains(&package.id),
+            }
+        })
+        .collect();
+    (PackageGraph { packages }, index_of)
+}

@@ -463,6 +463,7 @@ impl Manifest {
             rustflags: self.rustflags.clone(),
             dependents: Some(self.dependents.clone()),
             lib_root_text: Some(&self.lib_root),
+            graph: None,
         });
         let origins: Vec<TargetOrigin> = TomlSpans::parse(text)
             .map(|spans| spans.string_array(&["package", "metadata", "triplet", "targets"]))

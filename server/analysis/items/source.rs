@@ -52,6 +52,9 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// The body of an inline module (`mod a { … }`).
     pub inline: Option<Box<ModuleSource>>,
+    /// `#[cfg_attr(p, path = "…")]`: which file it is depends on the target.
+    #[serde(default)]
+    pub path_under_cfg: bool,
 }
 
 /// One leaf of a `use` item.
@@ -103,6 +106,9 @@ pub struct ModuleSource {
     /// associated function a type has itself is not taken for a trait's.
     #[serde(default)]
     pub inherent: Vec<(String, Vec<String>)>,
+    /// Item-level `compile_error!("…")` calls (in `cfg_if!` arms too): gate and text.
+    #[serde(default)]
+    pub compile_errors: Vec<(Gate, String)>,
 }
 
 impl ModuleSource {
@@ -260,6 +266,12 @@ impl ModuleSource {
                     gate,
                     path_attr: path_attribute(&it),
                     inline,
+                    path_under_cfg: it.attrs().any(|attr| {
+                        attr.meta().is_some_and(|meta| {
+                            let text = meta.syntax().text().to_string();
+                            text.starts_with("cfg_attr") && text.contains("path")
+                        })
+                    }),
                 });
             }
             ast::Item::Use(it) => {
@@ -333,6 +345,11 @@ impl ModuleSource {
             }
             return;
         }
+        if name == "compile_error" {
+            self.compile_errors
+                .push((gate, string_literals(tree.syntax())));
+            return;
+        }
         self.macros.push(OpaqueMacro {
             name,
             gate,
@@ -357,6 +374,18 @@ fn fixed_expansion(tree: &ast::TokenTree) -> Option<String> {
         return None;
     }
     Some(body.to_string())
+}
+
+/// The string literals of a macro call, joined (`compile_error!(concat!("a", "b"))`).
+fn string_literals(node: &ra_ap_syntax::SyntaxNode) -> String {
+    node.descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter_map(|token| {
+            use ra_ap_syntax::ast::AstToken;
+            let literal = ast::String::cast(token)?;
+            literal.value().ok().map(|value| value.to_string())
+        })
+        .collect()
 }
 
 fn idents_of(node: &ra_ap_syntax::SyntaxNode) -> HashSet<String> {

@@ -1,6 +1,11 @@
-//! T0005 `dependency-unsupported-on-target`: crates in the resolved graph that are known
-//! not to build for a target as configured: getrandom on wasm32-unknown-unknown without its
-//! JavaScript backend (version-aware), tokio features that do not exist on wasm32.
+//! T0005 `dependency-unsupported-on-target`: crates in the member's resolved graph that
+//! cannot build for a target: every reached dependency judged by its own sources (a
+//! `compile_error!` whose gate holds, std on a target without one), plus the hand-written
+//! getrandom check for what the sources cannot say.
+
+mod generic;
+
+pub use generic::root_from_manifest;
 
 use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::context::{ManifestInput, ResolvedCrate, TargetView};
@@ -12,41 +17,57 @@ pub const RULE: Rule = Rule {
     name: "dependency-unsupported-on-target",
     default_severity: Severity::Error,
     reported_in: ReportedIn::Manifest,
-    short: "known target traps in the dependency graph (getrandom on wasm32, ...).",
-    summary: "getrandom on wasm32-unknown-unknown without its backend (version-aware), tokio features absent on wasm32. Fix: the feature",
+    short: "a dependency in the target's graph cannot build there (compile_error!, std, getrandom, mio, ...).",
+    summary: "every crate `cargo check -p M --target T` builds, judged by its sources: a `compile_error!` whose cfg holds, std on a target without one; with the chain. Fix: the feature edge that brings it",
     source_file: file!(),
     docs: r#"
-**Fires** on the direct dependency that pulls in a crate known not to build for a target as
-configured, judged from the resolved graph (versions and enabled features):
+**Fires** (error) on the member's direct dependency that brings in a crate that cannot
+build for a target. The graph is the one `cargo check -p <member> --target <T>` builds
+(resolver 2, per member, never unified over the workspace): normal dependencies whose
+`[target.<cfg>]` table holds on T, build dependencies and proc-macros for the host,
+features through `default`, `dep/feat`, `dep?/feat`, `dep:name` and implicit optional-dep
+features. Each reached crate is judged with its enabled features:
 
-- getrandom on `wasm32-unknown-unknown` without its JavaScript backend, version-aware:
-  0.1 needs `wasm-bindgen`; 0.2 needs `js`; 0.3.0–0.3.3 need `wasm_js` **and**
-  `--cfg getrandom_backend="wasm_js"` in the target's rustflags (`.cargo/config.toml`);
-  0.3.4 and later, and 0.4, need `wasm_js`.
-- tokio features that do not exist on wasm32 (`rt-multi-thread`, `net`, `fs`, `process`,
-  `signal`; on WASI `rt-multi-thread`, `process`, `signal`).
+- a `compile_error!` in its crate root or the root's module files (inside `cfg_if!` arms
+  too) whose `#[cfg]` holds on T: the crate's own text is reported (getrandom, mio, tokio,
+  serde_json without `std`/`alloc`);
+- on a target without std, a crate that links std (no `#![no_std]` that holds under its
+  features, or an `extern crate std;` that does): the feature that turned std on is named
+  with the trail of feature edges back to the member's Cargo.toml.
 
-**Does not fire** on other targets (getrandom on WASI or the host, tokio off wasm32), when
-the resolved graph already enables the backend feature (and, for 0.3.0–0.3.3, the rustflags
-set the cfg), or for tokio with only `sync`, `macros`, `io-util`, `rt` and `time`.
+The message names each failing crate with the chain from the direct dependency
+(`tokio (feature "net") → mio`). getrandom on `wasm32-unknown-unknown` keeps its
+version-aware check (0.1 `wasm-bindgen`, 0.2 `js`, 0.3.0–0.3.3 `wasm_js` plus
+`--cfg getrandom_backend="wasm_js"` in the target's rustflags, later `wasm_js`) where the
+sources alone do not tell.
 
-**Fix** (getrandom): enable the feature on the direct getrandom dependency, or add a
-wasm32-only dependency on getrandom with the feature (cargo unifies features across the
-graph): `[target.'cfg(all(target_arch = "wasm32", target_os = "unknown"))'.dependencies]`.
-tokio gets no automatic fix: move those features to a table for the other targets.
+**Does not fire** for a dependency cargo does not build for T (a `[target]` table that does
+not hold, an optional dependency nothing turns on, a feature only another member enables),
+when a gate names a cfg a build script of that crate may set (unknown is silent), for what
+only compiling finds (type errors, a build script that refuses, C sources), for
+workspace members (their own rules read them), or on the host's build dependencies.
+
+**Fix**, when one is known to clear every failure the dependency brings on every target
+(the graph is resolved and judged again with the change): remove the feature of the direct
+dependency that brings the crate in; `default-features = false` when a default feature
+does (with `alloc` kept when the crate needs std or alloc); for getrandom, enable its
+backend feature (through a wasm32-only dependency on getrandom when it is indirect).
 
 **Example**
 
 ```toml
 [dependencies]
-rand = "0.8" # error on wasm32-unknown-unknown: getrandom 0.2 (pulled in by `rand`) needs `js`
+tokio = { version = "1", default-features = false, features = ["net"] }
+# error on wasm32-unknown-unknown: `tokio 1.54.1` (its compile_error! "Only features
+# sync,macros,io-util,rt,time are supported on wasm.") and `mio 1.2.5` (tokio (feature
+# "net") → mio: "This wasm target is unsupported by mio ...")
 ```
 
-gains
+becomes
 
 ```toml
-[target.'cfg(all(target_arch = "wasm32", target_os = "unknown"))'.dependencies]
-getrandom = { version = "0.2", features = ["js"] }
+[dependencies]
+tokio = { version = "1", default-features = false, features = [] }
 ```
 "#,
 };
@@ -80,13 +101,46 @@ fn getrandom_requirement(version: &str) -> (&'static str, bool) {
 }
 
 pub fn check(input: &ManifestInput<'_>, spans: &TomlSpans, out: &mut FindingSet) {
+    // Every reached dependency, judged per member and target; getrandom's fix (turn its
+    // backend feature on) is better than switching features off, so it is offered there.
+    let mut generic_said: Vec<(String, String, String)> = Vec::new();
+    if let Some(graph) = &input.graph {
+        let getrandom_fix = |name: &str, version: &str, triple: &str| {
+            let target = input.targets.iter().find(|t| t.triple == triple)?;
+            if name != "getrandom" || !is_wasm_unknown(target) {
+                return None;
+            }
+            let (feature, _) = getrandom_requirement(version);
+            getrandom_fix(input, version, feature)
+        };
+        let (findings, said) = generic::check(input, graph, spans, &getrandom_fix);
+        generic_said = said;
+        for finding in findings {
+            out.combine(finding);
+        }
+    }
     for target in input.targets {
-        for krate in &input.resolved {
+        // What this member builds for this target; the workspace's unified list only
+        // when there is no graph (a crate not in the target's graph is never blamed).
+        let reached = match &input.graph {
+            Some(graph) => generic::reached_crates(input, graph, target),
+            None => input.resolved.clone(),
+        };
+        for krate in &reached {
+            let said = generic_said.iter().any(|(via, triple, name)| {
+                *via == krate.via && *triple == target.triple && *name == krate.name
+            });
             match krate.name.as_str() {
-                "getrandom" if is_wasm_unknown(target) => {
-                    check_getrandom(input, spans, target, krate, out)
+                // Kept for what the sources cannot say (0.3.0–0.3.3's rustflags cfg, a
+                // backend chosen by a build script), with the workspace's unified features.
+                "getrandom" if is_wasm_unknown(target) && !said => {
+                    check_getrandom(input, spans, target, krate, out);
                 }
-                "tokio" if target.cfg.value_of("target_arch") == Some("wasm32") => {
+                // The generic judgement reads tokio's (and mio's) own compile_error!s.
+                "tokio"
+                    if input.graph.is_none()
+                        && target.cfg.value_of("target_arch") == Some("wasm32") =>
+                {
                     check_tokio(input, spans, target, krate, out)
                 }
                 _ => {}
