@@ -293,17 +293,30 @@ pub fn build_needs(
     needs
 }
 
+/// How `triplet run`/`triplet test` runs the binaries built for a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runner {
+    /// The host, or a workspace that configured `target.<T>.runner`: cargo knows already.
+    Cargo,
+    /// A command cargo runs each binary through (`CARGO_TARGET_<T>_RUNNER`): qemu-user,
+    /// `wasmtime run`.
+    Command(String),
+    /// `<python> wasi-run.py`: Python's `wasmtime` library runs a WASI module (pip's
+    /// `wasmtime` has no CLI). The script ships inside Triplet (`wasi_run.py`) and is
+    /// written next to the build when used.
+    PythonWasmtime(PathBuf),
+}
+
+pub const WASMTIME_INSTALL: &str = "pip install wasmtime";
+
 /// How binaries built for `triple` run on this machine: cargo's `target.<T>.runner` when
-/// the workspace sets one (cargo uses it; `Ok(None)`), nothing for the host, qemu-user for
-/// foreign Linux binaries, wasmtime for WASI. `Err` says what is missing and how to get it.
-pub fn fallback_runner(
-    workspace_root: &Path,
-    triple: &str,
-    host: &str,
-) -> Result<Option<String>, String> {
+/// the workspace sets one, nothing for the host, qemu-user for foreign Linux binaries,
+/// wasmtime (its CLI, else Python's library) for WASI. `Err` says what is missing and how
+/// to get it.
+pub fn fallback_runner(workspace_root: &Path, triple: &str, host: &str) -> Result<Runner, String> {
     let base = base_triple(triple);
     if target_setting(workspace_root, triple, "runner").is_some() || base == host {
-        return Ok(None);
+        return Ok(Runner::Cargo);
     }
     if base.contains("-linux-") {
         let arch = base.split('-').next().unwrap_or_default();
@@ -344,25 +357,80 @@ pub fn fallback_runner(
                 "{sysroot} (the target's libc) is missing: `apt-get install {package}`"
             ));
         }
-        return Ok(Some(if base.contains("-gnu") {
+        return Ok(Runner::Command(if base.contains("-gnu") {
             format!("{qemu} -L {sysroot}")
         } else {
             qemu.to_string()
         }));
     }
     if base.contains("-wasi") {
-        return match find_on_path("wasmtime") {
-            Some(_) => Ok(Some("wasmtime run".into())),
-            None => Err(
-                "no wasmtime CLI on PATH (pip's `wasmtime` is a Python library without \
-                 one): `curl https://wasmtime.dev/install.sh -sSf | bash`"
-                    .into(),
-            ),
+        if find_on_path("wasmtime").is_some() {
+            return Ok(Runner::Command("wasmtime run".into()));
+        }
+        return match python_with_package("wasmtime") {
+            Some(python) => Ok(Runner::PythonWasmtime(python)),
+            None => Err(format!(
+                "no WebAssembly runtime: neither a wasmtime CLI on PATH nor a python3 with the \
+                 `wasmtime` package (Triplet runs the module with it): `{WASMTIME_INSTALL}`"
+            )),
         };
     }
     Err(format!(
         "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
     ))
+}
+
+/// The Python interpreter that has `package` installed, found by files alone: the python3
+/// on PATH (a virtualenv's, or pyenv's shim standing for its versions) and the prefixes it
+/// reads packages from. `None` without a python3 on PATH.
+pub fn python_with_package(package: &str) -> Option<PathBuf> {
+    let python = find_on_path("python3")?;
+    // (prefix whose lib/python3*/ is searched, interpreter that sees it)
+    let mut candidates: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // A virtualenv's bin/python3 is a symlink out of it: its own prefix first.
+    if let Some(prefix) = python.parent().and_then(Path::parent) {
+        candidates.push((prefix.to_path_buf(), python.clone()));
+    }
+    let resolved = std::fs::canonicalize(&python).unwrap_or_else(|_| python.clone());
+    let shim_root = resolved
+        .parent()
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "shims"))
+        .and_then(Path::parent);
+    if let Some(root) = shim_root {
+        // pyenv: each version is a prefix with its own interpreter.
+        if let Ok(versions) = std::fs::read_dir(root.join("versions")) {
+            for version in versions.flatten() {
+                let interpreter = version.path().join("bin/python3");
+                if interpreter.is_file() {
+                    candidates.push((version.path(), interpreter));
+                }
+            }
+        }
+    } else {
+        if let Some(prefix) = resolved.parent().and_then(Path::parent) {
+            candidates.push((prefix.to_path_buf(), python.clone()));
+        }
+        // Debian's python3 also reads /usr/local; `pip install --user` goes to ~/.local.
+        candidates.push(("/usr/local".into(), python.clone()));
+        if let Some(home) = std::env::var_os("HOME") {
+            candidates.push((PathBuf::from(home).join(".local"), python.clone()));
+        }
+    }
+    candidates
+        .into_iter()
+        .find(|(prefix, _)| {
+            let Ok(libs) = std::fs::read_dir(prefix.join("lib")) else {
+                return false;
+            };
+            libs.flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().starts_with("python3"))
+                .any(|entry| {
+                    ["site-packages", "dist-packages"]
+                        .iter()
+                        .any(|dir| entry.path().join(dir).join(package).is_dir())
+                })
+        })
+        .map(|(_, interpreter)| interpreter)
 }
 
 /// rustc's "linker `X` not found" in plain words, with the command that provides one.

@@ -5,7 +5,7 @@ use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
 use super::platform::{
-    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
+    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting, Runner,
 };
 use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
@@ -323,13 +323,31 @@ fn execute(
                 result.reason = Some(format!("cannot run {target} binaries here: {missing}"));
                 return result;
             }
-            Ok(Some(runner)) => {
+            Ok(Runner::Command(runner)) => {
                 invocation
                     .env
                     .push((runner_variable(target).into(), runner.clone().into()));
                 result.runner = Some(runner);
             }
-            Ok(None) => {
+            Ok(Runner::PythonWasmtime(python)) => {
+                let runner = match write_wasi_runner(&plan.target_dir) {
+                    Ok(script) => format!("{} {}", python.display(), script.display()),
+                    Err(error) => {
+                        result.tool = invocation.label.clone();
+                        result.tool_reason = choice.reason.clone();
+                        result.reason = Some(format!(
+                            "cannot write the WASI runner script into {}: {error}",
+                            plan.target_dir.display()
+                        ));
+                        return result;
+                    }
+                };
+                invocation
+                    .env
+                    .push((runner_variable(target).into(), runner.clone().into()));
+                result.runner = Some(runner);
+            }
+            Ok(Runner::Cargo) => {
                 result.runner = target_setting(root, target, "runner")
                     .map(|setting| format!("{} ({})", setting.value, setting.source));
             }
@@ -467,6 +485,18 @@ fn execute(
         },
     }
     result
+}
+
+/// Writes `wasi-run.py` (Python's wasmtime as a WASI runner) into the target dir, where the
+/// user can see and rerun it; rewritten only when this Triplet ships another version.
+fn write_wasi_runner(target_dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    const SCRIPT: &str = include_str!("wasi_run.py");
+    std::fs::create_dir_all(target_dir)?;
+    let path = target_dir.join("wasi-run.py");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(SCRIPT) {
+        std::fs::write(&path, SCRIPT)?;
+    }
+    Ok(path)
 }
 
 fn runs_binaries(mode: BuildMode) -> bool {
