@@ -683,3 +683,96 @@ fn a_wasi_binary_runs_under_wasmtime() {
         "{output}"
     );
 }
+
+const WASM: &str = "wasm32-unknown-unknown";
+
+#[test]
+fn a_wasm_bindgen_crate_builds_with_wasm_pack_and_runs_in_node() {
+    if !require_target(WASM)
+        || !require_tool("wasm-pack", "cargo install wasm-pack")
+        || !require_tool(
+            "wasm-bindgen",
+            "cargo install wasm-bindgen-cli --version 0.2.130",
+        )
+        || !require_tool("node", "apt-get install nodejs")
+    {
+        return;
+    }
+    let workspace = copy_fixture("wasm-greet");
+    let (code, report, output) = triplet_build_json(
+        workspace.path(),
+        &shared_target_dir("wasm-greet"),
+        &["--target", WASM],
+    );
+    assert_eq!(code, 0, "{output}");
+    assert_matches_schema(&report);
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "wasm-pack build", "{output}");
+    assert!(
+        run["command"]
+            .as_str()
+            .is_some_and(|command| command.contains("--target nodejs")),
+        "{output}"
+    );
+    let pkg = &run["artifacts"][0];
+    assert_eq!(pkg["kind"], "wasm_pack_pkg", "{output}");
+    let pkg_dir = PathBuf::from(pkg["path"].as_str().unwrap_or_default());
+    assert_eq!(pkg_dir, workspace.path().join("pkg"), "{output}");
+    // What the build produced is a real node package.
+    let loaded = Command::new("node")
+        .arg("-e")
+        .arg("console.log(require(process.argv[1]).greet())")
+        .arg(pkg_dir.join("wasm_greet.js"))
+        .output()
+        .expect("run node");
+    let printed = String::from_utf8_lossy(&loaded.stdout);
+    assert!(
+        printed.contains("wasm-greet says hello from wasm32"),
+        "{printed}\n{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+
+    // `triplet run`: node loads the package, which runs its start function.
+    let (code, output) = triplet_on_target("run", workspace.path(), "wasm-greet", WASM);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!("[{WASM}] wasm-greet started on wasm32")),
+        "{output}"
+    );
+    assert!(
+        output.contains(&format!(
+            "[{WASM}] wasm-pack build (runner: node {}): ok",
+            pkg_dir.join("wasm_greet.js").display()
+        )),
+        "{output}"
+    );
+}
+
+#[test]
+fn targets_names_the_wasm_bindgen_cli_the_lock_needs() {
+    let workspace = copy_fixture("wasm-greet");
+    let bare = bare_path();
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("targets")
+        .arg(workspace.path())
+        .args(["--target", WASM, "--json"])
+        .env("PATH", bare.path())
+        .output()
+        .expect("run triplet targets");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let installs: Vec<String> = value["packages"][0]["targets"][0]["build"]["needs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|need| need["install"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        installs.contains(&"cargo install wasm-bindgen-cli --version 0.2.130".to_string()),
+        "{stdout}"
+    );
+    assert!(
+        installs.contains(&"cargo install wasm-pack".to_string()),
+        "{stdout}"
+    );
+}

@@ -284,10 +284,99 @@ pub fn build_needs(
             install: LLD_INSTALL.into(),
         });
     }
+    if base == "wasm32-unknown-unknown" {
+        needs.extend(wasm_bindgen_needs(workspace_root, available));
+    }
     if base.contains("-wasi") && !wasi_libc_available(sysroot, base) {
         needs.push(Need {
             what: "wasi-libc (WASI's C library)".into(),
             install: "apt-get install wasi-libc".into(),
+        });
+    }
+    needs
+}
+
+/// The wasm-bindgen version the workspace's Cargo.lock pins, if it uses wasm-bindgen.
+pub fn locked_wasm_bindgen(workspace_root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(workspace_root.join("Cargo.lock")).ok()?;
+    let lock: toml::Table = text.parse().ok()?;
+    lock.get("package")?
+        .as_array()?
+        .iter()
+        .find(|package| package.get("name").and_then(toml::Value::as_str) == Some("wasm-bindgen"))?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The wasm-bindgen CLI on PATH and its version when `cargo install` recorded it
+/// (`$CARGO_HOME/.crates.toml`); the version is `None` for one installed otherwise.
+pub fn wasm_bindgen_cli() -> Option<(PathBuf, Option<String>)> {
+    let found = find_on_path("wasm-bindgen")?;
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+    let in_cargo_bin = found.parent() == Some(cargo_home.join("bin").as_path());
+    let version = in_cargo_bin
+        .then(|| std::fs::read_to_string(cargo_home.join(".crates.toml")).ok())
+        .flatten()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|record| {
+            // `"wasm-bindgen-cli 0.2.100 (registry+…)" = ["wasm-bindgen", …]`
+            record
+                .get("v1")?
+                .as_table()?
+                .iter()
+                .find_map(|(key, bins)| {
+                    let mut words = key.split_whitespace();
+                    let installs_it = bins
+                        .as_array()?
+                        .iter()
+                        .any(|bin| bin.as_str() == Some("wasm-bindgen"));
+                    (words.next() == Some("wasm-bindgen-cli") && installs_it)
+                        .then(|| words.next().map(str::to_string))
+                        .flatten()
+                })
+        });
+    Some((found, version))
+}
+
+/// The `cargo install` that provides the wasm-bindgen CLI matching the lock.
+pub fn wasm_bindgen_install(version: &str) -> String {
+    format!("cargo install wasm-bindgen-cli --version {version}")
+}
+
+/// wasm-pack runs the wasm-bindgen CLI of exactly the lock's version: one on PATH, else it
+/// downloads one, else (offline) compiles one with `cargo install` for minutes. `None`
+/// when the CLI on PATH matches (or its version is not known without running it).
+pub fn wasm_bindgen_mismatch(workspace_root: &Path) -> Option<(String, String)> {
+    let locked = locked_wasm_bindgen(workspace_root)?;
+    let found = match wasm_bindgen_cli() {
+        None => "none on PATH".to_string(),
+        Some((_, Some(version))) if version != locked => format!("{version} on PATH"),
+        Some(_) => return None,
+    };
+    Some((locked, found))
+}
+
+fn wasm_bindgen_needs(workspace_root: &Path, available: &AvailableTools) -> Vec<Need> {
+    if locked_wasm_bindgen(workspace_root).is_none() {
+        return Vec::new();
+    }
+    let mut needs = Vec::new();
+    if available.wasm_pack.is_none() {
+        needs.push(Need {
+            what: "wasm-pack (builds wasm-bindgen crates and their JS glue)".into(),
+            install: "cargo install wasm-pack".into(),
+        });
+    }
+    if let Some((locked, found)) = wasm_bindgen_mismatch(workspace_root) {
+        needs.push(Need {
+            what: format!(
+                "the wasm-bindgen CLI {locked}, the version Cargo.lock pins ({found}; without \
+                 it wasm-pack downloads one, or compiles it for minutes when offline)"
+            ),
+            install: wasm_bindgen_install(&locked),
         });
     }
     needs

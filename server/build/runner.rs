@@ -5,14 +5,15 @@ use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
 use super::platform::{
-    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting, Runner,
+    base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
+    wasm_bindgen_install, wasm_bindgen_mismatch, Runner,
 };
-use super::process::{CancelHandle, ProcessGroup};
+use super::process::{CancelHandle, OutputLine, ProcessGroup};
 use super::tool::{
-    build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
-    InvocationContext, TargetSetup, ToolChoice, ToolKind,
+    build_std_choice, choose_tool, invocation, wasm_pack_output, AvailableTools, BuildMode,
+    Invocation, InvocationContext, TargetSetup, ToolChoice, ToolKind,
 };
-use super::workspace::WorkspaceFacts;
+use super::workspace::{WasmBindgenCrate, WorkspaceFacts};
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
 use super::{Artifact, ArtifactKind, BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
@@ -153,7 +154,7 @@ fn group_runs(
     request: &BuildRequest,
     toolchain: &Toolchain,
     build_std: Option<&BuildStdToolchain>,
-    wasm_bindgen_crates: &[PathBuf],
+    wasm_bindgen_crates: &[WasmBindgenCrate],
     available: &AvailableTools,
 ) -> Vec<PlannedRun> {
     let mut runs: Vec<PlannedRun> = Vec::new();
@@ -312,7 +313,23 @@ fn execute(
     };
     let mut invocation = invocation(&choice.kind, &planned.targets, &context);
     add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
-    if runs_binaries(request.mode) {
+    // `triplet run` of a wasm-bindgen crate: node loads what wasm-pack built.
+    let mut node = None;
+    if let (ToolKind::WasmPack { .. }, BuildMode::Run) = (&choice.kind, request.mode) {
+        match find_on_path("node") {
+            Some(found) => node = Some(found),
+            None => {
+                result.tool = invocation.label.clone();
+                result.tool_reason = choice.reason.clone();
+                result.reason = Some(
+                    "cannot run the wasm-bindgen package: node is not on PATH \
+                     (`apt-get install nodejs`)"
+                        .into(),
+                );
+                return result;
+            }
+        }
+    } else if runs_binaries(request.mode) {
         // One target per run (cargo run takes one --target).
         let target = planned.targets.first().map_or("", String::as_str);
         let root = &plan.workspace.workspace_root;
@@ -355,6 +372,17 @@ fn execute(
     }
     result.tool = invocation.label.clone();
     result.tool_reason = choice.reason.clone();
+    if matches!(choice.kind, ToolKind::WasmPack { .. }) {
+        // Say before it starts that wasm-pack will fetch or compile a wasm-bindgen CLI.
+        if let Some((locked, found)) = wasm_bindgen_mismatch(&plan.workspace.workspace_root) {
+            result.tool_reason.push_str(&format!(
+                "; wasm-bindgen CLI {locked} (Cargo.lock's) is missing ({found}): wasm-pack \
+                 downloads it first, or compiles it for minutes when offline; \
+                 `{}` installs it once",
+                wasm_bindgen_install(&locked)
+            ));
+        }
+    }
     result.command = invocation.display();
     result.uses_rustc_bootstrap = invocation.uses_rustc_bootstrap;
     if cancel.is_cancelled() {
@@ -449,8 +477,13 @@ fn execute(
             Ok(status) if status.success() => {
                 result.status = RunStatus::Ok;
                 // wasm-pack prints no JSON: its artifact is the crate's `pkg/` directory.
-                if let ToolKind::WasmPack { crate_dir } = &choice.kind {
-                    let pkg = crate_dir.join("pkg");
+                if let ToolKind::WasmPack {
+                    crate_dir,
+                    js_target,
+                } = &choice.kind
+                {
+                    let (_, out_dir) = wasm_pack_output(js_target.as_deref(), request.mode);
+                    let pkg = crate_dir.join(out_dir);
                     if pkg.is_dir() {
                         result.artifacts.push(Artifact {
                             target: planned.targets.first().cloned(),
@@ -459,8 +492,11 @@ fn execute(
                                 .map(|name| name.to_string_lossy().into_owned())
                                 .unwrap_or_default(),
                             kind: ArtifactKind::WasmPackPkg,
-                            path: pkg,
+                            path: pkg.clone(),
                         });
+                    }
+                    if let Some(node) = &node {
+                        run_in_node(node, &pkg, request, cancel, started, &mut result);
                     }
                 }
             }
@@ -485,6 +521,103 @@ fn execute(
         },
     }
     result
+}
+
+/// Loads wasm-pack's nodejs package in node (which runs its `#[wasm_bindgen(start)]`),
+/// keeping what it prints; a failure or an interruption fails the run.
+fn run_in_node(
+    node: &std::path::Path,
+    pkg: &std::path::Path,
+    request: &BuildRequest,
+    cancel: &CancelHandle,
+    started: Instant,
+    result: &mut RunResult,
+) {
+    let main = package_main(pkg);
+    result.runner = Some(format!("node {}", main.display()));
+    let mut command = Command::new(node);
+    command.arg(&main).current_dir(pkg);
+    let (mut group, lines) = match ProcessGroup::spawn(command) {
+        Ok(spawned) => spawned,
+        Err(error) => {
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("cannot start `{}`: {error}", node.display()));
+            return;
+        }
+    };
+    let mut stderr: Vec<String> = Vec::new();
+    let mut interrupted = None;
+    loop {
+        if cancel.is_cancelled() {
+            interrupted = Some(RunStatus::Cancelled);
+        } else if request
+            .timeout
+            .is_some_and(|timeout| started.elapsed() >= timeout)
+        {
+            interrupted = Some(RunStatus::TimedOut);
+        }
+        if interrupted.is_some() {
+            group.kill_group();
+            break;
+        }
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(OutputLine::Stdout(line)) => result.output.push(line),
+            Ok(OutputLine::Stderr(line)) => stderr.push(line),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let exit = group.wait();
+    result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if let Some(status) = interrupted {
+        result.status = status;
+        result.reason = Some(match status {
+            RunStatus::Cancelled => "stopped on request while node ran".to_string(),
+            _ => format!(
+                "timed out after {} s while node ran",
+                request.timeout.map_or(0, |timeout| timeout.as_secs())
+            ),
+        });
+        return;
+    }
+    match exit {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            // node's first `…Error: …` line says what went wrong.
+            let error = stderr
+                .iter()
+                .find(|line| line.contains("Error"))
+                .or_else(|| stderr.iter().rev().find(|line| !line.trim().is_empty()))
+                .map(|line| format!(": {}", line.trim()))
+                .unwrap_or_default();
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("node exited with {status}{error}"));
+        }
+        Err(error) => {
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("cannot wait for node: {error}"));
+        }
+    }
+}
+
+/// The package's entry file: package.json's `main`, else the one `.js` file wasm-pack wrote.
+fn package_main(pkg: &std::path::Path) -> PathBuf {
+    let from_manifest = std::fs::read_to_string(pkg.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|manifest| manifest.get("main")?.as_str().map(str::to_string))
+        // A name, not a path out of the package.
+        .filter(|main| !main.contains(['/', '\\']));
+    if let Some(main) = from_manifest {
+        return pkg.join(main);
+    }
+    std::fs::read_dir(pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .unwrap_or_else(|| pkg.join("index.js"))
 }
 
 /// Writes `wasi-run.py` (Python's wasmtime as a WASI runner) into the target dir, where the
