@@ -776,3 +776,41 @@ fn targets_names_the_wasm_bindgen_cli_the_lock_needs() {
         "{stdout}"
     );
 }
+
+const CORTEX_M3: &str = "thumbv7m-none-eabi";
+
+#[test]
+fn a_cortex_m_firmware_runs_in_qemu_with_semihosting() {
+    if !require_target(CORTEX_M3)
+        || !require_tool("qemu-system-arm", "apt-get install qemu-system-arm")
+    {
+        return;
+    }
+    let workspace = copy_fixture("cortex-m-semihosting");
+    let (code, output) =
+        triplet_on_target("run", workspace.path(), "cortex-m-semihosting", CORTEX_M3);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!(
+            "[{CORTEX_M3}] cortex-m says hello from thumbv7m over semihosting"
+        )),
+        "{output}"
+    );
+    assert!(
+        output.contains("qemu-system-arm -machine lm3s6965evb -nographic"),
+        "{output}"
+    );
+
+    // Without a board named, Triplet says how to name one.
+    let manifest = workspace.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read manifest");
+    std::fs::write(&manifest, text.replace("qemu-machine", "# qemu-machine"))
+        .expect("write manifest");
+    let (code, output) =
+        triplet_on_target("run", workspace.path(), "cortex-m-semihosting", CORTEX_M3);
+    assert_eq!(code, 1, "{output}");
+    assert!(
+        output.contains("qemu-machine = \"lm3s6965evb\""),
+        "{output}"
+    );
+}

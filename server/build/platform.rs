@@ -402,7 +402,12 @@ pub const WASMTIME_INSTALL: &str = "pip install wasmtime";
 /// the workspace sets one, nothing for the host, qemu-user for foreign Linux binaries,
 /// wasmtime (its CLI, else Python's library) for WASI. `Err` says what is missing and how
 /// to get it.
-pub fn fallback_runner(workspace_root: &Path, triple: &str, host: &str) -> Result<Runner, String> {
+pub fn fallback_runner(
+    workspace_root: &Path,
+    triple: &str,
+    host: &str,
+    qemu_machine: Option<&str>,
+) -> Result<Runner, String> {
     let base = base_triple(triple);
     if target_setting(workspace_root, triple, "runner").is_some() || base == host {
         return Ok(Runner::Cargo);
@@ -464,9 +469,65 @@ pub fn fallback_runner(workspace_root: &Path, triple: &str, host: &str) -> Resul
             )),
         };
     }
+    if base.contains("-none") {
+        return match qemu_machine {
+            Some(machine) => qemu_system_runner(base, machine),
+            None => Err(format!(
+                "no runner known for {triple}: name the board QEMU emulates \
+                 (`[package.metadata.triplet] qemu-machine = \"lm3s6965evb\"`) or set \
+                 target.{base}.runner in .cargo/config.toml"
+            )),
+        };
+    }
     Err(format!(
         "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
     ))
+}
+
+/// Firmware never exits on its own unless it asks the host to (semihosting's SYS_EXIT),
+/// so QEMU runs under `timeout`: a loop ends the run with exit status 124.
+pub const QEMU_TIME_LIMIT_SECS: u32 = 60;
+
+/// `qemu-system-<arch> -machine <board> -nographic -semihosting-config
+/// enable=on,target=native -kernel` (cargo appends the ELF): the firmware's semihosting
+/// output is QEMU's stdout, its SYS_EXIT QEMU's exit code.
+fn qemu_system_runner(base: &str, machine: &str) -> Result<Runner, String> {
+    let (qemu, package) = if base.starts_with("thumb") || base.starts_with("arm") {
+        ("qemu-system-arm", "qemu-system-arm")
+    } else if base.starts_with("riscv32") {
+        ("qemu-system-riscv32", "qemu-system-misc")
+    } else if base.starts_with("riscv64") {
+        ("qemu-system-riscv64", "qemu-system-misc")
+    } else {
+        return Err(format!(
+            "no QEMU system emulator known for {base}: set target.{base}.runner"
+        ));
+    };
+    // A value from Cargo.toml becomes one argument of a whitespace-split runner: keep it
+    // to a machine name's characters.
+    if machine.is_empty()
+        || !machine
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "qemu-machine `{machine}` is not a QEMU machine name"
+        ));
+    }
+    if find_on_path(qemu).is_none() {
+        return Err(format!(
+            "{qemu} is not installed: `apt-get install {package}`"
+        ));
+    }
+    let limit = if find_on_path("timeout").is_some() {
+        format!("timeout {QEMU_TIME_LIMIT_SECS} ")
+    } else {
+        String::new()
+    };
+    Ok(Runner::Command(format!(
+        "{limit}{qemu} -machine {machine} -nographic -semihosting-config \
+         enable=on,target=native -kernel"
+    )))
 }
 
 /// The Python interpreter that has `package` installed, found by files alone: the python3

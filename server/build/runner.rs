@@ -333,7 +333,13 @@ fn execute(
         // One target per run (cargo run takes one --target).
         let target = planned.targets.first().map_or("", String::as_str);
         let root = &plan.workspace.workspace_root;
-        match fallback_runner(root, target, &plan.host) {
+        // `cargo run` runs the workspace's one binary: its member's board, if named.
+        let qemu_machine = plan
+            .workspace
+            .members
+            .iter()
+            .find_map(|member| member.settings.qemu_machine.as_deref());
+        match fallback_runner(root, target, &plan.host, qemu_machine) {
             Err(missing) => {
                 result.tool = invocation.label.clone();
                 result.tool_reason = choice.reason.clone();
