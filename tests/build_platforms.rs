@@ -814,3 +814,50 @@ fn a_cortex_m_firmware_runs_in_qemu_with_semihosting() {
         "{output}"
     );
 }
+
+#[test]
+fn a_chip_with_probe_rs_on_path_flashes_and_relays_no_probe_found() {
+    if !require_target(CORTEX_M3) {
+        return;
+    }
+    let workspace = copy_fixture("cortex-m-semihosting");
+    let manifest = workspace.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read manifest");
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "qemu-machine = \"lm3s6965evb\"",
+            "qemu-machine = \"lm3s6965evb\"\nchip = \"LM3S6965\"",
+        ),
+    )
+    .expect("write manifest");
+    // What probe-rs prints with no debug probe attached (none is, here or in CI).
+    let fakes = FakeTools::new();
+    fakes.failing("probe-rs", &["Error: No connected probes were found."]);
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("run")
+        .arg(workspace.path())
+        .args(["--target", CORTEX_M3, "--format", "json"])
+        .env("PATH", fakes.path_env())
+        .env(
+            "CARGO_TARGET_DIR",
+            shared_target_dir("cortex-m-semihosting"),
+        )
+        .output()
+        .expect("run triplet");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let run = &report["runs"][0];
+    assert_eq!(run["runner"], "probe-rs run --chip LM3S6965", "{stdout}");
+    assert_eq!(
+        run["reason"], "probe-rs could not flash the firmware: No connected probes were found.",
+        "{stdout}"
+    );
+    assert!(
+        run["tool_reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("flashed and run on the chip")),
+        "{stdout}"
+    );
+}

@@ -406,7 +406,7 @@ pub fn fallback_runner(
     workspace_root: &Path,
     triple: &str,
     host: &str,
-    qemu_machine: Option<&str>,
+    board: &Board,
 ) -> Result<Runner, String> {
     let base = base_triple(triple);
     if target_setting(workspace_root, triple, "runner").is_some() || base == host {
@@ -470,18 +470,45 @@ pub fn fallback_runner(
         };
     }
     if base.contains("-none") {
-        return match qemu_machine {
+        // Real hardware when the user named a chip and has probe-rs; else QEMU's board.
+        if let (Some(chip), Some(_)) = (board.chip.as_deref(), find_on_path("probe-rs")) {
+            if !is_plain_name(chip) {
+                return Err(format!("chip `{chip}` is not a probe-rs chip name"));
+            }
+            return Ok(Runner::Command(format!("probe-rs run --chip {chip}")));
+        }
+        return match board.qemu_machine.as_deref() {
             Some(machine) => qemu_system_runner(base, machine),
             None => Err(format!(
                 "no runner known for {triple}: name the board QEMU emulates \
-                 (`[package.metadata.triplet] qemu-machine = \"lm3s6965evb\"`) or set \
-                 target.{base}.runner in .cargo/config.toml"
+                 (`[package.metadata.triplet] qemu-machine = \"lm3s6965evb\"`), or the chip \
+                 to flash with probe-rs (`chip = \"STM32F411CEUx\"`, with probe-rs on PATH), \
+                 or set target.{base}.runner in .cargo/config.toml"
             )),
         };
     }
     Err(format!(
         "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
     ))
+}
+
+/// What a bare-metal member says about where its firmware runs
+/// (`[package.metadata.triplet]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Board {
+    /// `qemu-machine`: the board QEMU emulates.
+    pub qemu_machine: Option<String>,
+    /// `chip`: the chip probe-rs flashes.
+    pub chip: Option<String>,
+}
+
+/// A value from Cargo.toml becomes one argument of a whitespace-split runner: only a
+/// name's characters, so it cannot add arguments or programs.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Firmware never exits on its own unless it asks the host to (semihosting's SYS_EXIT),
@@ -503,13 +530,7 @@ fn qemu_system_runner(base: &str, machine: &str) -> Result<Runner, String> {
             "no QEMU system emulator known for {base}: set target.{base}.runner"
         ));
     };
-    // A value from Cargo.toml becomes one argument of a whitespace-split runner: keep it
-    // to a machine name's characters.
-    if machine.is_empty()
-        || !machine
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if !is_plain_name(machine) {
         return Err(format!(
             "qemu-machine `{machine}` is not a QEMU machine name"
         ));

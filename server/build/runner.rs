@@ -6,7 +6,7 @@ use super::diagnostic::Severity;
 use super::messages::MessageContext;
 use super::platform::{
     base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
-    wasm_bindgen_install, wasm_bindgen_mismatch, Runner,
+    wasm_bindgen_install, wasm_bindgen_mismatch, Board, Runner,
 };
 use super::process::{CancelHandle, OutputLine, ProcessGroup};
 use super::tool::{
@@ -334,12 +334,19 @@ fn execute(
         let target = planned.targets.first().map_or("", String::as_str);
         let root = &plan.workspace.workspace_root;
         // `cargo run` runs the workspace's one binary: its member's board, if named.
-        let qemu_machine = plan
-            .workspace
-            .members
-            .iter()
-            .find_map(|member| member.settings.qemu_machine.as_deref());
-        match fallback_runner(root, target, &plan.host, qemu_machine) {
+        let board = Board {
+            qemu_machine: plan
+                .workspace
+                .members
+                .iter()
+                .find_map(|member| member.settings.qemu_machine.clone()),
+            chip: plan
+                .workspace
+                .members
+                .iter()
+                .find_map(|member| member.settings.chip.clone()),
+        };
+        match fallback_runner(root, target, &plan.host, &board) {
             Err(missing) => {
                 result.tool = invocation.label.clone();
                 result.tool_reason = choice.reason.clone();
@@ -347,6 +354,13 @@ fn execute(
                 return result;
             }
             Ok(Runner::Command(runner)) => {
+                if runner.starts_with("probe-rs ") {
+                    result.tool_reason = format!(
+                        "{}; the firmware is flashed and run on the chip with `{runner}` \
+                         ([package.metadata.triplet] chip, probe-rs on PATH)",
+                        choice.reason
+                    );
+                }
                 invocation
                     .env
                     .push((runner_variable(target).into(), runner.clone().into()));
@@ -377,7 +391,9 @@ fn execute(
         }
     }
     result.tool = invocation.label.clone();
-    result.tool_reason = choice.reason.clone();
+    if result.tool_reason.is_empty() {
+        result.tool_reason = choice.reason.clone();
+    }
     if matches!(choice.kind, ToolKind::WasmPack { .. }) {
         // Say before it starts that wasm-pack will fetch or compile a wasm-bindgen CLI.
         if let Some((locked, found)) = wasm_bindgen_mismatch(&plan.workspace.workspace_root) {
@@ -450,6 +466,10 @@ fn execute(
         }
     }
     let exit = group.wait();
+    let flashes = result
+        .runner
+        .as_deref()
+        .is_some_and(|runner| runner.starts_with("probe-rs "));
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     (result.diagnostics, result.artifacts, result.output) = collector.finish(&planned.targets);
     // "linker `rust-lld` not found" says nothing about what to install: say it.
@@ -517,6 +537,11 @@ fn execute(
                     .map(|diagnostic| diagnostic.message.clone());
                 result.reason = Some(match (missing_linker, failed_tally, tool_error) {
                     (Some(advice), _, _) => advice,
+                    // probe-rs as the runner: its own words ("No connected probes were
+                    // found."), not cargo's.
+                    (None, 0, Some(error)) if flashes => {
+                        format!("probe-rs could not flash the firmware: {error}")
+                    }
                     (None, 0, Some(error)) => format!("{} failed: {error}", invocation.label),
                     (None, 0, None) => format!("{} exited with {status}", invocation.label),
                     (None, 1, _) => "the compiler reported 1 error".to_string(),
