@@ -673,6 +673,19 @@ fn a_wasi_binary_runs_under_wasmtime() {
         output.contains(&format!("[{triple}] platform-bin says hello from wasm32")),
         "{output}"
     );
+    // Arguments after `--` reach the module.
+    let args = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("run")
+        .arg(workspace.path())
+        .args(["--target", triple, "--", "one", "two"])
+        .env("CARGO_TARGET_DIR", shared_target_dir("platform-bin-wasi"))
+        .output()
+        .expect("run triplet");
+    let args_out = String::from_utf8_lossy(&args.stdout);
+    assert!(
+        args_out.contains(&format!("[{triple}] platform-bin got one two")),
+        "{args_out}"
+    );
     let runner = if cli { "wasmtime run" } else { "wasi-run.py" };
     assert!(
         output.lines().any(

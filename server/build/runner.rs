@@ -42,6 +42,8 @@ pub struct BuildRequest {
     pub target_dir: Option<PathBuf>,
     /// Extra environment for the tool (e.g. from the client's settings).
     pub env: Vec<(String, String)>,
+    /// `triplet run … -- ARGS`: arguments for the program run on the target.
+    pub program_args: Vec<String>,
 }
 
 impl BuildRequest {
@@ -55,6 +57,7 @@ impl BuildRequest {
             rustc_wrapper: None,
             target_dir: None,
             env: Vec::new(),
+            program_args: Vec::new(),
         }
     }
 }
@@ -310,6 +313,7 @@ fn execute(
         manifest_path: &plan.workspace.manifest_path,
         target_dir: &plan.target_dir,
         mode: request.mode,
+        program_args: &request.program_args,
     };
     let mut invocation = invocation(&choice.kind, &planned.targets, &context);
     add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
@@ -567,7 +571,10 @@ fn run_in_node(
     let main = package_main(pkg);
     result.runner = Some(format!("node {}", main.display()));
     let mut command = Command::new(node);
-    command.arg(&main).current_dir(pkg);
+    command
+        .arg(&main)
+        .args(&request.program_args)
+        .current_dir(pkg);
     let (mut group, lines) = match ProcessGroup::spawn(command) {
         Ok(spawned) => spawned,
         Err(error) => {

@@ -257,6 +257,8 @@ pub struct InvocationContext<'a> {
     pub manifest_path: &'a Path,
     pub target_dir: &'a Path,
     pub mode: BuildMode,
+    /// `triplet run … -- ARGS`: what the program (or the test harness) gets.
+    pub program_args: &'a [String],
 }
 
 const MESSAGE_FORMAT: &str = "--message-format=json-diagnostic-rendered-ansi";
@@ -282,6 +284,13 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
         args.push(context.manifest_path.into());
         args.push("--target-dir".into());
         args.push(context.target_dir.into());
+        // cargo hands what follows `--` to the program (through the runner).
+        if matches!(context.mode, BuildMode::Run | BuildMode::Test)
+            && !context.program_args.is_empty()
+        {
+            args.push("--".into());
+            args.extend(context.program_args.iter().map(OsString::from));
+        }
     };
     let target_flags = |args: &mut Vec<OsString>| {
         for target in targets {
@@ -534,6 +543,7 @@ mod tests {
             manifest_path: Path::new("/w/Cargo.toml"),
             target_dir: Path::new("/w/target/triplet"),
             mode: BuildMode::Run,
+            program_args: &[],
         };
         let line = invocation(&choice[0].kind, &[], &context).display();
         assert!(
@@ -569,6 +579,7 @@ mod tests {
             manifest_path: Path::new("/w/Cargo.toml"),
             target_dir: Path::new("/w/target/triplet"),
             mode: BuildMode::Check,
+            program_args: &[],
         };
         let targets = vec!["thumbv7em-none-eabihf".to_string()];
         let invocation = invocation(&ToolKind::CargoBuildStd(toolchain), &targets, &context);
