@@ -605,25 +605,272 @@ fn an_aarch64_binary_runs_and_tests_under_qemu() {
     );
 }
 
+/// A PATH holding only cargo and rustc (symlinks to the real ones): no python3, wasmtime,
+/// cargo-zigbuild or other tools.
+fn bare_path() -> tempfile::TempDir {
+    let bare = tempfile::tempdir().expect("temporary directory");
+    for tool in ["cargo", "rustc"] {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|dir| dir.join(tool))
+            .find(|path| path.is_file())
+            .expect("cargo and rustc on PATH");
+        std::os::unix::fs::symlink(&found, bare.path().join(tool)).expect("symlink");
+    }
+    bare
+}
+
 #[test]
-fn a_wasi_run_without_wasmtime_says_what_is_missing() {
-    if std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .any(|dir| dir.join("wasmtime").is_file())
-    {
-        eprintln!("skipped: wasmtime is installed, so there is nothing missing to report");
+fn a_wasi_run_without_a_wasm_runtime_says_what_is_missing() {
+    let workspace = copy_fixture("platform-bin");
+    let bare = bare_path();
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("run")
+        .arg(workspace.path())
+        .args(["--target", "wasm32-wasip1"])
+        .env("CARGO_TARGET_DIR", shared_target_dir("platform-bin-wasi"))
+        .env("PATH", bare.path())
+        .env_remove(target_env("wasm32-wasip1", "RUNNER"))
+        .output()
+        .expect("run triplet");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    // Either the std is missing (reported first) or the runtime is.
+    assert!(
+        text.contains("rustup target add wasm32-wasip1") || text.contains("pip install wasmtime"),
+        "{text}"
+    );
+}
+
+/// Python's `wasmtime` package (what Triplet runs WASI modules with when no CLI is there).
+fn python_has_wasmtime() -> bool {
+    Command::new("python3")
+        .args(["-c", "import wasmtime"])
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+#[test]
+fn a_wasi_binary_runs_under_wasmtime() {
+    let triple = "wasm32-wasip1";
+    if !require_target(triple) {
+        return;
+    }
+    let cli = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join("wasmtime").is_file());
+    if !cli && !python_has_wasmtime() {
+        let reason = "neither a wasmtime CLI nor Python's wasmtime (pip install wasmtime)";
+        assert!(
+            std::env::var_os("TRIPLET_REQUIRE_TOOLS").is_none(),
+            "TRIPLET_REQUIRE_TOOLS is set but {reason}"
+        );
+        eprintln!("skipped: {reason}");
         return;
     }
     let workspace = copy_fixture("platform-bin");
-    let (code, output) = triplet_on_target(
-        "run",
-        workspace.path(),
-        "platform-bin-wasi",
-        "wasm32-wasip1",
-    );
-    assert_eq!(code, 1, "{output}");
-    // Either the std is missing (reported first) or the runner is.
+    let (code, output) = triplet_on_target("run", workspace.path(), "platform-bin-wasi", triple);
+    assert_eq!(code, 0, "{output}");
     assert!(
-        output.contains("rustup target add wasm32-wasip1") || output.contains("no wasmtime CLI"),
+        output.contains(&format!("[{triple}] platform-bin says hello from wasm32")),
         "{output}"
+    );
+    // Arguments after `--` reach the module.
+    let args = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("run")
+        .arg(workspace.path())
+        .args(["--target", triple, "--", "one", "two"])
+        .env("CARGO_TARGET_DIR", shared_target_dir("platform-bin-wasi"))
+        .output()
+        .expect("run triplet");
+    let args_out = String::from_utf8_lossy(&args.stdout);
+    assert!(
+        args_out.contains(&format!("[{triple}] platform-bin got one two")),
+        "{args_out}"
+    );
+    let runner = if cli { "wasmtime run" } else { "wasi-run.py" };
+    assert!(
+        output.lines().any(
+            |line| line.starts_with(&format!("[{triple}] cargo run (runner: "))
+                && line.contains(runner)
+                && line.ends_with("): ok")
+        ),
+        "{output}"
+    );
+}
+
+const WASM: &str = "wasm32-unknown-unknown";
+
+#[test]
+fn a_wasm_bindgen_crate_builds_with_wasm_pack_and_runs_in_node() {
+    if !require_target(WASM)
+        || !require_tool("wasm-pack", "cargo install wasm-pack")
+        || !require_tool(
+            "wasm-bindgen",
+            "cargo install wasm-bindgen-cli --version 0.2.130",
+        )
+        || !require_tool("node", "apt-get install nodejs")
+    {
+        return;
+    }
+    let workspace = copy_fixture("wasm-greet");
+    let (code, report, output) = triplet_build_json(
+        workspace.path(),
+        &shared_target_dir("wasm-greet"),
+        &["--target", WASM],
+    );
+    assert_eq!(code, 0, "{output}");
+    assert_matches_schema(&report);
+    let run = &report["runs"][0];
+    assert_eq!(run["tool"], "wasm-pack build", "{output}");
+    assert!(
+        run["command"]
+            .as_str()
+            .is_some_and(|command| command.contains("--target nodejs")),
+        "{output}"
+    );
+    let pkg = &run["artifacts"][0];
+    assert_eq!(pkg["kind"], "wasm_pack_pkg", "{output}");
+    let pkg_dir = PathBuf::from(pkg["path"].as_str().unwrap_or_default());
+    assert_eq!(pkg_dir, workspace.path().join("pkg"), "{output}");
+    // What the build produced is a real node package.
+    let loaded = Command::new("node")
+        .arg("-e")
+        .arg("console.log(require(process.argv[1]).greet())")
+        .arg(pkg_dir.join("wasm_greet.js"))
+        .output()
+        .expect("run node");
+    let printed = String::from_utf8_lossy(&loaded.stdout);
+    assert!(
+        printed.contains("wasm-greet says hello from wasm32"),
+        "{printed}\n{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+
+    // `triplet run`: node loads the package, which runs its start function.
+    let (code, output) = triplet_on_target("run", workspace.path(), "wasm-greet", WASM);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!("[{WASM}] wasm-greet started on wasm32")),
+        "{output}"
+    );
+    assert!(
+        output.contains(&format!(
+            "[{WASM}] wasm-pack build (runner: node {}): ok",
+            pkg_dir.join("wasm_greet.js").display()
+        )),
+        "{output}"
+    );
+}
+
+#[test]
+fn targets_names_the_wasm_bindgen_cli_the_lock_needs() {
+    let workspace = copy_fixture("wasm-greet");
+    let bare = bare_path();
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("targets")
+        .arg(workspace.path())
+        .args(["--target", WASM, "--json"])
+        .env("PATH", bare.path())
+        .output()
+        .expect("run triplet targets");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let installs: Vec<String> = value["packages"][0]["targets"][0]["build"]["needs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|need| need["install"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        installs.contains(&"cargo install wasm-bindgen-cli --version 0.2.130".to_string()),
+        "{stdout}"
+    );
+    assert!(
+        installs.contains(&"cargo install wasm-pack".to_string()),
+        "{stdout}"
+    );
+}
+
+const CORTEX_M3: &str = "thumbv7m-none-eabi";
+
+#[test]
+fn a_cortex_m_firmware_runs_in_qemu_with_semihosting() {
+    if !require_target(CORTEX_M3)
+        || !require_tool("qemu-system-arm", "apt-get install qemu-system-arm")
+    {
+        return;
+    }
+    let workspace = copy_fixture("cortex-m-semihosting");
+    let (code, output) =
+        triplet_on_target("run", workspace.path(), "cortex-m-semihosting", CORTEX_M3);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains(&format!(
+            "[{CORTEX_M3}] cortex-m says hello from thumbv7m over semihosting"
+        )),
+        "{output}"
+    );
+    assert!(
+        output.contains("qemu-system-arm -machine lm3s6965evb -nographic"),
+        "{output}"
+    );
+
+    // Without a board named, Triplet says how to name one.
+    let manifest = workspace.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read manifest");
+    std::fs::write(&manifest, text.replace("qemu-machine", "# qemu-machine"))
+        .expect("write manifest");
+    let (code, output) =
+        triplet_on_target("run", workspace.path(), "cortex-m-semihosting", CORTEX_M3);
+    assert_eq!(code, 1, "{output}");
+    assert!(
+        output.contains("qemu-machine = \"lm3s6965evb\""),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_chip_with_probe_rs_on_path_flashes_and_relays_no_probe_found() {
+    if !require_target(CORTEX_M3) {
+        return;
+    }
+    let workspace = copy_fixture("cortex-m-semihosting");
+    let manifest = workspace.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read manifest");
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "qemu-machine = \"lm3s6965evb\"",
+            "qemu-machine = \"lm3s6965evb\"\nchip = \"LM3S6965\"",
+        ),
+    )
+    .expect("write manifest");
+    // What probe-rs prints with no debug probe attached (none is, here or in CI).
+    let fakes = FakeTools::new();
+    fakes.failing("probe-rs", &["Error: No connected probes were found."]);
+    let output = Command::new(env!("CARGO_BIN_EXE_triplet"))
+        .arg("run")
+        .arg(workspace.path())
+        .args(["--target", CORTEX_M3, "--format", "json"])
+        .env("PATH", fakes.path_env())
+        .env(
+            "CARGO_TARGET_DIR",
+            shared_target_dir("cortex-m-semihosting"),
+        )
+        .output()
+        .expect("run triplet");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let run = &report["runs"][0];
+    assert_eq!(run["runner"], "probe-rs run --chip LM3S6965", "{stdout}");
+    assert_eq!(
+        run["reason"], "probe-rs could not flash the firmware: No connected probes were found.",
+        "{stdout}"
+    );
+    assert!(
+        run["tool_reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("flashed and run on the chip")),
+        "{stdout}"
     );
 }

@@ -24,6 +24,8 @@ pub(super) struct Collector<'a> {
     artifacts: Vec<Artifact>,
     /// `Some` under `cargo run`/`cargo test`: the program's stdout (not cargo's JSON).
     program_output: Option<Vec<String>>,
+    /// Cargo said `build-finished`: what follows on stdout is the program's.
+    build_finished: bool,
 }
 
 impl<'a> Collector<'a> {
@@ -43,6 +45,7 @@ impl<'a> Collector<'a> {
             keep_tool_notes: false,
             artifacts: Vec::new(),
             program_output: None,
+            build_finished: false,
         }
     }
 
@@ -82,12 +85,16 @@ impl<'a> Collector<'a> {
                         units_done: self.units_done,
                     });
                 }
-                Some(CargoEvent::Started { .. } | CargoEvent::BuildFinished { .. }) => {}
-                None => {
+                Some(CargoEvent::BuildFinished { .. }) => self.build_finished = true,
+                Some(CargoEvent::Started { .. }) => {}
+                // Before `build-finished`, stdout is cargo's JSON (`build-script-executed`
+                // and other lines we do not read); after it, the program's.
+                None if self.build_finished => {
                     if let Some(output) = &mut self.program_output {
                         output.push(text);
                     }
                 }
+                None => {}
             },
             OutputLine::Stderr(text) => self.accept_stderr(text, observer),
         }

@@ -284,6 +284,9 @@ pub fn build_needs(
             install: LLD_INSTALL.into(),
         });
     }
+    if base == "wasm32-unknown-unknown" {
+        needs.extend(wasm_bindgen_needs(workspace_root, available));
+    }
     if base.contains("-wasi") && !wasi_libc_available(sysroot, base) {
         needs.push(Need {
             what: "wasi-libc (WASI's C library)".into(),
@@ -293,17 +296,121 @@ pub fn build_needs(
     needs
 }
 
+/// The wasm-bindgen version the workspace's Cargo.lock pins, if it uses wasm-bindgen.
+pub fn locked_wasm_bindgen(workspace_root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(workspace_root.join("Cargo.lock")).ok()?;
+    let lock: toml::Table = text.parse().ok()?;
+    lock.get("package")?
+        .as_array()?
+        .iter()
+        .find(|package| package.get("name").and_then(toml::Value::as_str) == Some("wasm-bindgen"))?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The wasm-bindgen CLI on PATH and its version when `cargo install` recorded it
+/// (`$CARGO_HOME/.crates.toml`); the version is `None` for one installed otherwise.
+pub fn wasm_bindgen_cli() -> Option<(PathBuf, Option<String>)> {
+    let found = find_on_path("wasm-bindgen")?;
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+    let in_cargo_bin = found.parent() == Some(cargo_home.join("bin").as_path());
+    let version = in_cargo_bin
+        .then(|| std::fs::read_to_string(cargo_home.join(".crates.toml")).ok())
+        .flatten()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|record| {
+            // `"wasm-bindgen-cli 0.2.100 (registry+…)" = ["wasm-bindgen", …]`
+            record
+                .get("v1")?
+                .as_table()?
+                .iter()
+                .find_map(|(key, bins)| {
+                    let mut words = key.split_whitespace();
+                    let installs_it = bins
+                        .as_array()?
+                        .iter()
+                        .any(|bin| bin.as_str() == Some("wasm-bindgen"));
+                    (words.next() == Some("wasm-bindgen-cli") && installs_it)
+                        .then(|| words.next().map(str::to_string))
+                        .flatten()
+                })
+        });
+    Some((found, version))
+}
+
+/// The `cargo install` that provides the wasm-bindgen CLI matching the lock.
+pub fn wasm_bindgen_install(version: &str) -> String {
+    format!("cargo install wasm-bindgen-cli --version {version}")
+}
+
+/// wasm-pack runs the wasm-bindgen CLI of exactly the lock's version: one on PATH, else it
+/// downloads one, else (offline) compiles one with `cargo install` for minutes. `None`
+/// when the CLI on PATH matches (or its version is not known without running it).
+pub fn wasm_bindgen_mismatch(workspace_root: &Path) -> Option<(String, String)> {
+    let locked = locked_wasm_bindgen(workspace_root)?;
+    let found = match wasm_bindgen_cli() {
+        None => "none on PATH".to_string(),
+        Some((_, Some(version))) if version != locked => format!("{version} on PATH"),
+        Some(_) => return None,
+    };
+    Some((locked, found))
+}
+
+fn wasm_bindgen_needs(workspace_root: &Path, available: &AvailableTools) -> Vec<Need> {
+    if locked_wasm_bindgen(workspace_root).is_none() {
+        return Vec::new();
+    }
+    let mut needs = Vec::new();
+    if available.wasm_pack.is_none() {
+        needs.push(Need {
+            what: "wasm-pack (builds wasm-bindgen crates and their JS glue)".into(),
+            install: "cargo install wasm-pack".into(),
+        });
+    }
+    if let Some((locked, found)) = wasm_bindgen_mismatch(workspace_root) {
+        needs.push(Need {
+            what: format!(
+                "the wasm-bindgen CLI {locked}, the version Cargo.lock pins ({found}; without \
+                 it wasm-pack downloads one, or compiles it for minutes when offline)"
+            ),
+            install: wasm_bindgen_install(&locked),
+        });
+    }
+    needs
+}
+
+/// How `triplet run`/`triplet test` runs the binaries built for a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runner {
+    /// The host, or a workspace that configured `target.<T>.runner`: cargo knows already.
+    Cargo,
+    /// A command cargo runs each binary through (`CARGO_TARGET_<T>_RUNNER`): qemu-user,
+    /// `wasmtime run`.
+    Command(String),
+    /// `<python> wasi-run.py`: Python's `wasmtime` library runs a WASI module (pip's
+    /// `wasmtime` has no CLI). The script ships inside Triplet (`wasi_run.py`) and is
+    /// written next to the build when used.
+    PythonWasmtime(PathBuf),
+}
+
+pub const WASMTIME_INSTALL: &str = "pip install wasmtime";
+
 /// How binaries built for `triple` run on this machine: cargo's `target.<T>.runner` when
-/// the workspace sets one (cargo uses it; `Ok(None)`), nothing for the host, qemu-user for
-/// foreign Linux binaries, wasmtime for WASI. `Err` says what is missing and how to get it.
+/// the workspace sets one, nothing for the host, qemu-user for foreign Linux binaries,
+/// wasmtime (its CLI, else Python's library) for WASI. `Err` says what is missing and how
+/// to get it.
 pub fn fallback_runner(
     workspace_root: &Path,
     triple: &str,
     host: &str,
-) -> Result<Option<String>, String> {
+    board: &Board,
+) -> Result<Runner, String> {
     let base = base_triple(triple);
     if target_setting(workspace_root, triple, "runner").is_some() || base == host {
-        return Ok(None);
+        return Ok(Runner::Cargo);
     }
     if base.contains("-linux-") {
         let arch = base.split('-').next().unwrap_or_default();
@@ -344,25 +451,157 @@ pub fn fallback_runner(
                 "{sysroot} (the target's libc) is missing: `apt-get install {package}`"
             ));
         }
-        return Ok(Some(if base.contains("-gnu") {
+        return Ok(Runner::Command(if base.contains("-gnu") {
             format!("{qemu} -L {sysroot}")
         } else {
             qemu.to_string()
         }));
     }
     if base.contains("-wasi") {
-        return match find_on_path("wasmtime") {
-            Some(_) => Ok(Some("wasmtime run".into())),
-            None => Err(
-                "no wasmtime CLI on PATH (pip's `wasmtime` is a Python library without \
-                 one): `curl https://wasmtime.dev/install.sh -sSf | bash`"
-                    .into(),
-            ),
+        if find_on_path("wasmtime").is_some() {
+            return Ok(Runner::Command("wasmtime run".into()));
+        }
+        return match python_with_package("wasmtime") {
+            Some(python) => Ok(Runner::PythonWasmtime(python)),
+            None => Err(format!(
+                "no WebAssembly runtime: neither a wasmtime CLI on PATH nor a python3 with the \
+                 `wasmtime` package (Triplet runs the module with it): `{WASMTIME_INSTALL}`"
+            )),
+        };
+    }
+    if base.contains("-none") {
+        // Real hardware when the user named a chip and has probe-rs; else QEMU's board.
+        if let (Some(chip), Some(_)) = (board.chip.as_deref(), find_on_path("probe-rs")) {
+            if !is_plain_name(chip) {
+                return Err(format!("chip `{chip}` is not a probe-rs chip name"));
+            }
+            return Ok(Runner::Command(format!("probe-rs run --chip {chip}")));
+        }
+        return match board.qemu_machine.as_deref() {
+            Some(machine) => qemu_system_runner(base, machine),
+            None => Err(format!(
+                "no runner known for {triple}: name the board QEMU emulates \
+                 (`[package.metadata.triplet] qemu-machine = \"lm3s6965evb\"`), or the chip \
+                 to flash with probe-rs (`chip = \"STM32F411CEUx\"`, with probe-rs on PATH), \
+                 or set target.{base}.runner in .cargo/config.toml"
+            )),
         };
     }
     Err(format!(
         "no runner known for {triple}: set target.{base}.runner in .cargo/config.toml"
     ))
+}
+
+/// What a bare-metal member says about where its firmware runs
+/// (`[package.metadata.triplet]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Board {
+    /// `qemu-machine`: the board QEMU emulates.
+    pub qemu_machine: Option<String>,
+    /// `chip`: the chip probe-rs flashes.
+    pub chip: Option<String>,
+}
+
+/// A value from Cargo.toml becomes one argument of a whitespace-split runner: only a
+/// name's characters, so it cannot add arguments or programs.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Firmware never exits on its own unless it asks the host to (semihosting's SYS_EXIT),
+/// so QEMU runs under `timeout`: a loop ends the run with exit status 124.
+pub const QEMU_TIME_LIMIT_SECS: u32 = 60;
+
+/// `qemu-system-<arch> -machine <board> -nographic -semihosting-config
+/// enable=on,target=native -kernel` (cargo appends the ELF): the firmware's semihosting
+/// output is QEMU's stdout, its SYS_EXIT QEMU's exit code.
+fn qemu_system_runner(base: &str, machine: &str) -> Result<Runner, String> {
+    let (qemu, package) = if base.starts_with("thumb") || base.starts_with("arm") {
+        ("qemu-system-arm", "qemu-system-arm")
+    } else if base.starts_with("riscv32") {
+        ("qemu-system-riscv32", "qemu-system-misc")
+    } else if base.starts_with("riscv64") {
+        ("qemu-system-riscv64", "qemu-system-misc")
+    } else {
+        return Err(format!(
+            "no QEMU system emulator known for {base}: set target.{base}.runner"
+        ));
+    };
+    if !is_plain_name(machine) {
+        return Err(format!(
+            "qemu-machine `{machine}` is not a QEMU machine name"
+        ));
+    }
+    if find_on_path(qemu).is_none() {
+        return Err(format!(
+            "{qemu} is not installed: `apt-get install {package}`"
+        ));
+    }
+    let limit = if find_on_path("timeout").is_some() {
+        format!("timeout {QEMU_TIME_LIMIT_SECS} ")
+    } else {
+        String::new()
+    };
+    Ok(Runner::Command(format!(
+        "{limit}{qemu} -machine {machine} -nographic -semihosting-config \
+         enable=on,target=native -kernel"
+    )))
+}
+
+/// The Python interpreter that has `package` installed, found by files alone: the python3
+/// on PATH (a virtualenv's, or pyenv's shim standing for its versions) and the prefixes it
+/// reads packages from. `None` without a python3 on PATH.
+pub fn python_with_package(package: &str) -> Option<PathBuf> {
+    let python = find_on_path("python3")?;
+    // (prefix whose lib/python3*/ is searched, interpreter that sees it)
+    let mut candidates: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // A virtualenv's bin/python3 is a symlink out of it: its own prefix first.
+    if let Some(prefix) = python.parent().and_then(Path::parent) {
+        candidates.push((prefix.to_path_buf(), python.clone()));
+    }
+    let resolved = std::fs::canonicalize(&python).unwrap_or_else(|_| python.clone());
+    let shim_root = resolved
+        .parent()
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "shims"))
+        .and_then(Path::parent);
+    if let Some(root) = shim_root {
+        // pyenv: each version is a prefix with its own interpreter.
+        if let Ok(versions) = std::fs::read_dir(root.join("versions")) {
+            for version in versions.flatten() {
+                let interpreter = version.path().join("bin/python3");
+                if interpreter.is_file() {
+                    candidates.push((version.path(), interpreter));
+                }
+            }
+        }
+    } else {
+        if let Some(prefix) = resolved.parent().and_then(Path::parent) {
+            candidates.push((prefix.to_path_buf(), python.clone()));
+        }
+        // Debian's python3 also reads /usr/local; `pip install --user` goes to ~/.local.
+        candidates.push(("/usr/local".into(), python.clone()));
+        if let Some(home) = std::env::var_os("HOME") {
+            candidates.push((PathBuf::from(home).join(".local"), python.clone()));
+        }
+    }
+    candidates
+        .into_iter()
+        .find(|(prefix, _)| {
+            let Ok(libs) = std::fs::read_dir(prefix.join("lib")) else {
+                return false;
+            };
+            libs.flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().starts_with("python3"))
+                .any(|entry| {
+                    ["site-packages", "dist-packages"]
+                        .iter()
+                        .any(|dir| entry.path().join(dir).join(package).is_dir())
+                })
+        })
+        .map(|(_, interpreter)| interpreter)
 }
 
 /// rustc's "linker `X` not found" in plain words, with the command that provides one.

@@ -6,13 +6,14 @@ use super::diagnostic::Severity;
 use super::messages::MessageContext;
 use super::platform::{
     base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
+    wasm_bindgen_install, wasm_bindgen_mismatch, Board, Runner,
 };
-use super::process::{CancelHandle, ProcessGroup};
+use super::process::{CancelHandle, OutputLine, ProcessGroup};
 use super::tool::{
-    build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
-    InvocationContext, TargetSetup, ToolChoice, ToolKind,
+    build_std_choice, choose_tool, invocation, wasm_pack_output, AvailableTools, BuildMode,
+    Invocation, InvocationContext, TargetSetup, ToolChoice, ToolKind,
 };
-use super::workspace::WorkspaceFacts;
+use super::workspace::{WasmBindgenCrate, WorkspaceFacts};
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
 use super::{Artifact, ArtifactKind, BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
@@ -41,6 +42,8 @@ pub struct BuildRequest {
     pub target_dir: Option<PathBuf>,
     /// Extra environment for the tool (e.g. from the client's settings).
     pub env: Vec<(String, String)>,
+    /// `triplet run … -- ARGS`: arguments for the program run on the target.
+    pub program_args: Vec<String>,
 }
 
 impl BuildRequest {
@@ -54,6 +57,7 @@ impl BuildRequest {
             rustc_wrapper: None,
             target_dir: None,
             env: Vec::new(),
+            program_args: Vec::new(),
         }
     }
 }
@@ -153,7 +157,7 @@ fn group_runs(
     request: &BuildRequest,
     toolchain: &Toolchain,
     build_std: Option<&BuildStdToolchain>,
-    wasm_bindgen_crates: &[PathBuf],
+    wasm_bindgen_crates: &[WasmBindgenCrate],
     available: &AvailableTools,
 ) -> Vec<PlannedRun> {
     let mut runs: Vec<PlannedRun> = Vec::new();
@@ -309,34 +313,102 @@ fn execute(
         manifest_path: &plan.workspace.manifest_path,
         target_dir: &plan.target_dir,
         mode: request.mode,
+        program_args: &request.program_args,
     };
     let mut invocation = invocation(&choice.kind, &planned.targets, &context);
     add_wrapper(&mut invocation, request.rustc_wrapper.as_ref());
-    if runs_binaries(request.mode) {
+    // `triplet run` of a wasm-bindgen crate: node loads what wasm-pack built.
+    let mut node = None;
+    if let (ToolKind::WasmPack { .. }, BuildMode::Run) = (&choice.kind, request.mode) {
+        match find_on_path("node") {
+            Some(found) => node = Some(found),
+            None => {
+                result.tool = invocation.label.clone();
+                result.tool_reason = choice.reason.clone();
+                result.reason = Some(
+                    "cannot run the wasm-bindgen package: node is not on PATH \
+                     (`apt-get install nodejs`)"
+                        .into(),
+                );
+                return result;
+            }
+        }
+    } else if runs_binaries(request.mode) {
         // One target per run (cargo run takes one --target).
         let target = planned.targets.first().map_or("", String::as_str);
         let root = &plan.workspace.workspace_root;
-        match fallback_runner(root, target, &plan.host) {
+        // `cargo run` runs the workspace's one binary: its member's board, if named.
+        let board = Board {
+            qemu_machine: plan
+                .workspace
+                .members
+                .iter()
+                .find_map(|member| member.settings.qemu_machine.clone()),
+            chip: plan
+                .workspace
+                .members
+                .iter()
+                .find_map(|member| member.settings.chip.clone()),
+        };
+        match fallback_runner(root, target, &plan.host, &board) {
             Err(missing) => {
                 result.tool = invocation.label.clone();
                 result.tool_reason = choice.reason.clone();
                 result.reason = Some(format!("cannot run {target} binaries here: {missing}"));
                 return result;
             }
-            Ok(Some(runner)) => {
+            Ok(Runner::Command(runner)) => {
+                if runner.starts_with("probe-rs ") {
+                    result.tool_reason = format!(
+                        "{}; the firmware is flashed and run on the chip with `{runner}` \
+                         ([package.metadata.triplet] chip, probe-rs on PATH)",
+                        choice.reason
+                    );
+                }
                 invocation
                     .env
                     .push((runner_variable(target).into(), runner.clone().into()));
                 result.runner = Some(runner);
             }
-            Ok(None) => {
+            Ok(Runner::PythonWasmtime(python)) => {
+                let runner = match write_wasi_runner(&plan.target_dir) {
+                    Ok(script) => format!("{} {}", python.display(), script.display()),
+                    Err(error) => {
+                        result.tool = invocation.label.clone();
+                        result.tool_reason = choice.reason.clone();
+                        result.reason = Some(format!(
+                            "cannot write the WASI runner script into {}: {error}",
+                            plan.target_dir.display()
+                        ));
+                        return result;
+                    }
+                };
+                invocation
+                    .env
+                    .push((runner_variable(target).into(), runner.clone().into()));
+                result.runner = Some(runner);
+            }
+            Ok(Runner::Cargo) => {
                 result.runner = target_setting(root, target, "runner")
                     .map(|setting| format!("{} ({})", setting.value, setting.source));
             }
         }
     }
     result.tool = invocation.label.clone();
-    result.tool_reason = choice.reason.clone();
+    if result.tool_reason.is_empty() {
+        result.tool_reason = choice.reason.clone();
+    }
+    if matches!(choice.kind, ToolKind::WasmPack { .. }) {
+        // Say before it starts that wasm-pack will fetch or compile a wasm-bindgen CLI.
+        if let Some((locked, found)) = wasm_bindgen_mismatch(&plan.workspace.workspace_root) {
+            result.tool_reason.push_str(&format!(
+                "; wasm-bindgen CLI {locked} (Cargo.lock's) is missing ({found}): wasm-pack \
+                 downloads it first, or compiles it for minutes when offline; \
+                 `{}` installs it once",
+                wasm_bindgen_install(&locked)
+            ));
+        }
+    }
     result.command = invocation.display();
     result.uses_rustc_bootstrap = invocation.uses_rustc_bootstrap;
     if cancel.is_cancelled() {
@@ -398,6 +470,10 @@ fn execute(
         }
     }
     let exit = group.wait();
+    let flashes = result
+        .runner
+        .as_deref()
+        .is_some_and(|runner| runner.starts_with("probe-rs "));
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     (result.diagnostics, result.artifacts, result.output) = collector.finish(&planned.targets);
     // "linker `rust-lld` not found" says nothing about what to install: say it.
@@ -431,8 +507,13 @@ fn execute(
             Ok(status) if status.success() => {
                 result.status = RunStatus::Ok;
                 // wasm-pack prints no JSON: its artifact is the crate's `pkg/` directory.
-                if let ToolKind::WasmPack { crate_dir } = &choice.kind {
-                    let pkg = crate_dir.join("pkg");
+                if let ToolKind::WasmPack {
+                    crate_dir,
+                    js_target,
+                } = &choice.kind
+                {
+                    let (_, out_dir) = wasm_pack_output(js_target.as_deref(), request.mode);
+                    let pkg = crate_dir.join(out_dir);
                     if pkg.is_dir() {
                         result.artifacts.push(Artifact {
                             target: planned.targets.first().cloned(),
@@ -441,8 +522,11 @@ fn execute(
                                 .map(|name| name.to_string_lossy().into_owned())
                                 .unwrap_or_default(),
                             kind: ArtifactKind::WasmPackPkg,
-                            path: pkg,
+                            path: pkg.clone(),
                         });
+                    }
+                    if let Some(node) = &node {
+                        run_in_node(node, &pkg, request, cancel, started, &mut result);
                     }
                 }
             }
@@ -457,6 +541,11 @@ fn execute(
                     .map(|diagnostic| diagnostic.message.clone());
                 result.reason = Some(match (missing_linker, failed_tally, tool_error) {
                     (Some(advice), _, _) => advice,
+                    // probe-rs as the runner: its own words ("No connected probes were
+                    // found."), not cargo's.
+                    (None, 0, Some(error)) if flashes => {
+                        format!("probe-rs could not flash the firmware: {error}")
+                    }
                     (None, 0, Some(error)) => format!("{} failed: {error}", invocation.label),
                     (None, 0, None) => format!("{} exited with {status}", invocation.label),
                     (None, 1, _) => "the compiler reported 1 error".to_string(),
@@ -467,6 +556,118 @@ fn execute(
         },
     }
     result
+}
+
+/// Loads wasm-pack's nodejs package in node (which runs its `#[wasm_bindgen(start)]`),
+/// keeping what it prints; a failure or an interruption fails the run.
+fn run_in_node(
+    node: &std::path::Path,
+    pkg: &std::path::Path,
+    request: &BuildRequest,
+    cancel: &CancelHandle,
+    started: Instant,
+    result: &mut RunResult,
+) {
+    let main = package_main(pkg);
+    result.runner = Some(format!("node {}", main.display()));
+    let mut command = Command::new(node);
+    command
+        .arg(&main)
+        .args(&request.program_args)
+        .current_dir(pkg);
+    let (mut group, lines) = match ProcessGroup::spawn(command) {
+        Ok(spawned) => spawned,
+        Err(error) => {
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("cannot start `{}`: {error}", node.display()));
+            return;
+        }
+    };
+    let mut stderr: Vec<String> = Vec::new();
+    let mut interrupted = None;
+    loop {
+        if cancel.is_cancelled() {
+            interrupted = Some(RunStatus::Cancelled);
+        } else if request
+            .timeout
+            .is_some_and(|timeout| started.elapsed() >= timeout)
+        {
+            interrupted = Some(RunStatus::TimedOut);
+        }
+        if interrupted.is_some() {
+            group.kill_group();
+            break;
+        }
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(OutputLine::Stdout(line)) => result.output.push(line),
+            Ok(OutputLine::Stderr(line)) => stderr.push(line),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let exit = group.wait();
+    result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if let Some(status) = interrupted {
+        result.status = status;
+        result.reason = Some(match status {
+            RunStatus::Cancelled => "stopped on request while node ran".to_string(),
+            _ => format!(
+                "timed out after {} s while node ran",
+                request.timeout.map_or(0, |timeout| timeout.as_secs())
+            ),
+        });
+        return;
+    }
+    match exit {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            // node's first `…Error: …` line says what went wrong.
+            let error = stderr
+                .iter()
+                .find(|line| line.contains("Error"))
+                .or_else(|| stderr.iter().rev().find(|line| !line.trim().is_empty()))
+                .map(|line| format!(": {}", line.trim()))
+                .unwrap_or_default();
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("node exited with {status}{error}"));
+        }
+        Err(error) => {
+            result.status = RunStatus::Failed;
+            result.reason = Some(format!("cannot wait for node: {error}"));
+        }
+    }
+}
+
+/// The package's entry file: package.json's `main`, else the one `.js` file wasm-pack wrote.
+fn package_main(pkg: &std::path::Path) -> PathBuf {
+    let from_manifest = std::fs::read_to_string(pkg.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|manifest| manifest.get("main")?.as_str().map(str::to_string))
+        // A name, not a path out of the package.
+        .filter(|main| !main.contains(['/', '\\']));
+    if let Some(main) = from_manifest {
+        return pkg.join(main);
+    }
+    std::fs::read_dir(pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .unwrap_or_else(|| pkg.join("index.js"))
+}
+
+/// Writes `wasi-run.py` (Python's wasmtime as a WASI runner) into the target dir, where the
+/// user can see and rerun it; rewritten only when this Triplet ships another version.
+fn write_wasi_runner(target_dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    const SCRIPT: &str = include_str!("wasi_run.py");
+    std::fs::create_dir_all(target_dir)?;
+    let path = target_dir.join("wasi-run.py");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(SCRIPT) {
+        std::fs::write(&path, SCRIPT)?;
+    }
+    Ok(path)
 }
 
 fn runs_binaries(mode: BuildMode) -> bool {

@@ -3,6 +3,7 @@
 
 pub use super::platform::AvailableTools;
 use super::platform::{base_triple, glibc_suffix, is_zig_target, Setting};
+use super::workspace::WasmBindgenCrate;
 use crate::targets::toolchain::BuildStdToolchain;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -26,9 +27,12 @@ pub enum ToolKind {
     /// `cargo-zigbuild zigbuild --target <triple>`: links cross desktop targets with zig
     /// (and takes a glibc version suffix: `aarch64-unknown-linux-gnu.2.17`).
     CargoZigbuild(PathBuf),
-    /// `wasm-pack build --dev <crate>`: builds the crate and runs wasm-bindgen.
+    /// `wasm-pack build --dev <crate>`: builds the crate and runs wasm-bindgen. Under
+    /// `triplet run` it builds for node (`--target nodejs`) and node loads the package.
     WasmPack {
         crate_dir: PathBuf,
+        /// `[package.metadata.triplet] wasm-pack-target`.
+        js_target: Option<String>,
     },
     /// `RUSTC=<rustc with rust-src> RUSTC_BOOTSTRAP=1 cargo … -Zbuild-std=…`.
     CargoBuildStd(BuildStdToolchain),
@@ -60,8 +64,8 @@ pub struct TargetSetup<'a> {
     pub host: &'a str,
     /// `target.<triple>.linker` from the environment or a cargo config.
     pub linker: Option<Setting>,
-    /// Directories of workspace members that depend on wasm-bindgen.
-    pub wasm_bindgen_crates: &'a [PathBuf],
+    /// Workspace members that depend on wasm-bindgen.
+    pub wasm_bindgen_crates: &'a [WasmBindgenCrate],
 }
 
 /// Picks the tool for a `Build` or `Check` of `triple` whose std is installed.
@@ -81,7 +85,8 @@ pub fn choose_tool(
         return plain("`cargo check` reports the compiler's diagnostics for every target".into());
     }
     let base = base_triple(triple);
-    // cargo-ndk and wasm-pack build; running goes through cargo's runner.
+    // cargo-ndk builds; running goes through cargo's runner. wasm-pack also runs: node
+    // loads the package it built (a cdylib has no `main`; its start function runs).
     let runs = matches!(mode, BuildMode::Run | BuildMode::Test);
     if triple.contains("android") && !runs {
         return match &available.cargo_ndk {
@@ -97,19 +102,30 @@ pub fn choose_tool(
             ),
         };
     }
-    if triple.starts_with("wasm32") && !setup.wasm_bindgen_crates.is_empty() && !runs {
+    let wasm_pack_mode = matches!(mode, BuildMode::Build | BuildMode::Run);
+    if base == "wasm32-unknown-unknown" && !setup.wasm_bindgen_crates.is_empty() && wasm_pack_mode {
         return match &available.wasm_pack {
             Some(_) => setup
                 .wasm_bindgen_crates
                 .iter()
-                .map(|crate_dir| ToolChoice {
+                .map(|krate| ToolChoice {
                     kind: ToolKind::WasmPack {
-                        crate_dir: crate_dir.clone(),
+                        crate_dir: krate.dir.clone(),
+                        js_target: krate.js_target.clone(),
                     },
-                    reason: format!(
-                        "wasm32 crate {} depends on wasm-bindgen and wasm-pack is on PATH",
-                        crate_dir.display()
-                    ),
+                    reason: if runs {
+                        format!(
+                            "wasm32 crate {} depends on wasm-bindgen: wasm-pack builds it for \
+                             node (--target nodejs) and node loads it, running its \
+                             #[wasm_bindgen(start)] function",
+                            krate.dir.display()
+                        )
+                    } else {
+                        format!(
+                            "wasm32 crate {} depends on wasm-bindgen and wasm-pack is on PATH",
+                            krate.dir.display()
+                        )
+                    },
                 })
                 .collect(),
             None => plain(
@@ -193,6 +209,17 @@ pub fn build_std_crates(triple: &str) -> &'static str {
     }
 }
 
+/// wasm-pack's `--target` and the crate's output directory: the configured target into
+/// `pkg/` for builds; for `triplet run`, node's (`nodejs`) into `pkg/` when that is the
+/// configured one, else into `pkg-node/` so the configured build's `pkg/` is left alone.
+pub fn wasm_pack_output(js_target: Option<&str>, mode: BuildMode) -> (Option<&str>, &'static str) {
+    match (mode, js_target) {
+        (BuildMode::Run, Some("nodejs")) => (Some("nodejs"), "pkg"),
+        (BuildMode::Run, _) => (Some("nodejs"), "pkg-node"),
+        (_, js_target) => (js_target, "pkg"),
+    }
+}
+
 /// A fully specified command: program, arguments, extra environment.
 #[derive(Debug, Clone)]
 pub struct Invocation {
@@ -230,6 +257,8 @@ pub struct InvocationContext<'a> {
     pub manifest_path: &'a Path,
     pub target_dir: &'a Path,
     pub mode: BuildMode,
+    /// `triplet run … -- ARGS`: what the program (or the test harness) gets.
+    pub program_args: &'a [String],
 }
 
 const MESSAGE_FORMAT: &str = "--message-format=json-diagnostic-rendered-ansi";
@@ -255,6 +284,13 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
         args.push(context.manifest_path.into());
         args.push("--target-dir".into());
         args.push(context.target_dir.into());
+        // cargo hands what follows `--` to the program (through the runner).
+        if matches!(context.mode, BuildMode::Run | BuildMode::Test)
+            && !context.program_args.is_empty()
+        {
+            args.push("--".into());
+            args.extend(context.program_args.iter().map(OsString::from));
+        }
     };
     let target_flags = |args: &mut Vec<OsString>| {
         for target in targets {
@@ -332,15 +368,24 @@ pub fn invocation(kind: &ToolKind, targets: &[String], context: &InvocationConte
                 uses_rustc_bootstrap: false,
             }
         }
-        ToolKind::WasmPack { crate_dir } => {
+        ToolKind::WasmPack {
+            crate_dir,
+            js_target,
+        } => {
             // wasm-pack prints human diagnostics; extra arguments after the path go to cargo.
-            let args = vec![
-                "build".into(),
-                "--dev".into(),
-                crate_dir.clone().into_os_string(),
-                "--target-dir".into(),
-                context.target_dir.into(),
-            ];
+            let mut args: Vec<OsString> = vec!["build".into(), "--dev".into()];
+            let (js_target, out_dir) = wasm_pack_output(js_target.as_deref(), context.mode);
+            if let Some(js_target) = js_target {
+                args.push("--target".into());
+                args.push(js_target.into());
+            }
+            if out_dir != "pkg" {
+                args.push("--out-dir".into());
+                args.push(out_dir.into());
+            }
+            args.push(crate_dir.clone().into_os_string());
+            args.push("--target-dir".into());
+            args.push(context.target_dir.into());
             Invocation {
                 program: PathBuf::from("wasm-pack"),
                 args,
@@ -364,7 +409,7 @@ mod tests {
         }
     }
 
-    fn setup<'a>(crates: &'a [PathBuf]) -> TargetSetup<'a> {
+    fn setup<'a>(crates: &'a [WasmBindgenCrate]) -> TargetSetup<'a> {
         TargetSetup {
             host: "x86_64-unknown-linux-gnu",
             linker: None,
@@ -475,7 +520,10 @@ mod tests {
 
     #[test]
     fn wasm_bindgen_crates_use_wasm_pack() {
-        let crates = vec![PathBuf::from("/w/web")];
+        let crates = vec![WasmBindgenCrate {
+            dir: "/w/web".into(),
+            js_target: Some("web".into()),
+        }];
         let choice = choose_tool(
             BuildMode::Build,
             "wasm32-unknown-unknown",
@@ -485,9 +533,31 @@ mod tests {
         assert_eq!(
             choice[0].kind,
             ToolKind::WasmPack {
-                crate_dir: "/w/web".into()
+                crate_dir: "/w/web".into(),
+                js_target: Some("web".into()),
             }
         );
+        // `triplet run` builds for node, beside the configured build's pkg/.
+        let context = InvocationContext {
+            cargo: Path::new("cargo"),
+            manifest_path: Path::new("/w/Cargo.toml"),
+            target_dir: Path::new("/w/target/triplet"),
+            mode: BuildMode::Run,
+            program_args: &[],
+        };
+        let line = invocation(&choice[0].kind, &[], &context).display();
+        assert!(
+            line.starts_with("wasm-pack build --dev --target nodejs --out-dir pkg-node /w/web"),
+            "{line}"
+        );
+        // Tests stay with cargo (no wasm-pack test runner here).
+        let test = choose_tool(
+            BuildMode::Test,
+            "wasm32-unknown-unknown",
+            &setup(&crates),
+            &with_tools(),
+        );
+        assert_eq!(test[0].kind, ToolKind::Cargo);
         let no_bindgen = choose_tool(
             BuildMode::Build,
             "wasm32-unknown-unknown",
@@ -509,6 +579,7 @@ mod tests {
             manifest_path: Path::new("/w/Cargo.toml"),
             target_dir: Path::new("/w/target/triplet"),
             mode: BuildMode::Check,
+            program_args: &[],
         };
         let targets = vec!["thumbv7em-none-eabihf".to_string()];
         let invocation = invocation(&ToolKind::CargoBuildStd(toolchain), &targets, &context);

@@ -17,6 +17,48 @@ pub struct Member {
     pub name: String,
     pub manifest_path: PathBuf,
     pub depends_on_wasm_bindgen: bool,
+    pub settings: PackageSettings,
+}
+
+/// What `[package.metadata.triplet]` says about building and running a member. None of
+/// these name a program: only values handed to tools the user has on PATH.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageSettings {
+    /// `wasm-pack-target = "nodejs"`: wasm-pack's `--target` (bundler, nodejs, web,
+    /// no-modules, deno); wasm-pack's own default when absent.
+    pub wasm_pack_target: Option<String>,
+    /// `qemu-machine = "lm3s6965evb"`: bare-metal binaries run in `qemu-system-<arch>
+    /// -machine <it>` with semihosting.
+    pub qemu_machine: Option<String>,
+    /// `chip = "STM32F411CEUx"`: the chip probe-rs flashes.
+    pub chip: Option<String>,
+}
+
+impl PackageSettings {
+    fn from_metadata(metadata: &serde_json::Value) -> PackageSettings {
+        let text = |key: &str| {
+            metadata
+                .get("triplet")
+                .and_then(|triplet| triplet.get(key))
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .map(str::to_string)
+        };
+        PackageSettings {
+            wasm_pack_target: text("wasm-pack-target"),
+            qemu_machine: text("qemu-machine"),
+            chip: text("chip"),
+        }
+    }
+}
+
+/// A member that depends on wasm-bindgen: what wasm-pack builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WasmBindgenCrate {
+    pub dir: PathBuf,
+    /// `[package.metadata.triplet] wasm-pack-target`.
+    pub js_target: Option<String>,
 }
 
 impl WorkspaceFacts {
@@ -48,6 +90,7 @@ impl WorkspaceFacts {
                     .dependencies
                     .iter()
                     .any(|dependency| dependency.name == "wasm-bindgen"),
+                settings: PackageSettings::from_metadata(&package.metadata),
             })
             .collect();
         Ok(WorkspaceFacts {
@@ -58,12 +101,17 @@ impl WorkspaceFacts {
         })
     }
 
-    /// Directories of members that depend on wasm-bindgen (wasm-pack candidates).
-    pub fn wasm_bindgen_crates(&self) -> Vec<PathBuf> {
+    /// Members that depend on wasm-bindgen (wasm-pack candidates).
+    pub fn wasm_bindgen_crates(&self) -> Vec<WasmBindgenCrate> {
         self.members
             .iter()
             .filter(|member| member.depends_on_wasm_bindgen)
-            .filter_map(|member| member.manifest_path.parent().map(Path::to_path_buf))
+            .filter_map(|member| {
+                Some(WasmBindgenCrate {
+                    dir: member.manifest_path.parent()?.to_path_buf(),
+                    js_target: member.settings.wasm_pack_target.clone(),
+                })
+            })
             .collect()
     }
 

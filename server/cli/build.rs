@@ -39,6 +39,9 @@ pub struct BuildArgs {
     pub timeout: Option<u64>,
     #[arg(long, value_enum, default_value_t = BuildFormat::Human)]
     pub format: BuildFormat,
+    /// Set by `triplet run`/`test` (after `--`); builds take none.
+    #[arg(skip)]
+    pub program_args: Vec<String>,
 }
 
 /// `triplet run` / `triplet test`: build for a target and run its binaries there.
@@ -56,6 +59,9 @@ pub struct RunArgs {
     pub timeout: Option<u64>,
     #[arg(long, value_enum, default_value_t = BuildFormat::Human)]
     pub format: BuildFormat,
+    /// Arguments for the program (`triplet run . --target T -- ARGS`).
+    #[arg(last = true, value_name = "ARGS")]
+    pub program_args: Vec<String>,
 }
 
 /// Runs (`BuildMode::Run`) or tests (`BuildMode::Test`) on each target through its runner.
@@ -67,6 +73,7 @@ pub fn run_on_targets(args: RunArgs, mode: BuildMode) -> ExitCode {
         build_std: false,
         timeout: args.timeout,
         format: args.format,
+        program_args: args.program_args,
     };
     run_with_mode(build_args, mode)
 }
@@ -88,6 +95,7 @@ fn run_with_mode(args: BuildArgs, mode: BuildMode) -> ExitCode {
         args.targets.clone()
     };
     request.build_std = args.build_std;
+    request.program_args = args.program_args.clone();
     request.timeout = args.timeout.map(Duration::from_secs);
     // Cargo runs this very binary as RUSTC_WRAPPER to label messages with their target.
     request.rustc_wrapper = std::env::current_exe().ok();
