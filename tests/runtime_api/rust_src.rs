@@ -1,6 +1,6 @@
 //! The rust-src trees the runtime_api tests derive from: the one installed at
 //! /usr/lib/rustlib/src/rust (whatever Debian version the machine has), and Debian's
-//! rust-web-src 1.85 (the MSRV's std, with the older `sys/pal` layout), which the tests
+//! rust-web-src 1.85 (the oldest std tested, with the older `sys/pal` layout), which the tests
 //! download with apt and unpack under target/ themselves.
 //!
 //! A tree that cannot be had fails the test in CI (`CI` set) and skips it elsewhere, with
