@@ -1,10 +1,13 @@
 //! The JSON Schemas in `schemas/` against what uses them: the VS Code extension's
 //! declared settings, example settings, and every Cargo.toml fixture/example that
-//! carries `metadata.triplet`. Negative cases prove the schemas do reject.
+//! carries `metadata.triplet`, and the server's `Settings` (every field in the settings
+//! schema and back). Negative cases prove the schemas do reject.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
+use triplet::lsp::config::Settings;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -158,6 +161,70 @@ fn settings_schema_rejects_bad_values() {
     ];
     for (instance, what) in &bad {
         assert_invalid(&settings, instance, what);
+    }
+}
+
+/// Settings the schema declares for the editor extension itself (how it starts and traces
+/// the server): they never reach the server, so `Settings` has no field for them.
+const CLIENT_SIDE_SETTINGS: [&str; 2] = ["server", "trace"];
+
+/// `Settings`' fields as the client spells them, from its own serde names.
+fn settings_fields() -> BTreeSet<String> {
+    let defaults = serde_json::to_value(Settings::default()).expect("Settings serialise");
+    defaults
+        .as_object()
+        .expect("Settings serialise as an object")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_settings_field_is_in_the_schema_and_back() {
+    let schema = read_json("schemas/settings.schema.json");
+    let properties = schema["properties"]
+        .as_object()
+        .expect("settings schema has properties");
+    for client in CLIENT_SIDE_SETTINGS {
+        let description = properties
+            .get(client)
+            .and_then(|p| p["description"].as_str())
+            .unwrap_or_else(|| panic!("settings schema lacks client-side `{client}`"));
+        assert!(
+            description.starts_with("Client-side"),
+            "`{client}` is treated as client-side but the schema does not say so: {description}"
+        );
+    }
+    let server_side: BTreeSet<String> = properties
+        .keys()
+        .filter(|key| !CLIENT_SIDE_SETTINGS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    let fields = settings_fields();
+    let missing_in_schema: Vec<_> = fields.difference(&server_side).collect();
+    let missing_in_settings: Vec<_> = server_side.difference(&fields).collect();
+    assert!(
+        missing_in_schema.is_empty(),
+        "Settings (server/lsp/config.rs) fields missing from schemas/settings.schema.json \
+         (then `npm run gen:settings` in editors/vscode): {missing_in_schema:?}"
+    );
+    assert!(
+        missing_in_settings.is_empty(),
+        "schemas/settings.schema.json properties the server never reads (add a Settings \
+         field in server/lsp/config.rs, or list them as client-side here): {missing_in_settings:?}"
+    );
+}
+
+#[test]
+fn settings_schema_examples_are_read_by_the_server() {
+    let schema = read_json("schemas/settings.schema.json");
+    for example in schema["examples"]
+        .as_array()
+        .expect("settings schema has examples")
+    {
+        if let Err(error) = Settings::from_json(example) {
+            panic!("the server rejects a schema example {example}: {error}");
+        }
     }
 }
 
