@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-// Serialize names the fields as the client spells them: tests/schemas.rs compares them
+// Serialize names the fields as the client spells them: tests/it/schemas.rs compares them
 // with schemas/settings.schema.json so that a setting is never added to only one side.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
