@@ -4,7 +4,6 @@
 use super::collect::Collector;
 use super::diagnostic::Severity;
 use super::messages::MessageContext;
-use super::process::{CancelHandle, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, AvailableTools, BuildMode, Invocation,
     InvocationContext, ToolChoice, ToolKind,
@@ -12,6 +11,7 @@ use super::tool::{
 use super::workspace::WorkspaceFacts;
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
 use super::{BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use crate::process::{CancelHandle, ProcessGroup};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
 use std::path::PathBuf;
 use std::process::Command;

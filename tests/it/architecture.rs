@@ -33,6 +33,43 @@ fn sources(dir: &str) -> Vec<(String, String)> {
     files
 }
 
+/// Every module of the crate: each folder and each `.rs` file directly under `server/`
+/// except the crate roots, by name. New folders are checked by every test below without
+/// being listed anywhere.
+fn server_modules() -> Vec<String> {
+    let entries = std::fs::read_dir(SERVER).unwrap_or_else(|e| panic!("listing {SERVER}: {e}"));
+    let mut modules: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let name = path.file_name()?.to_str()?.to_string();
+            if path.is_dir() {
+                Some(name)
+            } else {
+                let stem = name.strip_suffix(".rs")?;
+                (stem != "lib" && stem != "main").then(|| stem.to_string())
+            }
+        })
+        .collect();
+    modules.sort();
+    assert!(modules.len() > 5, "suspiciously few modules: {modules:?}");
+    modules
+}
+
+/// `sources` of a module, whether it is a folder or a single file.
+fn module_sources(module: &str) -> Vec<(String, String)> {
+    if Path::new(SERVER).join(module).is_dir() {
+        sources(module)
+    } else {
+        sources(&format!("{module}.rs"))
+    }
+}
+
+/// The module of the crate a path names (`crate::build::run` gives `build`).
+fn crate_module(path: &str) -> Option<&str> {
+    path.strip_prefix("crate::")?.split("::").next()
+}
+
 fn relative(path: &Path) -> String {
     path.strip_prefix(SERVER)
         .unwrap_or(path)
@@ -144,7 +181,7 @@ fn the_path_reader_sees_code_not_comments_or_strings() {
 /// the layers that do I/O.
 #[test]
 fn analysis_does_no_io_and_knows_no_lsp_type() {
-    let forbidden = [
+    let mut forbidden = vec![
         "std::fs",
         "std::io",
         "std::process",
@@ -157,14 +194,18 @@ fn analysis_does_no_io_and_knows_no_lsp_type() {
         "crossbeam_channel",
         "notify_debouncer_mini",
         "cargo_metadata",
-        "crate::workspace",
-        "crate::targets",
-        "crate::build",
-        "crate::engine",
-        "crate::lsp",
-        "crate::cli",
-        "crate::runtime_api",
-    ];
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    // Every other module of the crate, including ones added later.
+    forbidden.extend(
+        server_modules()
+            .into_iter()
+            .filter(|module| module != "analysis")
+            .map(|module| format!("crate::{module}")),
+    );
+    let forbidden: Vec<&str> = forbidden.iter().map(String::as_str).collect();
     let found = naming("analysis", &forbidden);
     assert!(
         found.is_empty(),
@@ -176,30 +217,30 @@ fn analysis_does_no_io_and_knows_no_lsp_type() {
 /// Only `lsp/` knows LSP: every other layer hands it plain data (byte ranges, findings).
 #[test]
 fn only_lsp_knows_lsp() {
-    let found: Vec<String> = [
-        "analysis",
-        "build",
-        "cli",
-        "engine",
-        "runtime_api",
-        "targets",
-        "workspace",
-    ]
-    .iter()
-    .flat_map(|dir| naming(dir, &["lsp_types", "lsp_server"]))
-    .chain(
-        sources("lib.rs")
-            .into_iter()
-            .chain(sources("main.rs"))
-            .flat_map(|(file, text)| {
-                paths_in(&text)
-                    .into_iter()
-                    .filter(|p| under(p, "lsp_types") || under(p, "lsp_server"))
-                    .map(move |p| format!("{file}: {p}"))
-                    .collect::<Vec<_>>()
-            }),
-    )
-    .collect();
+    let found: Vec<String> = server_modules()
+        .iter()
+        .filter(|module| *module != "lsp")
+        .flat_map(|module| module_sources(module))
+        .flat_map(|(file, text)| {
+            paths_in(&text)
+                .into_iter()
+                .filter(|p| under(p, "lsp_types") || under(p, "lsp_server"))
+                .map(move |p| format!("{file}: {p}"))
+                .collect::<Vec<_>>()
+        })
+        .chain(
+            sources("lib.rs")
+                .into_iter()
+                .chain(sources("main.rs"))
+                .flat_map(|(file, text)| {
+                    paths_in(&text)
+                        .into_iter()
+                        .filter(|p| under(p, "lsp_types") || under(p, "lsp_server"))
+                        .map(move |p| format!("{file}: {p}"))
+                        .collect::<Vec<_>>()
+                }),
+        )
+        .collect();
     assert!(
         found.is_empty(),
         "LSP types outside lsp/:\n{}",
@@ -212,10 +253,14 @@ fn only_lsp_knows_lsp() {
 /// the answer. A new place fails here until it is added with its reason.
 #[test]
 fn nothing_but_build_spawns_cargo_for_a_build() {
-    let allowed: [(&str, &str); 4] = [
+    let allowed: [(&str, &str); 5] = [
+        (
+            "process/mod.rs",
+            "spawns, in its own process group, the command its caller built (build's cargo, workspace's cargo metadata)",
+        ),
         (
             "workspace/metadata.rs",
-            "`cargo metadata` (through build's ProcessGroup)",
+            "`cargo metadata` (through process::ProcessGroup)",
         ),
         (
             "targets/toolchain.rs",
@@ -230,25 +275,18 @@ fn nothing_but_build_spawns_cargo_for_a_build() {
             "api-table: rustc --print sysroot for rust-src",
         ),
     ];
-    let spawning: Vec<String> = [
-        "analysis",
-        "cli",
-        "engine",
-        "lsp",
-        "runtime_api",
-        "targets",
-        "workspace",
-    ]
-    .iter()
-    .flat_map(|dir| sources(dir))
-    .filter(|(file, text)| {
-        paths_in(text)
-            .iter()
-            .any(|path| under(path, "std::process::Command") || path == "Command::new")
-            && !allowed.iter().any(|(allowed, _)| file == allowed)
-    })
-    .map(|(file, _)| file)
-    .collect();
+    let spawning: Vec<String> = server_modules()
+        .iter()
+        .filter(|module| *module != "build")
+        .flat_map(|module| module_sources(module))
+        .filter(|(file, text)| {
+            paths_in(text)
+                .iter()
+                .any(|path| under(path, "std::process::Command") || path == "Command::new")
+                && !allowed.iter().any(|(allowed, _)| file == allowed)
+        })
+        .map(|(file, _)| file)
+        .collect();
     assert!(
         spawning.is_empty(),
         "processes started outside build/ and the known places: {spawning:?}"
@@ -282,4 +320,151 @@ fn command_is_not_renamed() {
         .map(|(file, _)| file)
         .collect();
     assert!(renamed.is_empty(), "`use …Command as …` in {renamed:?}");
+}
+
+/// Which modules each module may use (`crate::<module>`): data flows one way, from the
+/// fact gatherers through the engine to the front ends. A module missing here fails the
+/// test until it is given its line.
+const LAYERS: &[(&str, &[&str])] = &[
+    // Pure: text and facts in, findings out (see analysis_does_no_io_and_knows_no_lsp_type).
+    ("analysis", &[]),
+    // Child processes in their own process group, for `build` and `workspace` alike.
+    ("process", &[]),
+    ("targets", &["analysis"]),
+    ("workspace", &["analysis", "targets", "process"]),
+    ("runtime_api", &["analysis", "targets"]),
+    ("semantic", &["analysis", "targets"]),
+    ("sysroot_facts", &["analysis"]),
+    // Checking never builds: no `build` here.
+    (
+        "engine",
+        &[
+            "analysis",
+            "runtime_api",
+            "semantic",
+            "sysroot_facts",
+            "targets",
+            "workspace",
+        ],
+    ),
+    ("build", &["targets", "process"]),
+    (
+        "lsp",
+        &[
+            "analysis",
+            "build",
+            "engine",
+            "process",
+            "targets",
+            "workspace",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "analysis",
+            "build",
+            "engine",
+            "lsp",
+            "runtime_api",
+            "targets",
+            "workspace",
+        ],
+    ),
+];
+
+#[test]
+fn modules_use_only_the_layers_they_are_given() {
+    let modules = server_modules();
+    let mut crossings = Vec::new();
+    for module in &modules {
+        let Some((_, allowed)) = LAYERS.iter().find(|(name, _)| name == module) else {
+            panic!("server/{module} has no line in LAYERS: add it with the modules it may use");
+        };
+        for (file, text) in module_sources(module) {
+            for path in paths_in(&text) {
+                if let Some(used) = crate_module(&path) {
+                    if used != module
+                        && modules.iter().any(|m| m == used)
+                        && !allowed.contains(&used)
+                    {
+                        crossings.push(format!("{file}: {path}"));
+                    }
+                }
+            }
+        }
+    }
+    for (name, _) in LAYERS {
+        assert!(
+            modules.iter().any(|m| m == name),
+            "server/{name} is gone: drop its line from LAYERS"
+        );
+    }
+    assert!(
+        crossings.is_empty(),
+        "modules using a layer they are not given (see LAYERS):\n{}",
+        crossings.join("\n")
+    );
+}
+
+/// Outside `analysis/`, the rules are used through `analysis::rules` itself (`ALL_RULES`,
+/// `rule_page`, `nearest_target`, ...), not through one rule's module: a rule's file is its
+/// own business. The input types a rule declares for the engine to fill are the known
+/// exceptions, each with its reason.
+#[test]
+fn rule_modules_are_reached_only_through_the_rules_surface() {
+    let known: [(&str, &str, &str); 4] = [
+        (
+            "engine/package_context.rs",
+            "target_not_installed",
+            "InstallFacts: the facts T0006 asks the engine to gather",
+        ),
+        (
+            "engine/semantic.rs",
+            "unavailable_on_target",
+            "T0008's engine side, until T0008's code settles in its rule file",
+        ),
+        (
+            "engine/file_cache.rs",
+            "unavailable_on_target",
+            "T0008's prepared files, kept between checks",
+        ),
+        (
+            "semantic/mod.rs",
+            "unavailable_on_target",
+            "ExternalCrate: the crates T0008 resolves in, read from disk",
+        ),
+    ];
+    let rules_dir = Path::new(SERVER).join("analysis/rules");
+    let rule_modules: Vec<String> = std::fs::read_dir(&rules_dir)
+        .unwrap_or_else(|e| panic!("listing {}: {e}", rules_dir.display()))
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_str()?.to_string();
+            let stem = name.strip_suffix(".rs")?;
+            (stem != "mod").then(|| stem.to_string())
+        })
+        .collect();
+    assert!(!rule_modules.is_empty(), "no rule files found");
+    let mut found = Vec::new();
+    for module in server_modules().iter().filter(|m| *m != "analysis") {
+        for (file, text) in module_sources(module) {
+            for path in paths_in(&text) {
+                let Some(rest) = path.strip_prefix("crate::analysis::rules::") else {
+                    continue;
+                };
+                let rule = rest.split("::").next().unwrap_or_default();
+                let is_rule_module = rule_modules.iter().any(|m| m == rule);
+                let excused = known.iter().any(|(f, r, _)| *f == file && *r == rule);
+                if is_rule_module && !excused {
+                    found.push(format!("{file}: {path}"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a rule's module used from outside analysis/ (use analysis::rules' own items):\n{}",
+        found.join("\n")
+    );
 }

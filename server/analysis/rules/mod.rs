@@ -22,7 +22,9 @@ pub mod unknown_target;
 pub mod unsupported_api;
 
 pub use super::finding::FindingSet;
+// T0007's "did you mean", also the CLI's for `--target`, so both suggest the same triple.
 use super::finding::{RuleCode, Severity};
+pub use unknown_target::nearest_target;
 
 /// Everything Triplet says about a rule outside its check: the single source for the docs
 /// page, `triplet explain`, the README table, the settings schemas and SARIF's rule list.

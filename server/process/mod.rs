@@ -1,5 +1,8 @@
 //! A child process in its own process group, its output as a stream of lines, and
 //! cancellation that ends the whole group (cargo, rustc, build scripts) at once.
+//!
+//! Neutral ground: `build` runs its cargo builds here and `workspace` its `cargo metadata`,
+//! so neither reaches into the other. Starts only what its callers built.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
