@@ -8,7 +8,7 @@ use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::items::source::ModuleSource;
 use crate::analysis::items::CrateTree;
-use crate::analysis::local_types::facts::SysrootFacts;
+use crate::analysis::local_types::sysroot_facts::SysrootFacts;
 use crate::analysis::local_types::{self, Cause, LocalInput};
 use crate::analysis::rules::unavailable_on_target::{
     self, ExternalCrate, PreparedFile, SemanticInput,

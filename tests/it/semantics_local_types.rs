@@ -13,7 +13,7 @@ use std::process::Command;
 use triplet::analysis::cfg::CfgSet;
 use triplet::analysis::context::TargetView;
 use triplet::analysis::finding::Severity;
-use triplet::analysis::local_types::facts::SysrootFacts;
+use triplet::analysis::local_types::sysroot_facts::SysrootFacts;
 use triplet::analysis::local_types::{check_file, LocalFinding, LocalInput};
 use triplet::analysis::syntax::{CrateAttr, FileSyntax, Gate};
 use triplet::targets::Toolchain;
@@ -240,7 +240,7 @@ fn pointer_width_constants_match_the_compiler() {
 fn facts_derived_from_rust_src() {
     require_toolchain();
     let facts = triplet::sysroot_facts::derive(Path::new(LIBRARY)).expect("derive facts");
-    use triplet::analysis::local_types::facts::FloatTy;
+    use triplet::analysis::local_types::sysroot_facts::FloatTy;
     for method in ["sqrt", "powf", "sin", "exp", "round", "floor"] {
         assert!(
             facts.is_std_only_float_method(FloatTy::F32, method),
