@@ -468,3 +468,46 @@ fn rule_modules_are_reached_only_through_the_rules_surface() {
         found.join("\n")
     );
 }
+
+/// The integration tests share one process (tests/it/main.rs): a test that changed the
+/// environment or the current directory would change them under every test running beside
+/// it. Children get their own (`Command::env`, `Command::current_dir`).
+#[test]
+fn tests_leave_the_process_environment_alone() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut pending = vec![tests];
+    let mut found = Vec::new();
+    while let Some(dir) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                // Fixtures are workspaces Triplet checks, not tests.
+                if !path.ends_with("fixtures") {
+                    pending.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+            for named in paths_in(&text) {
+                let last = named.rsplit("::").next().unwrap_or_default();
+                // Qualified only: `let set_var = …` is a variable, not the function.
+                if named.contains("::")
+                    && ["set_var", "remove_var", "set_current_dir"].contains(&last)
+                {
+                    found.push(format!("{}: {named}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "tests changing process state they share:\n{}",
+        found.join("\n")
+    );
+}
