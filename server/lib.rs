@@ -10,6 +10,7 @@ pub mod build;
 pub mod cli;
 pub mod engine;
 pub mod lsp;
+pub mod process;
 pub mod runtime_api;
 pub mod semantic;
 pub mod sysroot_facts;

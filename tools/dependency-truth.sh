@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records which dependencies fail to compile, per member and target, in the dependency
-# corpus (tests/fixtures/dependency-corpus): the ground truth `tests/dependency_corpus.rs`
+# corpus (tests/fixtures/dependency-corpus): the ground truth `tests/it/dependency_corpus.rs`
 # compares Triplet's T0005 findings with. Runs the real compiler, so it is slow (std is
 # built from rust-src for each target); re-run it when the corpus or its Cargo.lock changes.
 #

@@ -2,9 +2,9 @@
 
 use super::diagnostic::{CompilerDiagnostic, DiagnosticSet, Severity};
 use super::messages::{parse_started_line, parse_stdout_line, CargoEvent, MessageContext};
-use super::process::OutputLine;
 use super::workspace::WorkspaceFacts;
 use super::{Artifact, BuildObserver, BuildProgress, NoObserver};
+use crate::process::OutputLine;
 
 /// Turns output lines into diagnostics and progress for one run.
 pub(super) struct Collector<'a> {

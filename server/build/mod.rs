@@ -21,16 +21,15 @@ mod diagnostic;
 mod install;
 mod messages;
 pub mod platform;
-mod process;
 mod runner;
 mod tool;
 mod workspace;
 pub mod wrapper;
 
+pub use crate::process::CancelHandle;
 pub use diagnostic::{CompilerDiagnostic, Fix, Related, Severity, SourceRange, Suggestion};
 pub use install::install_target;
 pub use messages::strip_ansi;
-pub use process::{kill_all_groups, CancelHandle, OutputLine, ProcessGroup};
 pub use runner::{plan, run_build, BuildPlan, BuildRequest, PlannedRun};
 pub use tool::{choose_tool, AvailableTools, BuildMode, TargetSetup, ToolChoice, ToolKind};
 // The toolchain is probed once for analysis and builds alike (`targets::toolchain`).

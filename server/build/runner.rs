@@ -8,7 +8,7 @@ use super::platform::{
     base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
     wasm_bindgen_install, wasm_bindgen_mismatch, Board, Runner,
 };
-use super::process::{CancelHandle, OutputLine, ProcessGroup};
+use crate::process::{CancelHandle, OutputLine, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, wasm_pack_output, AvailableTools, BuildMode,
     Invocation, InvocationContext, TargetSetup, ToolChoice, ToolKind,

@@ -202,7 +202,7 @@ pub fn build_std_choice(triple: &str, toolchain: &BuildStdToolchain) -> ToolChoi
 /// `wasm32v1-none`, `riscv32imac-unknown-none-elf`) build `core,alloc`; the others need
 /// `std,panic_abort`.
 pub fn build_std_crates(triple: &str) -> &'static str {
-    if crate::targets::facts::has_std(triple, "") {
+    if crate::targets::triple::has_std(triple, "") {
         "std,panic_abort"
     } else {
         "core,alloc"

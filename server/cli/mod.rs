@@ -117,7 +117,7 @@ pub fn load_engine(
     let known = engine.known_targets();
     for target in targets {
         if !known.is_empty() && !known.contains(target) && !target.ends_with(".json") {
-            let hint = crate::analysis::rules::unknown_target::nearest_target(target, &known)
+            let hint = crate::analysis::rules::nearest_target(target, &known)
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             return Err(usage(format!(

@@ -8,12 +8,12 @@ use crate::analysis::context::{CrateFile, DependencyFacts, TargetView};
 use crate::analysis::finding::{Finding, RuleCode, Severity};
 use crate::analysis::items::source::ModuleSource;
 use crate::analysis::items::CrateTree;
-use crate::analysis::local_types::facts::SysrootFacts;
+use crate::analysis::local_types::sysroot_facts::SysrootFacts;
 use crate::analysis::local_types::{self, Cause, LocalInput};
 use crate::analysis::rules::unavailable_on_target::{
     self, ExternalCrate, PreparedFile, SemanticInput,
 };
-use crate::analysis::rules::{std_in_no_std, FindingSet};
+use crate::analysis::rules::FindingSet;
 use crate::analysis::syntax::Gate;
 use crate::semantic::summaries::Summaries;
 use crate::semantic::DiskCrate;
@@ -322,8 +322,8 @@ impl SemanticCrates {
         // or nothing else could link it (a dependency that uses std would bring its float
         // methods along).
         let no_std = |target: &TargetView| {
-            std_in_no_std::is_no_std(root, &target.cfg)
-                && !std_in_no_std::links_std(root, &target.cfg)
+            root.syntax.is_no_std(&target.cfg)
+                && !root.syntax.links_std(&target.cfg)
                 && (!target.has_std || !has_dependencies)
         };
         let mut findings = Vec::new();

@@ -1,12 +1,14 @@
 //! The client's `triplet` settings: from `initializationOptions`, `workspace/configuration`
 //! (one answer per workspace folder) or `workspace/didChangeConfiguration`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+// Serialize names the fields as the client spells them: tests/it/schemas.rs compares them
+// with schemas/settings.schema.json so that a setting is never added to only one side.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Target override for this folder; empty = the workspace's own selection.

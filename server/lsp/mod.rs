@@ -25,6 +25,6 @@ pub fn run() -> ExitCode {
     let code = server::run();
     // The analysis thread may be inside `cargo metadata` (or a build) right now: end
     // those process groups rather than leave them orphaned.
-    crate::build::kill_all_groups();
+    crate::process::kill_all_groups();
     ExitCode::from(code)
 }

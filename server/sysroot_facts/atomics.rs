@@ -5,7 +5,7 @@
 //! aliases with plain `impl` blocks.
 
 use crate::analysis::cfg::{split_top_level_commas, CfgExpr};
-use crate::analysis::local_types::facts::AtomicTypeFacts;
+use crate::analysis::local_types::sysroot_facts::AtomicTypeFacts;
 use ra_ap_syntax::ast::HasModuleItem;
 use ra_ap_syntax::{ast, AstNode, Edition, NodeOrToken, SourceFile, SyntaxKind};
 use std::collections::BTreeMap;

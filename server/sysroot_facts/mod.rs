@@ -5,7 +5,7 @@
 mod atomics;
 mod float;
 
-use crate::analysis::local_types::facts::SysrootFacts;
+use crate::analysis::local_types::sysroot_facts::SysrootFacts;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +49,7 @@ pub fn derive(library: &Path) -> Result<SysrootFacts, SysrootFactsError> {
             first_present(&[&format!("std/src/num/{ty}.rs"), &format!("std/src/{ty}.rs")])?;
         let core_text = first_present(&[&format!("core/src/num/{ty}.rs")])?;
         let methods = derive_std_only_float_methods(ty, &std_text, &core_text);
-        if let Some(float) = crate::analysis::local_types::facts::FloatTy::from_name(ty) {
+        if let Some(float) = crate::analysis::local_types::sysroot_facts::FloatTy::from_name(ty) {
             facts.std_only_float_methods.insert(float, methods);
         }
     }

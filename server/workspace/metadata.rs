@@ -1,7 +1,7 @@
 //! The Cargo workspace as `cargo metadata` describes it: members, their crate roots,
 //! features, dependencies and the resolved graph.
 
-use crate::build::{OutputLine, ProcessGroup};
+use crate::process::{OutputLine, ProcessGroup};
 use cargo_metadata::{DependencyKind, Metadata, Package, PackageId};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};

@@ -2,10 +2,10 @@
 //! is named: the import, or a qualified path), and read-modify-write methods on targets
 //! with atomic loads and stores only. Gates come from core's source (`SysrootFacts`).
 
-use super::facts::{AtomicTypeFacts, SysrootFacts};
 use super::gate::{all_known, GateCache};
 use super::receiver::{AtomicRef, Inference, LocalTy};
 use super::scope::{resolve_std, segments_of, trait_in_scope_declares, use_leaves};
+use super::sysroot_facts::{AtomicTypeFacts, SysrootFacts};
 use super::{split_targets, works_on, Cause, Class, LocalFinding, Nodes};
 use crate::analysis::cfg::{CfgAtom, CfgExpr, CfgSet};
 use crate::analysis::context::TargetView;

@@ -1,12 +1,12 @@
 //! Float maths in no_std: `f32::sqrt`, `powf`, `sin`… are defined by std's `impl f32`,
 //! not core's (derived in `SysrootFacts`). Silent when a trait could provide the method.
 
-use super::facts::{FloatTy, SysrootFacts};
 use super::gate::GateCache;
 use super::receiver::{Inference, LocalTy};
 use super::scope::{
     defined_locally, foreign_trait_may_be_in_scope, segments_of, trait_in_scope_declares,
 };
+use super::sysroot_facts::{FloatTy, SysrootFacts};
 use super::{split_targets, works_on, Cause, Class, LocalFinding, Nodes};
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;

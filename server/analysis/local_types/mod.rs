@@ -7,19 +7,19 @@
 //! out. Code that a `#[cfg]` switches off for a target is never reported for it.
 
 mod atomics;
-pub mod facts;
 mod float_math;
 mod gate;
 mod pointer_width;
 mod receiver;
 mod scope;
+pub mod sysroot_facts;
 
 use crate::analysis::context::TargetView;
 use crate::analysis::finding::Severity;
 use crate::analysis::syntax::Gate;
-use facts::SysrootFacts;
 use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode};
 use std::ops::Range;
+use sysroot_facts::SysrootFacts;
 
 /// Which of the classes a finding belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,8 +4,8 @@
 //! values of one float type). Everything else is unknown (`None`), and unknown is never
 //! reported.
 
-use super::facts::{FloatTy, SysrootFacts};
 use super::scope::{defined_locally, resolve_std, scopes_at, segments_of, std_globs_at, UseLeaf};
+use super::sysroot_facts::{FloatTy, SysrootFacts};
 use ra_ap_syntax::ast::{self, ArithOp, BinaryOp, HasName, UnaryOp};
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode};
 

@@ -1,6 +1,6 @@
 //! The three checks on small sources, with hand-written facts shaped like core's.
 
-use super::facts::{AtomicTypeFacts, FloatTy, SysrootFacts};
+use super::sysroot_facts::{AtomicTypeFacts, FloatTy, SysrootFacts};
 use super::{check_file, Cause, Class, LocalFinding, LocalInput};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use crate::analysis::context::TargetView;

@@ -1,15 +1,15 @@
 //! The rule catalogue. One rule, one file: `<rule-name>.rs` holds the rule's check and its
 //! [`Rule`] declaration (code, name, default severity, where it reports, and its docs page).
 //! `docs/rules.md`, the README's rules table and the rule parts of `schemas/*.json` are
-//! generated from [`ALL_RULES`] (`TRIPLET_BLESS=1 cargo test --test generated_files`).
+//! generated from [`ALL_RULES`] (`TRIPLET_BLESS=1 cargo test --test it generated_files::`).
 //!
 //! Adding a rule:
 //! 1. a variant in [`RuleCode`] (`analysis/finding.rs`);
 //! 2. a file here named after the rule, with `pub const RULE: Rule` and its `check`;
 //! 3. the `RULE` in [`ALL_RULES`] and in [`rule`], and the `check` call in `analysis/mod.rs`;
-//! 4. its cases in `tests/rules/<code>_<name>.rs`, a `mod` in `tests/rules/main.rs` (one
+//! 4. its cases in `tests/it/rules/<code>_<name>.rs`, a `mod` in `tests/it/rules/mod.rs` (one
 //!    test binary for every rule);
-//! 5. `TRIPLET_BLESS=1 cargo test --test generated_files` (docs, README, schemas), then
+//! 5. `TRIPLET_BLESS=1 cargo test --test it generated_files::` (docs, README, schemas), then
 //!    `npm run gen:settings` in `editors/vscode` (VS Code settings).
 
 pub mod dependency_pulls_std;
@@ -22,7 +22,9 @@ pub mod unknown_target;
 pub mod unsupported_api;
 
 pub use super::finding::FindingSet;
+// T0007's "did you mean", also the CLI's for `--target`, so both suggest the same triple.
 use super::finding::{RuleCode, Severity};
+pub use unknown_target::nearest_target;
 
 /// Everything Triplet says about a rule outside its check: the single source for the docs
 /// page, `triplet explain`, the README table, the settings schemas and SARIF's rule list.

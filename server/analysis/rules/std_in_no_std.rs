@@ -5,7 +5,6 @@
 //! `extern crate std;` is in effect, and `extern crate std` fails on a target without std.
 
 use super::{format_targets, FindingSet, ReportedIn, Rule};
-use crate::analysis::cfg::CfgSet;
 use crate::analysis::context::{CrateFile, CrateInput, TargetView};
 use crate::analysis::finding::{Fix, RuleCode, Severity, TextEdit};
 use crate::analysis::resolve::Resolver;
@@ -73,24 +72,8 @@ struct CrateStd {
     aliases: Vec<(String, String)>,
 }
 
-/// Whether the crate is `#![no_std]` under `cfg` (directly or through `cfg_attr`). The one
-/// definition: T0002 asks it too, to leave no_std targets to this rule.
-pub fn is_no_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
-    root.syntax.crate_attrs.iter().any(|attr| match attr {
-        CrateAttr::NoStd { gate, .. } => gate.is_on(cfg),
-    })
-}
-
-/// Whether the crate root links std anyway under `cfg` (`extern crate std [as …];`).
-pub fn links_std(root: &CrateFile<'_>, cfg: &CfgSet) -> bool {
-    root.syntax
-        .extern_crates
-        .iter()
-        .any(|krate| krate.name == "std" && krate.gate.is_on(cfg))
-}
-
 fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
-    let no_std = is_no_std(root, &target.cfg);
+    let no_std = root.syntax.is_no_std(&target.cfg);
     let active_externs = root.syntax.extern_crates.iter().filter(|krate| {
         krate.gate.is_on(&target.cfg)
             && root

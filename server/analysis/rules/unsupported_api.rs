@@ -1,7 +1,7 @@
 //! T0002 `unsupported-api`: std APIs that compile for a target but fail at run time there
 //! (panic, return `Unsupported`, or silently do nothing), per the run-time API table.
 
-use super::{format_targets, std_in_no_std, FindingSet, ReportedIn, Rule};
+use super::{format_targets, FindingSet, ReportedIn, Rule};
 use crate::analysis::cfg::{CfgExpr, CfgSet};
 use crate::analysis::context::{ApiVerdict, Behaviour, CrateFile, CrateInput, TargetView};
 use crate::analysis::finding::{
@@ -72,7 +72,7 @@ pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet
     let std_targets: Vec<&TargetView> = input
         .targets
         .iter()
-        .filter(|t| t.has_std && !std_in_no_std::is_no_std(root, &t.cfg))
+        .filter(|t| t.has_std && !root.syntax.is_no_std(&t.cfg))
         .collect();
     if std_targets.is_empty() {
         return;

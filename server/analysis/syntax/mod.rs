@@ -167,6 +167,22 @@ impl FileSyntax {
         (FileSyntax::from_tree(&parse.tree(), text), Some(parse))
     }
 
+    /// Whether this crate root is `#![no_std]` under `cfg` (directly or through
+    /// `cfg_attr`). A fact of the root, not of one rule: T0001, T0002 and the engine's
+    /// per-target semantics all ask it.
+    pub fn is_no_std(&self, cfg: &CfgSet) -> bool {
+        self.crate_attrs.iter().any(|attr| match attr {
+            CrateAttr::NoStd { gate, .. } => gate.is_on(cfg),
+        })
+    }
+
+    /// Whether this crate root links std anyway under `cfg` (`extern crate std [as …];`).
+    pub fn links_std(&self, cfg: &CfgSet) -> bool {
+        self.extern_crates
+            .iter()
+            .any(|krate| krate.name == "std" && krate.gate.is_on(cfg))
+    }
+
     /// A file nested deeper than `MAX_NESTING_SCORE` is not parsed: a stack overflow
     /// cannot be caught, it would abort the whole server.
     fn too_deep(text: &str) -> Option<FileSyntax> {

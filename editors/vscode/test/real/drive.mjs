@@ -1,6 +1,6 @@
 // Drives a real VS Code (code-server in Debian's Chromium, through puppeteer-core) the way a
 // user would, on a copy of tests/fixtures/editor-vscode with the Triplet extension installed
-// from its .vsix. Run by tests/editor_vscode.rs; exits non-zero on the first failed step and
+// from its .vsix. Run by tests/editors/editor_vscode.rs; exits non-zero on the first failed step and
 // leaves a screenshot and the visible state of the window under $E2E_ARTIFACTS.
 //
 // Environment: CODE_SERVER_DIR (install.sh's work dir), E2E_USER_DATA, E2E_EXTENSIONS,
