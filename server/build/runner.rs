@@ -8,7 +8,6 @@ use super::platform::{
     base_triple, fallback_runner, glibc_suffix, missing_linker_advice, target_setting,
     wasm_bindgen_install, wasm_bindgen_mismatch, Board, Runner,
 };
-use crate::process::{CancelHandle, OutputLine, ProcessGroup};
 use super::tool::{
     build_std_choice, choose_tool, invocation, wasm_pack_output, AvailableTools, BuildMode,
     Invocation, InvocationContext, TargetSetup, ToolChoice, ToolKind,
@@ -16,6 +15,7 @@ use super::tool::{
 use super::workspace::{WasmBindgenCrate, WorkspaceFacts};
 use super::wrapper::{INNER_WRAPPER_ENV, WRAPPER_MODE_ENV};
 use super::{Artifact, ArtifactKind, BuildError, BuildObserver, BuildReport, RunResult, RunStatus};
+use crate::process::{CancelHandle, OutputLine, ProcessGroup};
 use crate::targets::toolchain::{find_on_path, BuildStdToolchain, Toolchain};
 use std::path::PathBuf;
 use std::process::Command;

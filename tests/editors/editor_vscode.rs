@@ -280,6 +280,13 @@ fn drive(script: &Path, env: &[(&str, PathBuf)]) -> (bool, String) {
         .expect("E2E_ARTIFACTS is set");
     let log_file = std::fs::File::create(&log_path).expect("create drive.log");
     let mut command = Command::new("node");
+    // Step 7 needs a selected target whose std is not installed: wasm32-unknown-unknown is
+    // not in Debian's rustc (which .ci/run installs), whatever rustup has (CI adds wasm32
+    // there for the platform builds). The server then probes that rustc.
+    let debian_rustc = Path::new("/usr/bin/rustc");
+    if debian_rustc.is_file() && !Path::new("/usr/lib/rustlib/wasm32-unknown-unknown").exists() {
+        command.env("RUSTC", debian_rustc);
+    }
     command
         .arg(script)
         .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))

@@ -918,8 +918,7 @@ impl<'a> World<'a> {
                 continue;
             }
             // A glob under a gate a build script may set may bring any trait.
-            if glob && self.set.maybe_on(0, &import.gate) && !self.set.surely_on(0, &import.gate)
-            {
+            if glob && self.set.maybe_on(0, &import.gate) && !self.set.surely_on(0, &import.gate) {
                 brought = brought.max(Brings::Maybe);
             } else if glob && self.set.surely_on(0, &import.gate) {
                 let brings = match self.set.resolve_use(from, &import.segments) {
