@@ -423,3 +423,29 @@ mod user {
         &[host(), windows()],
     );
 }
+
+/// Found by the precision sweep (docs/semantics.md): a declaration under a cfg that is off
+/// leaves the name to the prelude or the primitive type, and `#[test]` items are compiled
+/// only for tests. None of these is an error on any target.
+#[test]
+fn prelude_and_primitive_names_and_test_items_are_never_missing() {
+    check_items(
+        r#"#[cfg(windows)]
+struct String;
+#[cfg(windows)]
+type usize = u32;
+pub fn name(width: usize) -> String {
+    let _ = usize::MAX;
+    let _ = width;
+    todo!()
+}
+#[cfg(test)]
+fn only_for_tests() {}
+#[test]
+fn uses_the_helper() {
+    only_for_tests();
+}
+"#,
+        &[host(), windows()],
+    );
+}
