@@ -376,6 +376,34 @@ fn t0006_speaks_only_of_selected_targets_and_of_one_rust_src() {
     }
 }
 
+/// `extern crate std;` in a module's own file binds `std` there (wasi's generated module
+/// declares it beside `impl std::error::Error`): with the feature on, the module's `std::`
+/// paths compile; with it off, an ungated one is T0001's.
+#[test]
+fn t0001_honours_extern_crate_std_in_a_module_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"errs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [features]\ndefault = [\"std\"]\nstd = []\n",
+    );
+    write("src/lib.rs", "#![no_std]\nmod errors;\n");
+    write(
+        "src/errors.rs",
+        "#[cfg(feature = \"std\")]\nextern crate std;\n\
+         pub fn describe() -> std::string::String { todo!() }\n",
+    );
+    let (_, json) = check_json(dir.path(), &[]);
+    assert!(with_code(&json, "T0001").is_empty(), "{json:#}");
+    let (_, json) = check_json(dir.path(), &["--no-default-features"]);
+    assert_eq!(with_code(&json, "T0001").len(), 1, "{json:#}");
+}
+
 #[test]
 fn explain_prints_a_rules_page_by_code_or_by_name() {
     let here = std::env::temp_dir();

@@ -104,6 +104,20 @@ fn crate_std(root: &CrateFile<'_>, target: &TargetView) -> CrateStd {
     state
 }
 
+/// An `extern crate std;` (or `as std`) at the top level of `file`, in effect on `target`.
+fn binds_std_at_file_level(file: &CrateFile<'_>, target: &TargetView) -> bool {
+    file.syntax.extern_crates.iter().any(|krate| {
+        krate.name == "std"
+            && krate.alias.as_deref().is_none_or(|alias| alias == "std")
+            && krate.gate.is_on(&target.cfg)
+            && file
+                .syntax
+                .scopes
+                .get(krate.scope)
+                .is_some_and(|scope| scope.parent.is_none())
+    })
+}
+
 pub fn check(input: &CrateInput<'_>, out: &mut FindingSet) {
     check_crate_level(input, out);
     for index in 0..input.files.len() {
@@ -156,6 +170,11 @@ pub fn check_one_file(input: &CrateInput<'_>, index: usize, out: &mut FindingSet
         if !state.no_std || (target.has_std && !state.extern_std.is_empty()) {
             // A std crate (crate-level finding), or `extern crate std;` makes `std::`
             // paths legal on this target.
+            continue;
+        }
+        // `extern crate std;` in this module's own file binds `std` here (wasi's
+        // `#[cfg(feature = "std")] extern crate std;` beside its `impl std::error::Error`).
+        if target.has_std && index > 0 && binds_std_at_file_level(file, target) {
             continue;
         }
         if file.is_on(&target.cfg) {
