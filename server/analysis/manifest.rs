@@ -117,6 +117,34 @@ impl AsTableLikeTable for Item {
     }
 }
 
+/// The entry of dependency `key` in `[dependencies]`, or in `[target.<platform>.dependencies]`
+/// when the dependency is declared for a platform (the table key is matched without white
+/// space: `cfg(unix)` and `cfg( unix )` are one table), ready to be edited.
+pub fn dependency_entry_mut<'d>(
+    doc: &'d mut DocumentMut,
+    platform: Option<&str>,
+    key: &str,
+) -> Option<&'d mut Item> {
+    let table = match platform {
+        None => doc.get_mut("dependencies"),
+        Some(platform) => {
+            let targets = doc.get_mut("target")?.as_table_like_mut()?;
+            let compact = |text: &str| {
+                text.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+            };
+            let wanted = compact(platform);
+            let found = targets
+                .iter()
+                .map(|(k, _)| k.to_string())
+                .find(|k| compact(k) == wanted)?;
+            targets.get_mut(&found)?.get_mut("dependencies")
+        }
+    };
+    table?.get_mut(key)
+}
+
 /// Turns `dep = "1.0"` into `dep = { version = "1.0" }` (so keys can be added), keeping
 /// the value's decor: the spacing around it and a trailing `# comment`.
 pub fn version_string_to_inline(entry: &mut toml_edit::Item) {

@@ -449,26 +449,14 @@ fn execute(
     if runs_binaries(request.mode) {
         collector.keep_program_output();
     }
-    let mut interrupted = None;
-    loop {
-        if cancel.is_cancelled() {
-            interrupted = Some(RunStatus::Cancelled);
-        } else if request
-            .timeout
-            .is_some_and(|timeout| started.elapsed() >= timeout)
-        {
-            interrupted = Some(RunStatus::TimedOut);
-        }
-        if interrupted.is_some() {
-            group.kill_group();
-            break;
-        }
-        match lines.recv_timeout(Duration::from_millis(100)) {
-            Ok(line) => collector.accept(line, observer),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-    }
+    let interrupted = pump(
+        &mut group,
+        &lines,
+        cancel,
+        request.timeout,
+        started,
+        |line| collector.accept(line, observer),
+    );
     let exit = group.wait();
     let flashes = result
         .runner
@@ -584,27 +572,17 @@ fn run_in_node(
         }
     };
     let mut stderr: Vec<String> = Vec::new();
-    let mut interrupted = None;
-    loop {
-        if cancel.is_cancelled() {
-            interrupted = Some(RunStatus::Cancelled);
-        } else if request
-            .timeout
-            .is_some_and(|timeout| started.elapsed() >= timeout)
-        {
-            interrupted = Some(RunStatus::TimedOut);
-        }
-        if interrupted.is_some() {
-            group.kill_group();
-            break;
-        }
-        match lines.recv_timeout(Duration::from_millis(100)) {
-            Ok(OutputLine::Stdout(line)) => result.output.push(line),
-            Ok(OutputLine::Stderr(line)) => stderr.push(line),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-    }
+    let interrupted = pump(
+        &mut group,
+        &lines,
+        cancel,
+        request.timeout,
+        started,
+        |line| match line {
+            OutputLine::Stdout(line) => result.output.push(line),
+            OutputLine::Stderr(line) => stderr.push(line),
+        },
+    );
     let exit = group.wait();
     result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     if let Some(status) = interrupted {
@@ -692,6 +670,36 @@ fn add_wrapper(invocation: &mut Invocation, wrapper: Option<&PathBuf>) {
         .env
         .push(("RUSTC_WRAPPER".into(), wrapper.clone().into_os_string()));
     invocation.env.push((WRAPPER_MODE_ENV.into(), "1".into()));
+}
+
+/// Hands the group's output lines to `on_line` until both pipes close, or until the run is
+/// cancelled or overruns `timeout` (then the whole group is killed and the reason returned).
+fn pump(
+    group: &mut ProcessGroup,
+    lines: &std::sync::mpsc::Receiver<OutputLine>,
+    cancel: &CancelHandle,
+    timeout: Option<Duration>,
+    started: Instant,
+    mut on_line: impl FnMut(OutputLine),
+) -> Option<RunStatus> {
+    loop {
+        let interrupted = if cancel.is_cancelled() {
+            Some(RunStatus::Cancelled)
+        } else if timeout.is_some_and(|timeout| started.elapsed() >= timeout) {
+            Some(RunStatus::TimedOut)
+        } else {
+            None
+        };
+        if interrupted.is_some() {
+            group.kill_group();
+            return interrupted;
+        }
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => on_line(line),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -81,23 +81,12 @@ fn disable_default_features(
     dependency: &DependencyFacts,
 ) -> Option<Fix> {
     let (range, new_text) = edit_toml(input.text, |doc| {
-        let table = match &dependency.platform {
-            None => doc.get_mut("dependencies"),
-            Some(platform) => doc
-                .get_mut("target")
-                .and_then(|targets| targets.as_table_like_mut())
-                .and_then(|targets| {
-                    let wanted: String = platform.chars().filter(|c| !c.is_whitespace()).collect();
-                    let key = targets.iter().map(|(key, _)| key.to_string()).find(|key| {
-                        key.chars()
-                            .filter(|c| !c.is_whitespace())
-                            .collect::<String>()
-                            == wanted
-                    })?;
-                    targets.get_mut(&key)?.get_mut("dependencies")
-                }),
-        };
-        let Some(entry) = table.and_then(|t| t.get_mut(&dependency.key)) else {
+        let entry = crate::analysis::manifest::dependency_entry_mut(
+            doc,
+            dependency.platform.as_deref(),
+            &dependency.key,
+        );
+        let Some(entry) = entry else {
             return;
         };
         crate::analysis::manifest::version_string_to_inline(entry);

@@ -530,15 +530,15 @@ fn extern_crates_not_selected<'m>(
             let working_cfgs: Vec<&CfgSet> = working.iter().map(|t| &t.cfg).collect();
             let predicate = fix_predicate(&[], &failing_cfgs, &working_cfgs);
             let fixes = match (predicate, &item.slot) {
-                (Some(predicate), Some((offset, indent))) if !named(&item.binds) => vec![Fix {
-                    title: format!("Declare it only where cargo passes it: #[cfg({predicate})]"),
-                    edits: vec![TextEdit {
-                        file: file.path.to_path_buf(),
-                        range: *offset..*offset,
-                        new_text: format!("#[cfg({predicate})]\n{indent}"),
-                    }],
-                    preferred: false,
-                }],
+                (Some(predicate), Some((offset, indent))) if !named(&item.binds) => {
+                    vec![cfg_gate_fix(
+                        "Declare it only where cargo passes it",
+                        &predicate,
+                        file.path,
+                        *offset,
+                        indent,
+                    )]
+                }
                 _ => Vec::new(),
             };
             out.push(Finding {
@@ -1106,18 +1106,36 @@ fn missing_item(
             .unwrap_or_default(),
     );
     let fixes = match (&predicate, &outcome.slot, working.is_empty()) {
-        (Some(predicate), Some((offset, indent)), false) => vec![Fix {
-            title: format!("Compile this only where it exists: #[cfg({predicate})]"),
-            edits: vec![TextEdit {
-                file: file.path.to_path_buf(),
-                range: *offset..*offset,
-                new_text: format!("#[cfg({predicate})]\n{indent}"),
-            }],
-            preferred: false,
-        }],
+        (Some(predicate), Some((offset, indent)), false) => vec![cfg_gate_fix(
+            "Compile this only where it exists",
+            predicate,
+            file.path,
+            *offset,
+            indent,
+        )],
         _ => Vec::new(),
     };
     (message, fixes)
+}
+
+/// `#[cfg(predicate)]` inserted at `offset` (the start of the item or statement), keeping
+/// its indentation for what follows.
+fn cfg_gate_fix(
+    title: &str,
+    predicate: &str,
+    file: &std::path::Path,
+    offset: usize,
+    indent: &str,
+) -> Fix {
+    Fix {
+        title: format!("{title}: #[cfg({predicate})]"),
+        edits: vec![TextEdit {
+            file: file.to_path_buf(),
+            range: offset..offset,
+            new_text: format!("#[cfg({predicate})]\n{indent}"),
+        }],
+        preferred: false,
+    }
 }
 
 fn select<'a>(

@@ -397,20 +397,9 @@ fn apply(dependency: &mut GraphDependency, change: &Change) {
 
 fn fix_edit(input: &ManifestInput<'_>, key: &DirectKey, change: &Change) -> Option<Fix> {
     let (range, new_text) = edit_toml(input.text, |doc| {
-        let table = match &key.platform {
-            None => doc.get_mut("dependencies"),
-            Some(platform) => doc
-                .get_mut("target")
-                .and_then(|targets| targets.as_table_like_mut())
-                .and_then(|targets| {
-                    let wanted: String = platform.chars().filter(|c| !c.is_whitespace()).collect();
-                    let found = targets.iter().map(|(k, _)| k.to_string()).find(|k| {
-                        k.chars().filter(|c| !c.is_whitespace()).collect::<String>() == wanted
-                    })?;
-                    targets.get_mut(&found)?.get_mut("dependencies")
-                }),
-        };
-        let Some(entry) = table.and_then(|t| t.get_mut(&key.key)) else {
+        let entry =
+            crate::analysis::manifest::dependency_entry_mut(doc, key.platform.as_deref(), &key.key);
+        let Some(entry) = entry else {
             return;
         };
         crate::analysis::manifest::version_string_to_inline(entry);
