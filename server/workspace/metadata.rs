@@ -127,8 +127,9 @@ fn rustc_info_dir(rustc: &Path) -> Option<PathBuf> {
 
 /// Where `cargo metadata` runs: a folder of Triplet's cache, else the home folder, else the
 /// file system's root; folders whose configs are the user's own, never the workspace's.
-fn neutral_folder(rustc: &Path) -> PathBuf {
-    rustc_info_dir(rustc)
+fn neutral_folder(rustc_info: Option<&Path>) -> PathBuf {
+    rustc_info
+        .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
         .filter(|folder| folder.is_dir())
         // Cargo names files relative to its working folder as the system reports it.
@@ -169,7 +170,8 @@ pub fn load_metadata(
     // Analysis never runs workspace code, and cargo would run what the configs of the
     // folder it runs in name (`cargo_config`): it runs in a folder of Triplet's own, and the
     // workspace's configs reach it only as the keys that decide the graph.
-    let neutral = neutral_folder(rustc);
+    let rustc_info = rustc_info_dir(rustc);
+    let neutral = neutral_folder(rustc_info.as_deref());
     let mut command = Command::new(&cargo);
     for setting in super::cargo_config::resolution_config_args(
         base,
@@ -189,7 +191,7 @@ pub fn load_metadata(
     // Cargo keeps rustc's answers in `<target-dir>/.rustc_info.json`, and only when that
     // folder exists; a workspace never built has none. Triplet's cache folder holds them
     // instead (what metadata says of the target directory is not used by analysis).
-    if let Some(dir) = rustc_info_dir(rustc) {
+    if let Some(dir) = &rustc_info {
         command.env("CARGO_TARGET_DIR", dir);
     }
     if features.all_features {
